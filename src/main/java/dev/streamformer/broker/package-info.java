@@ -1,0 +1,2 @@
+/** The embedded single-node Apache Kafka broker in KRaft mode, started from Kafka's own server classes. Used by demo, broker and tests. */
+package dev.streamformer.broker;

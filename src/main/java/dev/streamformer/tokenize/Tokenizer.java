@@ -1,0 +1,28 @@
+package dev.streamformer.tokenize;
+
+/**
+ * A text tokenizer read from a Hugging Face {@code tokenizer.json}. Immutable and thread-safe.
+ */
+public interface Tokenizer {
+
+    /** Tokenizes one text, adding the model's special tokens, truncating to {@link #maxLength()} when set. */
+    Encoding encode(String text);
+
+    /** Tokenizes a pair of texts (e.g. query and passage) as the post-processor says. */
+    Encoding encodePair(String first, String second);
+
+    /** Turns ids back into text (skipping special tokens). */
+    String decode(int[] ids);
+
+    /** Id of the padding token (0 when the tokenizer defines none). */
+    int padId();
+
+    /** Maximum number of tokens after post-processing, or 0 for none. */
+    int maxLength();
+
+    /** A copy of this tokenizer that truncates to {@code maxLength} tokens (0: no truncation). */
+    Tokenizer withMaxLength(int maxLength);
+
+    /** Id of a token string, or -1 when it is not in the vocabulary. */
+    int tokenToId(String token);
+}
