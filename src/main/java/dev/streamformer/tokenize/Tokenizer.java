@@ -1,5 +1,7 @@
 package dev.streamformer.tokenize;
 
+import java.nio.file.Path;
+
 /**
  * A text tokenizer read from a Hugging Face {@code tokenizer.json}. Immutable and thread-safe.
  */
@@ -25,4 +27,12 @@ public interface Tokenizer {
 
     /** Id of a token string, or -1 when it is not in the vocabulary. */
     int tokenToId(String token);
+
+    /**
+     * Reads a Hugging Face {@code tokenizer.json}. Fails at load, naming the component, when the file uses a
+     * normalizer, pre-tokenizer, model or post-processor we do not implement.
+     */
+    static Tokenizer fromFile(Path tokenizerJson) {
+        throw new UnsupportedOperationException("tokenizer.json support is being built");
+    }
 }
