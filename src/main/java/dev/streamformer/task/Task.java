@@ -1,0 +1,34 @@
+package dev.streamformer.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+
+/**
+ * One inference stage as the stream sees it: texts in, JSON fields to add out.
+ *
+ * <p>A task owns a tokenizer and an engine (loaded once per JVM, shared by all stream threads) and is
+ * thread-safe. It knows nothing about Kafka.
+ */
+public interface Task extends AutoCloseable {
+
+    /** {@code embed}, {@code classify} or {@code generate}. */
+    String name();
+
+    /** The model id or path, written into every output event as {@code model}. */
+    String modelId();
+
+    /** Number of tokens this text will cost the model (after truncation), for token-budget batching. */
+    int countTokens(String text);
+
+    /**
+     * Runs the model on a batch of texts. Returns one result per text, in order. Each result holds the
+     * fields to add to that event (e.g. {@code embedding}); the caller adds {@code model} itself.
+     *
+     * @throws RuntimeException when the batch as a whole fails; callers bisect to find the bad text
+     */
+    List<ObjectNode> run(List<String> texts);
+
+    @Override
+    default void close() {}
+}
