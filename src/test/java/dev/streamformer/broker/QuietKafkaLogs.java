@@ -1,0 +1,28 @@
+package dev.streamformer.broker;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Without a logback configuration logback logs everything at DEBUG, and an in-process broker plus Kafka
+ * Streams write megabytes per second at that level. Tests that start Kafka call {@link #apply()} first.
+ */
+public final class QuietKafkaLogs {
+
+    private QuietKafkaLogs() {}
+
+    public static void apply() {
+        level(Logger.ROOT_LOGGER_NAME, Level.INFO);
+        level("org.apache.kafka", Level.WARN);
+        level("kafka", Level.WARN);
+        level("state.change.logger", Level.WARN);
+        level("dev.streamformer", Level.INFO);
+    }
+
+    private static void level(String logger, Level level) {
+        if (LoggerFactory.getLogger(logger) instanceof Logger logback) {
+            logback.setLevel(level);
+        }
+    }
+}
