@@ -203,6 +203,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         }
         oldestPendingSinceMs = context.currentSystemTimeMs();
         if (pendingRecords > 0) {
+            metrics.restoredPending(pendingRecords);
             log.info("Task {}: {} records ({} tokens) restored in the pending batch", context.taskId(), pendingRecords, pendingTokens);
         }
     }

@@ -18,14 +18,20 @@ public final class PipelineMetrics {
     private final LongAdder batches = new LongAdder();
     private final LongAdder modelCalls = new LongAdder();
     private final LongAdder inferenceNanos = new LongAdder();
+    private final LongAdder restoredPending = new LongAdder();
 
-    /** A consistent-enough view for printing. */
+    /**
+     * A consistent-enough view for printing.
+     *
+     * @param restoredPending records found waiting in a pending batch when a task started (left by a crash, a
+     *                        shutdown or another instance before a rebalance), flushed since
+     */
     public record Counters(long recordsIn, long recordsOut, long deadLetters, long tokens, long batches,
-                           long modelCalls, long inferenceMillis) {}
+                           long modelCalls, long inferenceMillis, long restoredPending) {}
 
     public Counters snapshot() {
         return new Counters(recordsIn.sum(), recordsOut.sum(), deadLetters.sum(), tokens.sum(), batches.sum(),
-                modelCalls.sum(), inferenceNanos.sum() / 1_000_000);
+                modelCalls.sum(), inferenceNanos.sum() / 1_000_000, restoredPending.sum());
     }
 
     void recordIn() { recordsIn.increment(); }
@@ -33,6 +39,8 @@ public final class PipelineMetrics {
     void recordOut() { recordsOut.increment(); }
 
     void deadLetter() { deadLetters.increment(); }
+
+    void restoredPending(int records) { restoredPending.add(records); }
 
     void batch(int batchTokens, int calls, long nanos) {
         batches.increment();
