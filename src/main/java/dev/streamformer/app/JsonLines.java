@@ -36,12 +36,15 @@ final class JsonLines {
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
+    private final String modelId;
 
-    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter) {
+    /** @param modelId written into every result as {@code model}; null to leave it out */
+    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
         this.textField = textField;
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
+        this.modelId = modelId;
     }
 
     /** A parsed input line: the event to enrich and its text, or the reason it is bad. */
@@ -91,6 +94,7 @@ final class JsonLines {
                 out.println(e);
             } else {
                 l.event.setAll(result);
+                if (modelId != null) l.event.put("model", modelId);
                 out.println(l.event);
             }
         }
