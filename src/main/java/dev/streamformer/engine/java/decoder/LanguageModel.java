@@ -16,6 +16,11 @@ public interface LanguageModel {
     /** The end-of-sequence token id, or -1 when the model has none. */
     int eosId();
 
+    /** True when the prompt goes to an encoder and the decoder starts from its own start token (T5). */
+    default boolean encoderDecoder() {
+        return false;
+    }
+
     /** Longest decoder sequence (prompt included for decoder-only models) the model can attend over. */
     int maxPositions();
 
