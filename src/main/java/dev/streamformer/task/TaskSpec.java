@@ -1,5 +1,11 @@
 package dev.streamformer.task;
 
+import dev.streamformer.model.ModelDescriptor;
+import dev.streamformer.model.ModelRegistry;
+import dev.streamformer.task.train.TrainedHeadClassifier;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -25,6 +31,12 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
 
     /** Builds the task; the model is loaded once per JVM whatever the number of tasks that use it. */
     public Task create() {
+        Path dir = Path.of(model);
+        ModelDescriptor own = Files.isDirectory(dir) ? ModelRegistry.descriptorOf(dir) : null;
+        if (own != null && own.isTrainedHead()) {
+            EmbedTask encoder = new EmbedTask(LoadedModel.load(own.encoder(), engine), budget, overflow, prefix);
+            return new ClassifyTask(TrainedHeadClassifier.open(dir, own, encoder), allScores, threshold, minScore);
+        }
         LoadedModel loaded = LoadedModel.load(model, engine);
         String kind = task != null ? task.toLowerCase(Locale.ROOT) : (labels != null ? "classify" : loaded.files().task());
         return switch (kind) {
