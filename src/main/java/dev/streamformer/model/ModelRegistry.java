@@ -79,9 +79,19 @@ public final class ModelRegistry {
         }
     }
 
+    /** The descriptor in {@code dir/streamformer.yaml}, or null when the directory has none. */
+    public static ModelDescriptor descriptorOf(Path dir) {
+        Path file = dir.resolve("streamformer.yaml");
+        return Files.isRegularFile(file) ? readDescriptor(file, dir.toString()) : null;
+    }
+
     static ResolvedModel resolveDirectory(String id, Path dir, ModelDescriptor given) {
         HfConfig config = HfConfig.read(dir.resolve("config.json"));
         ModelDescriptor descriptor = given != null ? given : readDescriptor(dir.resolve("streamformer.yaml"), id);
+        if (descriptor.isTrainedHead()) {
+            throw new ModelLoadException(dir + " holds a trained head over " + descriptor.encoder()
+                    + ", not an encoder: use it with --task classify.");
+        }
         Path tokenizer = dir.resolve(descriptor.tokenizer() != null ? descriptor.tokenizer() : "tokenizer.json");
         if (!Files.isRegularFile(tokenizer)) {
             throw new ModelLoadException(tokenizer + " is missing: a model directory needs the tokenizer.json saved with the model"
