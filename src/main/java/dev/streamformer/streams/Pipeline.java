@@ -47,8 +47,13 @@ public final class Pipeline implements AutoCloseable {
         log.debug("Topology:\n{}", topology.describe());
     }
 
-    /** Starts the stream threads; returns at once (see {@link #state()}). */
+    /**
+     * Checks the topics, then starts the stream threads and returns (see {@link #state()}).
+     *
+     * @throws IllegalStateException when Kafka cannot be reached or the input topic does not exist
+     */
     public void start() {
+        TopicCheck.run(config);
         log.info("Pipeline {} → {} (dead letters: {}) starting, application.id {}", config.inputTopic(), config.outputTopic(),
                 config.deadLetterTopic(), config.streamsProperties().get("application.id"));
         streams.start();

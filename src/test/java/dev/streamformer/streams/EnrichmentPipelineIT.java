@@ -22,6 +22,7 @@ import java.util.Map;
 
 import static dev.streamformer.streams.KafkaTestSupport.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The pipeline on a real KRaft broker with real transactions: 10,000 events, 2 % bad, every good one exactly once
@@ -76,6 +77,17 @@ class EnrichmentPipelineIT {
             assertEquals(bad, dead.size());
             assertEnrichedAsTheTaskSays(produced, output);
             assertEquals((int) (bad / 6), ExactlyOnceCheck.reasons(dead).get("infer/model-failure"), "each text the task fails on");
+        }
+    }
+
+    @Test
+    void aMissingInputTopicIsACleanErrorAtStart() {
+        PipelineConfig config = PipelineConfig.builder().inputTopic("no-such-topic").outputTopic("x")
+                .streamsConfig("bootstrap.servers", broker.bootstrapServers()).build();
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(config, task)) {
+            var e = assertThrows(IllegalStateException.class, pipeline::start);
+            assertEquals("The input topic 'no-such-topic' does not exist on " + broker.bootstrapServers()
+                    + ": create it (kafka-topics.sh --create --topic no-such-topic) or fix the name.", e.getMessage());
         }
     }
 

@@ -155,6 +155,45 @@ class EnrichmentTopologyTest {
         assertEquals("still running", json(output.readRecord()).get("text").asText());
     }
 
+    static Stream<Arguments> oddButValidEvents() {
+        return Stream.of(
+                Arguments.of("emoji only", "{\"text\":\"😀🎉👍🏽\"}"),
+                Arguments.of("right-to-left marks", "{\"text\":\"\u200fשלום\u200f world\"}"),
+                Arguments.of("escaped control characters", "{\"text\":\"a\\u0001b\\u0000c\\td\"}"),
+                Arguments.of("huge numbers kept exactly", "{\"text\":\"n\",\"big\":1e400,\"neg\":-123456789012345678901234567890.000}"),
+                Arguments.of("text field not first", "{\"x\":{\"text\":\"inner\"},\"text\":\"outer\"}"),
+                Arguments.of("surrogate pair escapes", "{\"text\":\"\\ud83d\\ude00 escaped emoji\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddButValidEvents")
+    void enrichesOddButValidEvents(String what, String event) throws Exception {
+        start(config(10_000, 1));
+        send("k", event);
+        assertTrue(deadLetters.isEmpty(), what);
+        JsonNode expectedInput = JSON.readTree(event);
+        byte[] value = output.readRecord().value();
+        assertEquals(TextStatsTask.stats(expectedInput.get("text").asText()).get("crc32"), json(value).get("crc32"));
+        String written = new String(value, UTF_8);
+        if (expectedInput.has("big")) {   // the same numbers as in the input, not doubles
+            assertTrue(written.contains("\"big\":1E+400,\"neg\":-123456789012345678901234567890.000,"), written);
+        }
+    }
+
+    @Test
+    void aTextTheTokenizerRejectsIsDeadLetteredAtTheTokenizeStage() {
+        start(config(10_000, 2));
+        send("a", "{\"text\":\"fine\"}");
+        send("b", "{\"text\":\"" + TextStatsTask.UNTOKENIZABLE_MARKER + "\"}");
+        send("c", "{\"text\":\"fine too\"}");
+        assertEquals(2, output.getQueueSize());
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertEquals("b", new String(dead.key(), UTF_8));
+        assertEquals("tokenize", header(dead.headers(), DeadLetters.STAGE));
+        assertEquals("tokenizer-failure", header(dead.headers(), DeadLetters.REASON));
+        assertEquals("1", header(dead.headers(), DeadLetters.SOURCE_OFFSET));
+    }
+
     @Test
     void kip1034HeaderNamesAreKafkaStreamsOwn() {
         assertEquals(ExceptionHandlerUtils.HEADER_ERRORS_EXCEPTION_NAME, DeadLetters.KIP1034_EXCEPTION);

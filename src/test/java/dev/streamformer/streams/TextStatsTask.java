@@ -14,12 +14,13 @@ import java.util.zip.CRC32;
  * points), {@code crc32} of its UTF-8 bytes and a {@code label} ({@code long} above 5 words, else {@code short}).
  * Tokens are words + 2. It fails the whole batch if any text contains {@link #FAIL_MARKER}, and returns NaN for a
  * text containing {@link #NAN_MARKER}, so that the pipeline's bisection and checks can be tested.
- * It records the size of every call and can sleep per call to imitate a slow model.
+ * {@link #countTokens} throws for a text containing {@link #UNTOKENIZABLE_MARKER}. It records the size of every call and can sleep per call to imitate a slow model.
  */
 public class TextStatsTask implements Task {
 
     public static final String FAIL_MARKER = "<<fail>>";
     public static final String NAN_MARKER = "<<nan>>";
+    public static final String UNTOKENIZABLE_MARKER = "<<untokenizable>>";
 
     private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
     private final long sleepMillisPerCall;
@@ -44,6 +45,9 @@ public class TextStatsTask implements Task {
 
     @Override
     public int countTokens(String text) {
+        if (text.contains(UNTOKENIZABLE_MARKER)) {
+            throw new IllegalStateException("Test task cannot tokenize this text.");
+        }
         return words(text) + 2;
     }
 
