@@ -23,8 +23,8 @@ import java.util.List;
  * <h2>Exactly once with batching</h2>
  * A record that waits for its batch-mates has already been read, and its input offset will be committed at the
  * next commit. So the waiting record itself must be part of the committed state, or a crash would lose it. Here,
- * the pending batch <em>is</em> a key-value store, {@value EnrichmentTopology#PENDING_STORE}, with a changelog
- * topic:
+ * the pending batch <em>is</em> a key-value store, {@value EnrichmentTopology#PENDING_STORE} (RocksDB), with a
+ * changelog topic:
  * <ul>
  *   <li>{@code process} puts the record into the store (key: a per-task sequence number, so batches keep input
  *       order). Under {@code exactly_once_v2} the store's changelog write, the consumer offset and any output are
@@ -41,6 +41,8 @@ import java.util.List;
  * </ul>
  * There is one pending batch per stream task (input partition); all tasks share the one thread-safe {@link Task}.
  * The changelog is compacted and uses small segments, so restoring it reads little more than what is pending.
+ * The store is persistent so that Kafka Streams keeps its process id, hence its transactional id, across restarts:
+ * a restarted instance fences its crashed predecessor's open transaction at once (measured: see the chaos test).
  *
  * <h2>Bounded work per poll</h2>
  * A model inside a stream thread is the classic way to exceed {@code max.poll.interval.ms} and be thrown out of
@@ -70,7 +72,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, PendingRecord> pending;
     private long slowFlushMillis;
-    // in-memory summary of the store, rebuilt from it in init()
+    // in-memory summary of the store, rebuilt from it in init(); live keys are [firstSequence, nextSequence)
+    private long firstSequence;
     private long nextSequence;
     private int pendingRecords;
     private long pendingTokens;
@@ -130,12 +133,14 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     /** Empties the store into one model batch (records restored from a changelog may make several). */
     private void flush() {
         List<KeyValue<Long, PendingRecord>> entries = new ArrayList<>(pendingRecords);
-        try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
-            all.forEachRemaining(entries::add);
+        // a range from the first live key, not all(): RocksDB then skips the tombstones of earlier batches
+        try (KeyValueIterator<Long, PendingRecord> live = pending.range(firstSequence, nextSequence - 1)) {
+            live.forEachRemaining(entries::add);
         }
         for (KeyValue<Long, PendingRecord> entry : entries) {
             pending.delete(entry.key);
         }
+        firstSequence = nextSequence;
         pendingRecords = 0;
         pendingTokens = 0;
 
@@ -192,15 +197,18 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private void recountPendingStore() {
         pendingRecords = 0;
         pendingTokens = 0;
+        firstSequence = Long.MAX_VALUE;
         nextSequence = 0;
         try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, PendingRecord> entry = all.next();
+                firstSequence = Math.min(firstSequence, entry.key);
                 pendingRecords++;
                 pendingTokens += entry.value.tokens();
                 nextSequence = Math.max(nextSequence, entry.key + 1);
             }
         }
+        firstSequence = Math.min(firstSequence, nextSequence);
         oldestPendingSinceMs = context.currentSystemTimeMs();
         if (pendingRecords > 0) {
             metrics.restoredPending(pendingRecords);

@@ -46,8 +46,11 @@ public final class EnrichmentTopology {
         var parser = new EventParser(config.textField(), config.maxTextBytes());
         String routeField = config.routing() == null ? null : config.routing().field();
 
+        // persistent (RocksDB) rather than in-memory: with a persistent store Kafka Streams keeps its process id in
+        // the state directory, so a restarted instance reuses its transactional id and fences the crashed one's open
+        // transaction at once, instead of waiting for transaction.timeout.ms; a clean restart also skips restoring
         StoreBuilder<KeyValueStore<Long, PendingRecord>> pendingStore = Stores
-                .keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
+                .keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
                 .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES));
 
         var topology = new Topology();

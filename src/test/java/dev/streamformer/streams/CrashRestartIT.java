@@ -10,12 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,13 +47,12 @@ class CrashRestartIT {
         long good = produced.stream().filter(p -> !p.bad()).count();
 
         try (var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "crash-out", "crash-in.dlq")) {
-            Process child = startChild(stateDir, 20);
+            Process child = PipelineProcesses.start(CHILD_LOG, Duration.ofSeconds(60), broker.bootstrapServers(), "it-crash",
+                    "crash-in", "crash-out", stateDir, 20);
             try {
-                awaitRunning(child, Duration.ofSeconds(60));
                 KafkaTestSupport.await(() -> reader.poll().size() >= count / 4, Duration.ofSeconds(60), "a quarter of the output");
             } finally {
-                child.destroyForcibly();   // SIGKILL: no clean shutdown, no commit, no flush
-                child.waitFor(10, TimeUnit.SECONDS);
+                PipelineProcesses.kill(child);
             }
             int seenAtKill = reader.poll().size();
             log.info("killed the pipeline process after {} committed records", seenAtKill);
@@ -77,29 +73,5 @@ class CrashRestartIT {
             ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
             assertEquals(good, output.size());
         }
-    }
-
-    /** The child's stdout and stderr go to {@code target/crash-restart-child.log}. */
-    private Process startChild(Path stateDir, int sleepMillisPerCall) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        var builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                PipelineProcess.class.getName(), broker.bootstrapServers(), "it-crash", "crash-in", "crash-out",
-                stateDir.toString(), Integer.toString(sleepMillisPerCall));
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(CHILD_LOG.toFile());
-        Process process = builder.start();
-        log.info("started pipeline process {}, log in {}", process.pid(), CHILD_LOG);
-        return process;
-    }
-
-    private static void awaitRunning(Process process, Duration timeout) throws Exception {
-        KafkaTestSupport.await(() -> {
-            if (!process.isAlive()) throw new AssertionError("The pipeline process exited early; see " + CHILD_LOG);
-            try {
-                return Files.readAllLines(CHILD_LOG).contains("RUNNING");
-            } catch (IOException e) {
-                return false;
-            }
-        }, timeout, "the pipeline process to run");
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
@@ -91,7 +91,10 @@ final class KafkaTestSupport {
         }
     }
 
-    /** A read_committed consumer of the given topics, from the beginning, outside any consumer group. */
+    /**
+     * A read_committed consumer of all partitions of the given topics, from the beginning. It assigns the partitions
+     * itself (no consumer group), so a broker restart cannot make it re-read from the start.
+     */
     static final class CommittedReader implements AutoCloseable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -99,12 +102,15 @@ final class KafkaTestSupport {
         CommittedReader(String bootstrap, String... topics) {
             consumer = new KafkaConsumer<>(Map.<String, Object>of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + System.nanoTime(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(Set.of(topics));
+            var partitions = new ArrayList<TopicPartition>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
         }
 
         /** Polls once and returns everything read so far. */
