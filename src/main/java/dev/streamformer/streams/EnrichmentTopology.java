@@ -6,7 +6,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -53,7 +55,8 @@ public final class EnrichmentTopology {
                 .keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
                 .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES));
 
-        var topology = new Topology();
+        // the topology sees the same settings as the client (topology-level keys such as max.task.idle.ms included)
+        var topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
         topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, metrics), SOURCE);
         topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics), PARSE);
