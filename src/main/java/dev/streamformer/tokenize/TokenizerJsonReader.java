@@ -2,9 +2,18 @@ package dev.streamformer.tokenize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.tokenize.decode.ByteFallbackDecoder;
+import dev.streamformer.tokenize.decode.ByteLevelDecoder;
 import dev.streamformer.tokenize.decode.Decoder;
+import dev.streamformer.tokenize.decode.FuseDecoder;
+import dev.streamformer.tokenize.decode.MetaspaceDecoder;
+import dev.streamformer.tokenize.decode.ReplaceDecoder;
+import dev.streamformer.tokenize.decode.SequenceDecoder;
+import dev.streamformer.tokenize.decode.StripDecoder;
 import dev.streamformer.tokenize.decode.WordPieceDecoder;
+import dev.streamformer.tokenize.model.Bpe;
 import dev.streamformer.tokenize.model.Model;
+import dev.streamformer.tokenize.model.Unigram;
 import dev.streamformer.tokenize.model.Vocabulary;
 import dev.streamformer.tokenize.model.WordPiece;
 import dev.streamformer.tokenize.normalize.BertNormalizer;
@@ -17,13 +26,18 @@ import dev.streamformer.tokenize.normalize.Strip;
 import dev.streamformer.tokenize.normalize.StripAccents;
 import dev.streamformer.tokenize.normalize.UnicodeNormalizer;
 import dev.streamformer.tokenize.pretokenize.BertPreTokenizer;
+import dev.streamformer.tokenize.pretokenize.ByteLevelPreTokenizer;
+import dev.streamformer.tokenize.pretokenize.Metaspace;
 import dev.streamformer.tokenize.pretokenize.PreTokenizer;
 import dev.streamformer.tokenize.pretokenize.Punctuation;
 import dev.streamformer.tokenize.pretokenize.SequencePreTokenizer;
+import dev.streamformer.tokenize.pretokenize.Split;
 import dev.streamformer.tokenize.pretokenize.SplitBehavior;
 import dev.streamformer.tokenize.pretokenize.Whitespace;
 import dev.streamformer.tokenize.pretokenize.WhitespaceSplit;
+import dev.streamformer.tokenize.process.ByteLevelProcessing;
 import dev.streamformer.tokenize.process.PostProcessor;
+import dev.streamformer.tokenize.process.SequenceProcessing;
 import dev.streamformer.tokenize.process.TemplateProcessing;
 import dev.streamformer.tokenize.text.TextPattern;
 import java.io.IOException;
@@ -137,6 +151,11 @@ final class TokenizerJsonReader {
             case "Whitespace" -> new Whitespace();
             case "WhitespaceSplit" -> new WhitespaceSplit();
             case "Punctuation" -> new Punctuation(SplitBehavior.fromJson(node.path("behavior").asText("Isolated")));
+            case "ByteLevel" -> new ByteLevelPreTokenizer(node.path("add_prefix_space").asBoolean(true),
+                    node.path("use_regex").asBoolean(true));
+            case "Metaspace" -> new Metaspace(replacement(node), prependScheme(node), node.path("split").asBoolean(true));
+            case "Split" -> new Split(pattern(node.path("pattern")), SplitBehavior.fromJson(node.path("behavior").asText()),
+                    node.path("invert").asBoolean(false));
             case "Sequence" -> {
                 List<PreTokenizer> list = new ArrayList<>();
                 for (JsonNode n : node.path("pretokenizers")) {
@@ -148,6 +167,23 @@ final class TokenizerJsonReader {
         };
     }
 
+    private static int replacement(JsonNode node) {
+        return node.path("replacement").asText("\u2581").codePointAt(0);
+    }
+
+    private Metaspace.PrependScheme prependScheme(JsonNode node) {
+        if (!node.has("prepend_scheme")) {
+            return node.path("add_prefix_space").asBoolean(true) ? Metaspace.PrependScheme.ALWAYS
+                    : Metaspace.PrependScheme.NEVER;
+        }
+        return switch (node.path("prepend_scheme").asText()) {
+            case "always" -> Metaspace.PrependScheme.ALWAYS;
+            case "first" -> Metaspace.PrependScheme.FIRST;
+            case "never" -> Metaspace.PrependScheme.NEVER;
+            default -> throw unsupported("Metaspace prepend_scheme " + node.path("prepend_scheme").asText());
+        };
+    }
+
     // ---- models
 
     private Model model(JsonNode node) {
@@ -156,8 +192,53 @@ final class TokenizerJsonReader {
             case "WordPiece" -> new WordPiece(new Vocabulary(vocabulary(node.path("vocab"))),
                     node.path("unk_token").asText("[UNK]"), node.path("continuing_subword_prefix").asText("##"),
                     node.path("max_input_chars_per_word").asInt(100));
+            case "BPE" -> bpe(node);
+            case "Unigram" -> unigram(node);
             default -> throw unsupported("model type " + type);
         };
+    }
+
+    private Model bpe(JsonNode node) {
+        for (String option : List.of("continuing_subword_prefix", "end_of_word_suffix")) {
+            if (!node.path(option).isNull() && !node.path(option).isMissingNode() && !node.path(option).asText().isEmpty()) {
+                throw unsupported("BPE option " + option);
+            }
+        }
+        if (!node.path("dropout").isNull() && !node.path("dropout").isMissingNode() && node.path("dropout").asDouble() > 0) {
+            throw unsupported("BPE dropout");
+        }
+        List<String[]> merges = new ArrayList<>();
+        for (JsonNode m : node.path("merges")) {
+            if (m.isArray()) {
+                merges.add(new String[] {m.get(0).asText(), m.get(1).asText()});
+            } else {
+                String text = m.asText();
+                int space = text.indexOf(' ', 1);
+                if (space < 0) {
+                    throw unsupported("BPE merge without a space: " + text);
+                }
+                merges.add(new String[] {text.substring(0, space), text.substring(space + 1)});
+            }
+        }
+        JsonNode unk = node.path("unk_token");
+        return new Bpe(new Vocabulary(vocabulary(node.path("vocab"))), merges,
+                unk.isNull() || unk.isMissingNode() ? null : unk.asText(), node.path("fuse_unk").asBoolean(false),
+                node.path("byte_fallback").asBoolean(false), node.path("ignore_merges").asBoolean(false));
+    }
+
+    private Model unigram(JsonNode node) {
+        JsonNode vocab = node.path("vocab");
+        String[] pieces = new String[vocab.size()];
+        double[] scores = new double[vocab.size()];
+        for (int i = 0; i < pieces.length; i++) {
+            pieces[i] = vocab.get(i).get(0).asText();
+            scores[i] = vocab.get(i).get(1).asDouble();
+        }
+        JsonNode unk = node.path("unk_id");
+        if (unk.isNull() || unk.isMissingNode()) {
+            throw unsupported("Unigram model without unk_id");
+        }
+        return new Unigram(pieces, scores, unk.asInt(), node.path("byte_fallback").asBoolean(false));
     }
 
     private static Map<String, Integer> vocabulary(JsonNode node) {
@@ -178,6 +259,15 @@ final class TokenizerJsonReader {
                     template(node.path("pair")), specialTokens(node.path("special_tokens")));
             case "BertProcessing" -> TemplateProcessing.bert(node.path("sep").get(0).asText(),
                     node.path("sep").get(1).asInt(), node.path("cls").get(0).asText(), node.path("cls").get(1).asInt());
+            case "ByteLevel" -> new ByteLevelProcessing(node.path("trim_offsets").asBoolean(true),
+                    node.path("add_prefix_space").asBoolean(true));
+            case "Sequence" -> {
+                List<PostProcessor> list = new ArrayList<>();
+                for (JsonNode n : node.path("processors")) {
+                    list.add(postProcessor(n));
+                }
+                yield new SequenceProcessing(list);
+            }
             default -> throw unsupported("post-processor type " + type);
         };
     }
@@ -223,6 +313,26 @@ final class TokenizerJsonReader {
         String type = node.path("type").asText();
         return switch (type) {
             case "WordPiece" -> new WordPieceDecoder(node.path("prefix").asText("##"), node.path("cleanup").asBoolean(true));
+            case "ByteLevel" -> new ByteLevelDecoder();
+            case "Metaspace" -> new MetaspaceDecoder(replacement(node),
+                    prependScheme(node) != Metaspace.PrependScheme.NEVER);
+            case "ByteFallback" -> new ByteFallbackDecoder();
+            case "Fuse" -> new FuseDecoder();
+            case "Strip" -> new StripDecoder(node.path("content").asText(" ").codePointAt(0), node.path("start").asInt(),
+                    node.path("stop").asInt());
+            case "Replace" -> {
+                if (!node.path("pattern").has("String")) {
+                    throw unsupported("Replace decoder with a regex pattern");
+                }
+                yield new ReplaceDecoder(node.path("pattern").path("String").asText(), node.path("content").asText());
+            }
+            case "Sequence" -> {
+                List<Decoder> list = new ArrayList<>();
+                for (JsonNode n : node.path("decoders")) {
+                    list.add(decoder(n));
+                }
+                yield new SequenceDecoder(list);
+            }
             default -> throw unsupported("decoder type " + type);
         };
     }
