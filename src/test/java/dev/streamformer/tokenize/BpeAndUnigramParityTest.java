@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,9 +85,20 @@ class BpeAndUnigramParityTest {
         try (HuggingFaceTokenizer ref = ParityCheck.reference(file, ParityCheck.options(0))) {
             check.encodeAll(ref, ours, texts);
             decodes.decodeAll(ref, ours, WordPieceParityTest.everyNth(texts, 10));
-            System.out.printf("%s%n%s (%.1f s)%n", check.summary(), decodes.summary(), (System.nanoTime() - t0) / 1e9);
-            assertTrue(check.allIdentical(), () -> check.summary() + "\n  " + String.join("\n  ", check.mismatches));
-            assertTrue(decodes.allIdentical(), () -> decodes.summary() + "\n  " + String.join("\n  ", decodes.mismatches));
+        }
+        // pairs and truncation (longest first at 64 tokens) on a sample
+        ParityCheck truncated = new ParityCheck(name + " truncated to 64, singles and pairs");
+        try (HuggingFaceTokenizer ref = ParityCheck.reference(file, ParityCheck.options(64))) {
+            List<String> firsts = WordPieceParityTest.everyNth(texts, 12);
+            List<String> seconds = new ArrayList<>(firsts.subList(1, firsts.size()));
+            seconds.add(firsts.getFirst());
+            truncated.encodeAll(ref, ours.withMaxLength(64), firsts);
+            truncated.encodePairs(ref, ours.withMaxLength(64), firsts, seconds);
+        }
+        System.out.printf("%s%n%s%n%s (%.1f s)%n", check.summary(), decodes.summary(), truncated.summary(),
+                (System.nanoTime() - t0) / 1e9);
+        for (ParityCheck c : List.of(check, decodes, truncated)) {
+            assertTrue(c.allIdentical(), () -> c.summary() + "\n  " + String.join("\n  ", c.mismatches));
         }
     }
 }

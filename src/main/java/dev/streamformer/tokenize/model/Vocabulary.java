@@ -31,8 +31,6 @@ public final class Vocabulary {
         return id == null ? -1 : id;
     }
 
-    public boolean contains(String token) { return ids.containsKey(token); }
-
     /** Token of an id, or null. */
     public String token(int id) {
         return id >= 0 && id < tokens.length ? tokens[id] : null;
