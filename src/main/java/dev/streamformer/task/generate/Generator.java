@@ -31,13 +31,22 @@ public final class Generator {
         return model;
     }
 
+    /** What one batch produced, and how long its two phases took. */
+    public record BatchResult(List<Generation> generations, long prefillNanos, long decodeNanos) {}
+
     /** Generates for each prompt (token ids, special tokens already added); results in prompt order. */
     public List<Generation> generate(List<int[]> prompts, GenerationConfig config, StreamListener listener) {
+        return run(prompts, config, listener).generations();
+    }
+
+    /** As {@link #generate}, also timing prefill (encoder and prompt tokens) and decoding (new tokens). */
+    public BatchResult run(List<int[]> prompts, GenerationConfig config, StreamListener listener) {
         if (decoder == null && (!config.stopStrings().isEmpty() || listener != null)) {
             throw new IllegalArgumentException("stop strings and streaming need a tokenizer to turn tokens into text.");
         }
         int b = prompts.size();
-        if (b == 0) return List.of();
+        if (b == 0) return new BatchResult(List.of(), 0, 0);
+        long started = System.nanoTime();
         Sequence[] seqs = new Sequence[b];
         int maxLength = 0;
         for (int i = 0; i < b; i++) {
@@ -69,6 +78,7 @@ public final class Generator {
             }
         }
         step.run(state, seqs);
+        long prefilled = System.nanoTime();
 
         // decode: pick a token for every unfinished sequence, then feed them all in one forward
         List<Sequence> active = new ArrayList<>(Arrays.asList(seqs));
@@ -88,9 +98,10 @@ public final class Generator {
             }
             step.run(state, seqs);
         }
+        long decoded = System.nanoTime();
         List<Generation> out = new ArrayList<>(b);
         for (Sequence s : seqs) out.add(s.result());
-        return out;
+        return new BatchResult(out, prefilled - started, decoded - prefilled);
     }
 
     /** Rows gathered for one forward pass, and the logits it produced. */

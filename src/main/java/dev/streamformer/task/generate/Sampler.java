@@ -16,12 +16,14 @@ public final class Sampler {
     private final float[] scores;    // [vocab] logits after processing
     private final boolean[] seen;    // [vocab] tokens already penalised this step
     private final long[] order;      // [vocab] (sortable score, id) keys for top-p
+    private final float[] sorted;    // [vocab] scores sorted, for the top-k threshold
 
     public Sampler(GenerationConfig config, int vocab) {
         this.config = config;
         this.scores = new float[vocab];
         this.seen = new boolean[vocab];
         this.order = new long[vocab];
+        this.sorted = new float[vocab];
     }
 
     /**
@@ -66,8 +68,8 @@ public final class Sampler {
 
     /** Removes every token scoring below the k-th highest score (ties with it stay, as in transformers). */
     private void keepTopK(int k) {
-        float[] sorted = scores.clone(); // TODO(engine): a selection kernel would avoid this copy and sort
-        Arrays.sort(sorted);
+        System.arraycopy(scores, 0, sorted, 0, scores.length);
+        Arrays.sort(sorted); // a selection (quickselect) would do in O(vocab); sorting 4k floats is cheap enough here
         float threshold = sorted[sorted.length - k];
         for (int i = 0; i < scores.length; i++) if (scores[i] < threshold) scores[i] = Float.NEGATIVE_INFINITY;
     }
