@@ -73,11 +73,11 @@ public final class Generator {
         for (Sequence s : seqs) s.context(state.start(s.index, s.prompt));
         for (Sequence s : seqs) {
             for (int p = 0; p < s.length; p++) {
-                if (step.full()) step.run(state, seqs);
+                if (step.full()) step.run(state);
                 step.add(s, p, s.context[p], p == s.length - 1);
             }
         }
-        step.run(state, seqs);
+        step.run(state);
         long prefilled = System.nanoTime();
 
         // decode: pick a token for every unfinished sequence, then feed them all in one forward
@@ -93,10 +93,10 @@ public final class Generator {
                 active.clear();
             }
             for (Sequence s : active) {
-                if (step.full()) step.run(state, seqs); // only when more sequences than maxRows are in flight
+                if (step.full()) step.run(state); // only when more sequences than maxRows are in flight
                 step.add(s, s.length - 1, s.context[s.length - 1], true);
             }
-            step.run(state, seqs);
+            step.run(state);
         }
         long decoded = System.nanoTime();
         List<Generation> out = new ArrayList<>(b);
@@ -139,7 +139,7 @@ public final class Generator {
             n++;
         }
 
-        void run(DecoderState state, Sequence[] seqs) {
+        void run(DecoderState state) {
             if (n == 0) return;
             state.forward(n, slots, positions, tokens, logitRows, nLogits, out);
             for (int i = 0; i < nLogits; i++) {

@@ -63,9 +63,11 @@ class GeneratorTest {
     }
 
     @Test
-    void stopsAtEosLikeTextUntilEos() {
+    void stopsAtEosLikeTextUntilEosWithAllPromptsInOneBatch() {
+        // 75 sequences in flight: more than one forward's rows, so each step is split into chunks
         List<JsonNode> rows = Reference.rows("ref_newsgpt-mini_open_prompts.jsonl");
-        List<Generation> got = inBatches(gpt, ids(rows, "prompt_ids"), GenerationConfig.greedy(32), 8);
+        rows.addAll(Reference.rows("ref_newsgpt-mini_greedy.jsonl"));
+        List<Generation> got = gpt.generate(ids(rows, "prompt_ids"), GenerationConfig.greedy(32), null);
         int stopped = 0;
         for (int i = 0; i < rows.size(); i++) {
             int[] greedy = Reference.ints(rows.get(i).get("greedy_ids"));
