@@ -57,6 +57,30 @@ class GenerateTaskTest {
     }
 
     @Test
+    void loadsModelAndOwnTokenizerFromTheDirectory() {
+        // Streamformer's own tokenizer (Tokenizer.fromFile) end to end: ids and text as transformers gave them
+        List<JsonNode> gptRows = Reference.rows("ref_newsgpt-mini_open_prompts.jsonl");
+        try (GenerateTask task = GenerateTask.load(Reference.model("newsgpt-mini"), GenerationConfig.greedy(32),
+                PromptTemplate.IDENTITY, 8)) {
+            assertEquals("newsgpt-mini", task.modelId());
+            List<ObjectNode> out = task.run(gptRows.stream().map(r -> r.get("prompt").asText()).toList());
+            for (int i = 0; i < gptRows.size(); i++) {
+                assertEquals(gptRows.get(i).get("text_until_eos").asText(), out.get(i).get("generated").asText());
+                assertEquals(gptRows.get(i).get("prompt_ids").size(), out.get(i).get("prompt_tokens").asInt());
+            }
+        }
+        List<JsonNode> t5Rows = Reference.rows("ref_t5-mini_greedy.jsonl");
+        try (GenerateTask task = GenerateTask.load(Reference.model("t5-mini"), GenerationConfig.greedy(24),
+                PromptTemplate.IDENTITY, 8)) {
+            List<ObjectNode> out = task.run(t5Rows.stream().map(r -> r.get("input").asText()).toList());
+            for (int i = 0; i < t5Rows.size(); i++) {
+                assertEquals(t5Rows.get(i).get("greedy_text").asText(), out.get(i).get("generated").asText());
+                assertEquals(t5Rows.get(i).get("greedy_ids").size(), out.get(i).get("generated_tokens").asInt());
+            }
+        }
+    }
+
+    @Test
     void templateRefusesFieldsTheTaskCannotSee() {
         assertEquals("Summarize: rates rose", new PromptTemplate("Summarize: {text}").apply("rates rose"));
         var e = assertThrows(IllegalArgumentException.class, () -> new PromptTemplate("{title}: {text}"));

@@ -1,7 +1,10 @@
 package dev.streamformer.task.generate;
 
 import dev.streamformer.engine.java.decoder.Reference;
+import dev.streamformer.tokenize.Tokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,17 +13,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Streaming text with the real byte-level BPE of newsgpt-mini (Hugging Face tokenizers as decoder). */
+/** Streaming text with the real byte-level BPE of newsgpt-mini (Hugging Face tokenizers, and ours). */
 class TextStreamTest {
 
     static final DjlTokenizer TOKENIZER = DjlTokenizer.forModel(Reference.model("newsgpt-mini"));
 
-    @Test
-    void neverReleasesHalfACharacter() {
+    static List<Tokenizer> tokenizers() {
+        return List.of(TOKENIZER, Tokenizer.fromFile(Reference.model("newsgpt-mini").resolve("tokenizer.json")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tokenizers")
+    void neverReleasesHalfACharacter(Tokenizer tokenizer) {
         String text = "Prices rose 5 % in Zürich — naïve café 😀 and 東京.";
-        int[] ids = TOKENIZER.encode(text).ids();
+        int[] ids = tokenizer.encode(text).ids();
         assertTrue(ids.length > text.codePointCount(0, text.length()) / 2);
-        TextStream stream = new TextStream(TOKENIZER::decode, List.of());
+        TextStream stream = new TextStream(tokenizer::decode, List.of());
         List<String> pieces = new ArrayList<>();
         int heldBack = 0;
         for (int id : ids) {
