@@ -43,10 +43,12 @@ public final class Kernels {
         }
     }
 
-    /** Width of one column panel of a packed weight matrix: two vectors. */
-    public static final int PANEL = 2 * L;
-    /** Rows of x the micro-kernel keeps in flight: 6 rows × 2 vectors = 12 accumulator registers. */
+    /** Width of one column panel of a packed weight matrix: four vectors (64 floats on AVX-512). */
+    public static final int PANEL = 4 * L;
+    /** Rows of x the micro-kernel keeps in flight: 6 rows × 4 vectors = 24 of the 32 vector registers as accumulators. */
     private static final int MR = 6;
+    /** Rows per parallel tile: a tile of x stays in L2 while the kernel sweeps one weight panel over it. */
+    private static final int ROW_TILE = 8 * MR;
     /** Below this many multiply-adds a product runs on the calling thread: forking would cost more than it saves. */
     private static final long PARALLEL_THRESHOLD = 1L << 19;
 
@@ -68,92 +70,125 @@ public final class Kernels {
         return packed;
     }
 
+    /** A function applied to a matrix product's output while it is still in cache. */
+    public enum Activation { NONE, GELU_ERF, GELU_TANH }
+
     /**
-     * {@code out[n, m] = x[n, k] · wᵀ + bias} with {@code w} {@link #pack packed}. Work is cut into tiles of
-     * (up to 48 rows) × (one panel) and the tiles spread over the cores.
+     * {@code out[n, m] = x[n, k] · wᵀ + bias} with {@code w} {@link #pack packed}.
      *
      * @param bias may be null
      */
     public static void matmulPacked(float[] x, int n, int k, float[] packed, float[] bias, int m, float[] out) {
+        matmulPacked(x, n, k, packed, bias, m, out, Activation.NONE);
+    }
+
+    /**
+     * {@code out[n, m] = act(x[n, k] · wᵀ + bias)} with {@code w} {@link #pack packed}. Work is cut into tiles of
+     * (up to 48 rows) × (one panel) and the tiles spread over the cores; each tile gets its activation right after
+     * it is computed.
+     *
+     * @param bias may be null
+     */
+    public static void matmulPacked(float[] x, int n, int k, float[] packed, float[] bias, int m, float[] out, Activation act) {
         int panels = (m + PANEL - 1) / PANEL;
         if (packed.length != panels * k * PANEL) throw new IllegalArgumentException("packed weight does not match [" + m + ", " + k + "]");
-        final int rowTile = 8 * MR;
-        int rowTiles = (n + rowTile - 1) / rowTile;
-        int tiles = rowTiles * panels;
-        IntStream range = IntStream.range(0, tiles);
-        if ((long) n * m * k >= PARALLEL_THRESHOLD) range = range.parallel();
-        range.forEach(t -> {
+        if (x.length < n * k || out.length < n * m) throw new IllegalArgumentException("x or out is too small for " + n + " rows");
+        int rowTiles = (n + ROW_TILE - 1) / ROW_TILE;
+        IntStream tiles = IntStream.range(0, rowTiles * panels);
+        if ((long) n * m * k >= PARALLEL_THRESHOLD) tiles = tiles.parallel();
+        tiles.forEach(t -> {
             int p = t % panels;
-            int r0 = (t / panels) * rowTile;
-            int r1 = Math.min(n, r0 + rowTile);
-            if ((p + 1) * PANEL <= m) {
-                int r = r0;
-                for (; r + MR <= r1; r += MR) kernel6(x, r, k, packed, p, bias, m, out);
-                for (; r < r1; r++) kernel1(x, r, k, packed, p, bias, m, out);
-            } else {
-                for (int r = r0; r < r1; r++) edgeColumns(x, r, k, packed, p, bias, m, out);
+            int r0 = (t / panels) * ROW_TILE;
+            int r1 = Math.min(n, r0 + ROW_TILE);
+            int j = p * PANEL;
+            int r = r0;
+            if (j + PANEL <= m) {
+                for (; r + MR <= r1; r += MR) kernel6x4(x, r * k, k, packed, p * k * PANEL, bias, j, out, r * m + j, m);
+            }
+            if (r < r1) edgeBlock(x, r, r1, k, packed, p, bias, m, out);
+            if (act != Activation.NONE) {
+                int width = Math.min(PANEL, m - j);
+                for (int row = r0; row < r1; row++) activate(act, out, row * m + j, width);
             }
         });
     }
 
-    /** Six rows × one full panel: 12 accumulators stay in registers while k streams by. */
-    private static void kernel6(float[] x, int r, int k, float[] packed, int p, float[] bias, int m, float[] out) {
+    private static void activate(Activation act, float[] x, int off, int len) {
+        switch (act) {
+            case GELU_ERF -> geluErf(x, off, len);
+            case GELU_TANH -> geluTanh(x, off, len);
+            case NONE -> { }
+        }
+    }
+
+    /**
+     * Rows {@code [r, r1)} of one panel when they do not fill the micro-kernel (fewer than 6 rows, or a last panel
+     * narrower than PANEL, e.g. a 2-label classifier): copy them into a zero-padded 6 × PANEL block, run the same
+     * micro-kernel, copy the valid part back. Keeping a single hot kernel keeps the JIT's work in one place.
+     */
+    private static void edgeBlock(float[] x, int r, int r1, int k, float[] packed, int p, float[] bias, int m, float[] out) {
         int j = p * PANEL;
-        FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j);
-        FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j + L);
-        FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1;
-        FloatVector a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1;
-        int x0 = r * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
-        int w = p * k * PANEL;
+        int width = Math.min(PANEL, m - j);
+        float[] xs = new float[MR * k];
+        float[] os = new float[MR * PANEL];
+        float[] bs = new float[PANEL];
+        if (bias != null) System.arraycopy(bias, j, bs, 0, width);
+        for (; r < r1; r += MR) {
+            int rows = Math.min(MR, r1 - r);
+            System.arraycopy(x, r * k, xs, 0, rows * k);
+            java.util.Arrays.fill(xs, rows * k, MR * k, 0f);
+            kernel6x4(xs, 0, k, packed, p * k * PANEL, bs, 0, os, 0, PANEL);
+            for (int i = 0; i < rows; i++) System.arraycopy(os, i * PANEL, out, (r + i) * m + j, width);
+        }
+    }
+
+    /**
+     * The micro-kernel: six rows of x (from {@code xOff}, stride k) times one full panel (from {@code wOff}), plus
+     * bias, into six rows of {@code out} (from {@code oOff}, stride {@code oStride}). Per input feature it loads
+     * 4 weight vectors, broadcasts 6 inputs and issues 24 fused multiply-adds into accumulators that stay in
+     * registers for the whole k loop.
+     */
+    private static void kernel6x4(float[] x, int xOff, int k, float[] packed, int wOff, float[] bias, int bOff,
+                                  float[] out, int oOff, int oStride) {
+        FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff);
+        FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + L);
+        FloatVector b2 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + 2 * L);
+        FloatVector b3 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + 3 * L);
+        FloatVector a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+        FloatVector a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+        FloatVector a40 = b0, a41 = b1, a42 = b2, a43 = b3, a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+        int x0 = xOff, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
+        int w = wOff;
         for (int kk = 0; kk < k; kk++, w += PANEL) {
             FloatVector w0 = FloatVector.fromArray(S, packed, w);
             FloatVector w1 = FloatVector.fromArray(S, packed, w + L);
+            FloatVector w2 = FloatVector.fromArray(S, packed, w + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, packed, w + 3 * L);
             FloatVector v = FloatVector.broadcast(S, x[x0 + kk]);
-            a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
+            a00 = v.fma(w0, a00); a01 = v.fma(w1, a01); a02 = v.fma(w2, a02); a03 = v.fma(w3, a03);
             v = FloatVector.broadcast(S, x[x1 + kk]);
-            a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
+            a10 = v.fma(w0, a10); a11 = v.fma(w1, a11); a12 = v.fma(w2, a12); a13 = v.fma(w3, a13);
             v = FloatVector.broadcast(S, x[x2 + kk]);
-            a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
+            a20 = v.fma(w0, a20); a21 = v.fma(w1, a21); a22 = v.fma(w2, a22); a23 = v.fma(w3, a23);
             v = FloatVector.broadcast(S, x[x3 + kk]);
-            a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
+            a30 = v.fma(w0, a30); a31 = v.fma(w1, a31); a32 = v.fma(w2, a32); a33 = v.fma(w3, a33);
             v = FloatVector.broadcast(S, x[x4 + kk]);
-            a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+            a40 = v.fma(w0, a40); a41 = v.fma(w1, a41); a42 = v.fma(w2, a42); a43 = v.fma(w3, a43);
             v = FloatVector.broadcast(S, x[x5 + kk]);
-            a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+            a50 = v.fma(w0, a50); a51 = v.fma(w1, a51); a52 = v.fma(w2, a52); a53 = v.fma(w3, a53);
         }
-        int o = r * m + j;
-        a00.intoArray(out, o); a01.intoArray(out, o + L); o += m;
-        a10.intoArray(out, o); a11.intoArray(out, o + L); o += m;
-        a20.intoArray(out, o); a21.intoArray(out, o + L); o += m;
-        a30.intoArray(out, o); a31.intoArray(out, o + L); o += m;
-        a40.intoArray(out, o); a41.intoArray(out, o + L); o += m;
-        a50.intoArray(out, o); a51.intoArray(out, o + L);
-    }
-
-    /** One row × one full panel, for the rows left over after the six-row blocks. */
-    private static void kernel1(float[] x, int r, int k, float[] packed, int p, float[] bias, int m, float[] out) {
-        int j = p * PANEL;
-        FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j);
-        FloatVector a1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j + L);
-        int x0 = r * k;
-        int w = p * k * PANEL;
-        for (int kk = 0; kk < k; kk++, w += PANEL) {
-            FloatVector v = FloatVector.broadcast(S, x[x0 + kk]);
-            a0 = v.fma(FloatVector.fromArray(S, packed, w), a0);
-            a1 = v.fma(FloatVector.fromArray(S, packed, w + L), a1);
-        }
-        a0.intoArray(out, r * m + j);
-        a1.intoArray(out, r * m + j + L);
-    }
-
-    /** The last, partly filled panel (m not a multiple of PANEL, e.g. a 2-label classifier): plain loops. */
-    private static void edgeColumns(float[] x, int r, int k, float[] packed, int p, float[] bias, int m, float[] out) {
-        for (int c = 0; p * PANEL + c < m; c++) {
-            int j = p * PANEL + c;
-            float s = 0f;
-            for (int kk = 0; kk < k; kk++) s += x[r * k + kk] * packed[(p * k + kk) * PANEL + c];
-            out[r * m + j] = s + (bias == null ? 0f : bias[j]);
-        }
+        int o = oOff;
+        a00.intoArray(out, o); a01.intoArray(out, o + L); a02.intoArray(out, o + 2 * L); a03.intoArray(out, o + 3 * L);
+        o += oStride;
+        a10.intoArray(out, o); a11.intoArray(out, o + L); a12.intoArray(out, o + 2 * L); a13.intoArray(out, o + 3 * L);
+        o += oStride;
+        a20.intoArray(out, o); a21.intoArray(out, o + L); a22.intoArray(out, o + 2 * L); a23.intoArray(out, o + 3 * L);
+        o += oStride;
+        a30.intoArray(out, o); a31.intoArray(out, o + L); a32.intoArray(out, o + 2 * L); a33.intoArray(out, o + 3 * L);
+        o += oStride;
+        a40.intoArray(out, o); a41.intoArray(out, o + L); a42.intoArray(out, o + 2 * L); a43.intoArray(out, o + 3 * L);
+        o += oStride;
+        a50.intoArray(out, o); a51.intoArray(out, o + L); a52.intoArray(out, o + 2 * L); a53.intoArray(out, o + 3 * L);
     }
 
     /**
@@ -164,28 +199,47 @@ public final class Kernels {
      */
     public static void matmulStrided(int n, int m, int k, float alpha, float[] a, int aOff, int aStride,
                                      float[] b, int bOff, int bStride, float[] c, int cOff, int cStride) {
-        for (int i = 0; i < n; i++) {
-            int ai = aOff + i * aStride;
-            int ci = cOff + i * cStride;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
             int j = 0;
-            for (; j <= m - 2 * L; j += 2 * L) {
-                FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
-                for (int p = 0, bp = bOff + j; p < k; p++, bp += bStride) {
-                    FloatVector v = FloatVector.broadcast(S, a[ai + p]);
-                    acc0 = v.fma(FloatVector.fromArray(S, b, bp), acc0);
-                    acc1 = v.fma(FloatVector.fromArray(S, b, bp + L), acc1);
-                }
-                acc0.mul(alpha).intoArray(c, ci + j);
-                acc1.mul(alpha).intoArray(c, ci + j + L);
+            for (; j + L <= m; j += L) {
+                strided4Rows(k, alpha, a, aOff + i * aStride, aStride, b, bOff + j, bStride, c, cOff + i * cStride + j, cStride);
             }
-            for (; j < m; j += L) {
-                var mask = S.indexInRange(j, m);
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0, bp = bOff + j; p < k; p++, bp += bStride) {
-                    acc = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bp, mask), acc);
-                }
-                acc.mul(alpha).intoArray(c, ci + j, mask);
+            for (int r = i; r < i + 4 && j < m; r++) {
+                stridedTail(m, j, k, alpha, a, aOff + r * aStride, b, bOff, bStride, c, cOff + r * cStride);
             }
+        }
+        for (; i < n; i++) stridedTail(m, 0, k, alpha, a, aOff + i * aStride, b, bOff, bStride, c, cOff + i * cStride);
+    }
+
+    /** Four rows × one vector of columns: the four rows of {@code a} share every vector loaded from {@code b}. */
+    private static void strided4Rows(int k, float alpha, float[] a, int a0, int aStride, float[] b, int bp, int bStride,
+                                     float[] c, int ci, int cStride) {
+        int a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++, bp += bStride) {
+            FloatVector bv = FloatVector.fromArray(S, b, bp);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(bv, c3);
+        }
+        c0.mul(alpha).intoArray(c, ci);
+        c1.mul(alpha).intoArray(c, ci + cStride);
+        c2.mul(alpha).intoArray(c, ci + 2 * cStride);
+        c3.mul(alpha).intoArray(c, ci + 3 * cStride);
+    }
+
+    /** One row, columns {@code [j0, m)}, with a masked last vector. */
+    private static void stridedTail(int m, int j0, int k, float alpha, float[] a, int ai, float[] b, int bOff, int bStride,
+                                    float[] c, int ci) {
+        for (int j = j0; j < m; j += L) {
+            var mask = S.indexInRange(j, m);
+            FloatVector acc = FloatVector.zero(S);
+            for (int p = 0, bp = bOff + j; p < k; p++, bp += bStride) {
+                acc = FloatVector.broadcast(S, a[ai + p]).fma(FloatVector.fromArray(S, b, bp, mask), acc);
+            }
+            acc.mul(alpha).intoArray(c, ci + j, mask);
         }
     }
 

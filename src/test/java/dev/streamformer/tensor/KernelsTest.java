@@ -33,8 +33,22 @@ class KernelsTest {
     }
 
     @Test
+    void fusedGeluEqualsProductThenGelu() {
+        int n = 53, k = 40, m = 130;
+        float[] x = randoms(n * k), w = randoms(m * k), bias = randoms(m);
+        float[] fused = new float[n * m], plain = new float[n * m];
+        float[] packed = Kernels.pack(w, m, k);
+        Kernels.matmulPacked(x, n, k, packed, bias, m, fused, Kernels.Activation.GELU_ERF);
+        Kernels.matmulPacked(x, n, k, packed, bias, m, plain);
+        for (int i = 0; i < plain.length; i++) {
+            double exact = 0.5 * plain[i] * (1 + Kernels.erf(plain[i] / Math.sqrt(2)));
+            assertEquals(exact, fused[i], 1e-5 * Math.max(1, Math.abs(plain[i])));
+        }
+    }
+
+    @Test
     void stridedMatmulReadsAndWritesViews() {
-        int n = 5, m = 19, k = 32, aStride = 70, bStride = 40, cStride = 23;
+        int n = 7, m = 37, k = 32, aStride = 70, bStride = 40, cStride = 41;
         float[] a = randoms(3 + n * aStride), b = randoms(2 + k * bStride), c = new float[1 + n * cStride];
         Kernels.matmulStrided(n, m, k, 0.5f, a, 3, aStride, b, 2, bStride, c, 1, cStride);
         for (int i = 0; i < n; i++) {

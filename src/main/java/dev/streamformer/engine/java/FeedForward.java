@@ -7,12 +7,15 @@ final class FeedForward {
 
     private final Linear up;
     private final Linear down;
-    private final EncoderConfig.Activation activation;
+    private final Kernels.Activation activation;
 
     FeedForward(Linear up, Linear down, EncoderConfig.Activation activation) {
         this.up = up;
         this.down = down;
-        this.activation = activation;
+        this.activation = switch (activation) {
+            case GELU_ERF -> Kernels.Activation.GELU_ERF;
+            case GELU_TANH -> Kernels.Activation.GELU_TANH;
+        };
     }
 
     /** BERT names: {@code <layer>.intermediate.dense} (up) and {@code <layer>.output.dense} (down). */
@@ -26,12 +29,7 @@ final class FeedForward {
     /** {@code out[n, hidden] = FFN(x[n, hidden])}, using {@code s.intermediate} for the wide middle. */
     void forward(float[] x, int n, EncoderState s, float[] out) {
         float[] mid = s.intermediate;          // (n, intermediate)
-        up.forward(x, n, mid);
-        int len = n * up.out;
-        switch (activation) {
-            case GELU_ERF -> Kernels.geluErf(mid, 0, len);
-            case GELU_TANH -> Kernels.geluTanh(mid, 0, len);
-        }
+        up.forward(x, n, mid, activation);     // GELU(x·W_upᵀ + b), applied tile by tile inside the product
         down.forward(mid, n, out);
     }
 }

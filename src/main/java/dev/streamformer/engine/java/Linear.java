@@ -29,4 +29,9 @@ final class Linear {
     void forward(float[] x, int n, float[] y) {
         Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y);
     }
+
+    /** {@code y[n, out] = act(x[n, in] · Wᵀ + b)}. */
+    void forward(float[] x, int n, float[] y, Kernels.Activation act) {
+        Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y, act);
+    }
 }
