@@ -1,0 +1,205 @@
+package dev.streamformer.engine.java.decoder;
+
+import dev.streamformer.tensor.Kernels;
+import dev.streamformer.tensor.SafeTensors;
+
+import java.nio.file.Path;
+
+/**
+ * GPT-2: token + learned position embeddings, {@code n_layer} pre-LN blocks
+ * ({@code x = x + attn(ln_1(x))}, {@code x = x + mlp(ln_2(x))}) with causal self-attention and a
+ * {@code gelu_new} MLP, a final LayerNorm, and a language-model head tied to the token embeddings.
+ */
+public final class Gpt2Model implements LanguageModel {
+
+    /** One transformer block; every matrix is {@code [out, in]}. */
+    record Block(float[] ln1Gamma, float[] ln1Beta,
+                 float[] wQkv, float[] bQkv,     // [3·d, d], [3·d]: Q, K, V stacked
+                 float[] wAttnOut, float[] bAttnOut, // [d, d], [d]
+                 float[] ln2Gamma, float[] ln2Beta,
+                 float[] wFc, float[] bFc,       // [ffn, d], [ffn]
+                 float[] wProj, float[] bProj) {} // [d, ffn], [d]
+
+    final int dim;
+    final int heads;
+    final int headDim;
+    final int ffn;
+    final int vocab;
+    final int positions;
+    final float eps;
+    final int eos;
+    final float[] tokenEmbedding;    // [vocab, d], also the LM head (tied)
+    final float[] positionEmbedding; // [positions, d]
+    final Block[] blocks;
+    final float[] lnFGamma, lnFBeta;
+
+    private Gpt2Model(int dim, int heads, int ffn, int vocab, int positions, float eps, int eos,
+                      float[] tokenEmbedding, float[] positionEmbedding, Block[] blocks, float[] lnFGamma, float[] lnFBeta) {
+        this.dim = dim;
+        this.heads = heads;
+        this.headDim = dim / heads;
+        this.ffn = ffn;
+        this.vocab = vocab;
+        this.positions = positions;
+        this.eps = eps;
+        this.eos = eos;
+        this.tokenEmbedding = tokenEmbedding;
+        this.positionEmbedding = positionEmbedding;
+        this.blocks = blocks;
+        this.lnFGamma = lnFGamma;
+        this.lnFBeta = lnFBeta;
+    }
+
+    /** Loads a Hugging Face {@code GPT2LMHeadModel} directory ({@code config.json} + {@code model.safetensors}). */
+    public static Gpt2Model load(Path modelDir) {
+        ModelConfig config = ModelConfig.read(modelDir);
+        config.require(config.modelType().equals("gpt2"), "model_type '" + config.modelType() + "' (expected gpt2)");
+        String act = config.text("activation_function", "gelu_new");
+        config.require(act.equals("gelu_new"), "activation_function '" + act + "'");
+        config.require(!config.flag("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx");
+        config.require(config.flag("scale_attn_weights", true), "scale_attn_weights=false");
+        int d = config.integer("n_embd");
+        int heads = config.integer("n_head");
+        int layers = config.integer("n_layer");
+        int vocab = config.integer("vocab_size");
+        int positions = config.integer("n_positions");
+        int ffn = config.integer("n_inner", 4 * d);
+        float eps = (float) config.number("layer_norm_epsilon", 1e-5);
+        int eos = config.integer("eos_token_id", -1);
+        config.require(d % heads == 0, "n_embd not divisible by n_head");
+
+        try (SafeTensors st = SafeTensors.open(modelDir.resolve("model.safetensors"))) {
+            String p = st.contains("transformer.wte.weight") ? "transformer." : "";
+            Block[] blocks = new Block[layers];
+            for (int l = 0; l < layers; l++) {
+                String b = p + "h." + l + ".";
+                // GPT-2 stores its linear layers as Conv1D with weight [in, out]; Kernels.linear wants [out, in],
+                // so each one is transposed once, here.
+                blocks[l] = new Block(
+                        st.floats(b + "ln_1.weight", d), st.floats(b + "ln_1.bias", d),
+                        transpose(st.floats(b + "attn.c_attn.weight", d, 3 * d), d, 3 * d), st.floats(b + "attn.c_attn.bias", 3 * d),
+                        transpose(st.floats(b + "attn.c_proj.weight", d, d), d, d), st.floats(b + "attn.c_proj.bias", d),
+                        st.floats(b + "ln_2.weight", d), st.floats(b + "ln_2.bias", d),
+                        transpose(st.floats(b + "mlp.c_fc.weight", d, ffn), d, ffn), st.floats(b + "mlp.c_fc.bias", ffn),
+                        transpose(st.floats(b + "mlp.c_proj.weight", ffn, d), ffn, d), st.floats(b + "mlp.c_proj.bias", d));
+            }
+            config.require(!st.contains("lm_head.weight") || config.flag("tie_word_embeddings", true),
+                    "an untied lm_head.weight");
+            return new Gpt2Model(d, heads, ffn, vocab, positions, eps, eos,
+                    st.floats(p + "wte.weight", vocab, d), st.floats(p + "wpe.weight", positions, d), blocks,
+                    st.floats(p + "ln_f.weight", d), st.floats(p + "ln_f.bias", d));
+        }
+    }
+
+    /** {@code [rows, cols]} → {@code [cols, rows]}. */
+    static float[] transpose(float[] w, int rows, int cols) {
+        float[] t = new float[w.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) t[c * rows + r] = w[r * cols + c];
+        }
+        return t;
+    }
+
+    @Override public String architecture() { return "gpt2"; }
+    @Override public int vocabSize() { return vocab; }
+    @Override public int eosId() { return eos; }
+    @Override public int maxPositions() { return positions; }
+
+    @Override
+    public DecoderState newState(int slots, int maxLength) {
+        if (maxLength > positions) {
+            throw new IllegalArgumentException("GPT-2 here has " + positions + " positions; a sequence of "
+                    + maxLength + " tokens does not fit, lower the prompt length or max new tokens.");
+        }
+        return new State(slots, maxLength, 64);
+    }
+
+    /** KV caches and scratch buffers for up to {@code slots} sequences. */
+    final class State implements DecoderState {
+        final int maxLength;
+        final int maxRows;
+        final float[][] keyCache, valueCache; // [layer][slot, position, d]
+        final float[] x;        // [rows, d] the residual stream
+        final float[] xb;       // [rows, d] normalised input of a sublayer
+        final float[] qkv;      // [rows, 3·d]
+        final float[] attnOut;  // [rows, d] heads concatenated
+        final float[] proj;     // [rows, d] a sublayer's output before the residual add
+        final float[] hidden;   // [rows, ffn]
+        final float[] scores;   // [maxLength]
+        final float[] lastRows; // [rows, d] the final-normed rows that need logits
+
+        State(int slots, int maxLength, int maxRows) {
+            this.maxLength = maxLength;
+            this.maxRows = maxRows;
+            keyCache = new float[blocks.length][slots * maxLength * dim];
+            valueCache = new float[blocks.length][slots * maxLength * dim];
+            x = new float[maxRows * dim];
+            xb = new float[maxRows * dim];
+            qkv = new float[maxRows * 3 * dim];
+            attnOut = new float[maxRows * dim];
+            proj = new float[maxRows * dim];
+            hidden = new float[maxRows * ffn];
+            scores = new float[maxLength];
+            lastRows = new float[maxRows * dim];
+        }
+
+        @Override
+        public int[] start(int slot, int[] promptIds) {
+            return promptIds.clone();
+        }
+
+        @Override
+        public int maxRows() {
+            return maxRows;
+        }
+
+        @Override
+        public void forward(int n, int[] slots, int[] pos, int[] tokens, int[] logitRows, int nLogits, float[] logits) {
+            final int d = dim;
+            final float scale = (float) (1.0 / Math.sqrt(headDim));
+            // token embedding + learned position embedding, one row per (sequence, position)
+            for (int r = 0; r < n; r++) {
+                for (int i = 0; i < d; i++) {
+                    x[r * d + i] = tokenEmbedding[tokens[r] * d + i] + positionEmbedding[pos[r] * d + i];
+                }
+            }
+            for (int l = 0; l < blocks.length; l++) {
+                Block b = blocks[l];
+                // attention layernorm (pre-LN)
+                Kernels.layerNorm(x, n, d, b.ln1Gamma(), b.ln1Beta(), eps, xb);
+                // q, k, v of every row: qkv[n, 3d] = xb · W_qkvᵀ + b
+                Kernels.linear(xb, n, d, b.wQkv(), b.bQkv(), 3 * d, qkv);
+                // save key and value to the kv cache of the row's sequence, at its position
+                for (int r = 0; r < n; r++) {
+                    int at = (slots[r] * maxLength + pos[r]) * d;
+                    System.arraycopy(qkv, r * 3 * d + d, keyCache[l], at, d);
+                    System.arraycopy(qkv, r * 3 * d + 2 * d, valueCache[l], at, d);
+                }
+                // causal self-attention: each head of row r looks at positions 0..pos[r] of its own sequence
+                for (int r = 0; r < n; r++) {
+                    int base = slots[r] * maxLength * d;
+                    for (int h = 0; h < heads; h++) {
+                        Attention.head(qkv, r * 3 * d + h * headDim, keyCache[l], valueCache[l], base + h * headDim, d,
+                                pos[r] + 1, headDim, scale, null, 0, scores, attnOut, r * d + h * headDim);
+                    }
+                }
+                // output projection of the concatenated heads, then the residual connection
+                Kernels.linear(attnOut, n, d, b.wAttnOut(), b.bAttnOut(), d, proj);
+                Kernels.addInPlace(x, proj, n * d);
+                // MLP layernorm
+                Kernels.layerNorm(x, n, d, b.ln2Gamma(), b.ln2Beta(), eps, xb);
+                // MLP: expand to ffn, gelu_new, project back
+                Kernels.linear(xb, n, d, b.wFc(), b.bFc(), ffn, hidden);
+                Kernels.geluTanh(hidden, n * ffn);
+                Kernels.linear(hidden, n, ffn, b.wProj(), b.bProj(), d, proj);
+                // residual connection
+                Kernels.addInPlace(x, proj, n * d);
+            }
+            // final layernorm of the rows that need a prediction
+            for (int i = 0; i < nLogits; i++) System.arraycopy(x, logitRows[i] * d, lastRows, i * d, d);
+            Kernels.layerNorm(lastRows, nLogits, d, lnFGamma, lnFBeta, eps, xb);
+            // LM head tied to the token embeddings: logits[v] = h · wte[v]
+            Kernels.linear(xb, nLogits, d, tokenEmbedding, null, vocab, logits);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.streamformer.engine.java.decoder;
+
+/**
+ * A model that predicts the next token: decoder-only (GPT-2, Llama) or encoder–decoder (T5).
+ * Weights are immutable after load, so one instance serves every thread; each generation makes its own
+ * {@link DecoderState}.
+ */
+public interface LanguageModel {
+
+    /** {@code gpt2}, {@code llama} or {@code t5}. */
+    String architecture();
+
+    /** Number of logits per step. */
+    int vocabSize();
+
+    /** The end-of-sequence token id, or -1 when the model has none. */
+    int eosId();
+
+    /** True when the prompt goes to an encoder and the decoder starts from its own start token (T5). */
+    default boolean encoderDecoder() {
+        return false;
+    }
+
+    /** Longest decoder sequence (prompt included for decoder-only models) the model can attend over. */
+    int maxPositions();
+
+    /**
+     * Scratch buffers and KV caches for up to {@code slots} sequences of up to {@code maxLength} decoder tokens,
+     * allocated once here so that decoding allocates nothing per step.
+     */
+    DecoderState newState(int slots, int maxLength);
+}

@@ -1,0 +1,46 @@
+package dev.streamformer.engine.java.decoder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Opens a generative model from a path: a Hugging Face directory (GPT-2, T5) or a llama2.c {@code .bin}. */
+public final class LanguageModels {
+
+    private LanguageModels() {}
+
+    /**
+     * Loads {@code path}: a llama2.c checkpoint file, a directory holding exactly one such {@code .bin} and no
+     * {@code config.json}, or a Hugging Face directory whose {@code config.json} says {@code gpt2} or {@code t5}.
+     */
+    public static LanguageModel load(Path path) {
+        if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return LlamaModel.load(path);
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + " is neither a model directory nor a llama2.c .bin file.");
+        }
+        if (!Files.isRegularFile(path.resolve("config.json"))) {
+            List<Path> bins = binFiles(path);
+            if (bins.size() == 1) return LlamaModel.load(bins.getFirst());
+            throw new IllegalArgumentException(path + " has no config.json (and not exactly one llama2.c .bin file); "
+                    + "point it at a Hugging Face model directory.");
+        }
+        String type = ModelConfig.read(path).modelType();
+        return switch (type) {
+            case "gpt2" -> Gpt2Model.load(path);
+            case "t5" -> T5Model.load(path);
+            default -> throw new IllegalArgumentException(path.resolve("config.json") + " has model_type '" + type
+                    + "'; the Java generator supports gpt2, t5 and llama2.c checkpoints.");
+        };
+    }
+
+    private static List<Path> binFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".bin")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

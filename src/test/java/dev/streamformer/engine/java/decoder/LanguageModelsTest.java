@@ -1,0 +1,30 @@
+package dev.streamformer.engine.java.decoder;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LanguageModelsTest {
+
+    @Test
+    void picksTheArchitectureFromThePath() {
+        assertInstanceOf(Gpt2Model.class, LanguageModels.load(Reference.model("newsgpt-mini")));
+        LanguageModel t5 = LanguageModels.load(Reference.model("t5-mini"));
+        assertInstanceOf(T5Model.class, t5);
+        assertTrue(t5.encoderDecoder());
+        assertEquals(1, t5.eosId());
+        assertInstanceOf(LlamaModel.class, LanguageModels.load(Reference.model("stories260K")));
+    }
+
+    @Test
+    void refusesAnEncoderOnlyModelInOneSentence() {
+        var e = assertThrows(IllegalArgumentException.class, () -> LanguageModels.load(Reference.model("sst2-minilm")));
+        assertTrue(e.getMessage().contains("model_type 'bert'; the Java generator supports gpt2, t5"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LanguageModels.load(Path.of("no-such-dir")));
+    }
+}
