@@ -8,6 +8,7 @@ import dev.streamformer.engine.TokenBatch;
 
 import java.io.PrintStream;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,10 @@ public final class EngineBenchmark {
             throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         JavaEngine java = JavaEngine.load(model);
-        Path onnx = java.config() != null && model.toString().endsWith(".onnx") ? model : model.resolve("model.onnx");
+        Path onnx = Files.isDirectory(model) ? model.resolve("model.onnx") : model;
+        if (!onnx.getFileName().toString().endsWith(".onnx") || !Files.exists(onnx)) {
+            throw new IllegalArgumentException("the benchmark runs ONNX Runtime on the same model: give an .onnx file or a directory with model.onnx");
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Result> results = new ArrayList<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

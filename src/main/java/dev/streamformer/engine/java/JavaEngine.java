@@ -3,12 +3,12 @@ package dev.streamformer.engine.java;
 import dev.streamformer.engine.Engine;
 import dev.streamformer.engine.TokenBatch;
 import dev.streamformer.tensor.OnnxModelFile;
+import dev.streamformer.tensor.SafeTensors;
 import dev.streamformer.tensor.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,30 +34,46 @@ public final class JavaEngine implements Engine {
     }
 
     /**
-     * Loads a BERT-style encoder from an {@code .onnx} file or a model directory holding one. The shape comes from a
-     * {@code config.json} beside the weights when there is one, else from the ONNX graph itself.
+     * Loads a BERT-style encoder from a model directory, an {@code .onnx} file or a {@code .safetensors} file.
+     * A directory's {@code model.safetensors} is preferred when a {@code config.json} describes it; otherwise its
+     * {@code .onnx} file is read. The shape comes from {@code config.json} beside the weights when there is one,
+     * else (ONNX only) from the graph itself.
      */
     public static JavaEngine load(Path path) throws IOException {
-        Path onnx = Files.isDirectory(path) ? findOnnx(path) : path;
-        if (!onnx.getFileName().toString().endsWith(".onnx")) {
-            throw new IllegalArgumentException("the java engine reads .onnx weights; " + path + " is not an .onnx file or a directory holding one");
-        }
+        Path weightsFile = Files.isDirectory(path) ? pickWeights(path) : path;
+        String fileName = weightsFile.getFileName().toString();
+        Path configJson = weightsFile.resolveSibling("config.json");
         long t0 = System.nanoTime();
-        OnnxWeightSource weights = new OnnxWeightSource(OnnxModelFile.read(onnx));
-        Path configJson = onnx.resolveSibling("config.json");
-        EncoderConfig config = Files.exists(configJson) ? EncoderConfig.fromJson(configJson) : weights.inferConfig();
-        TransformerEncoder model = TransformerEncoder.load(weights, config);
-        log.info("java engine loaded {} in {} ms: {}", onnx.getFileName(), (System.nanoTime() - t0) / 1_000_000, config);
+        TransformerEncoder model;
+        if (fileName.endsWith(".safetensors")) {
+            if (!Files.exists(configJson)) {
+                throw new IllegalArgumentException(weightsFile + " needs a config.json beside it to say the encoder's shape");
+            }
+            EncoderConfig config = EncoderConfig.fromJson(configJson);
+            try (SafeTensors file = SafeTensors.open(weightsFile)) {
+                model = TransformerEncoder.load(new SafeTensorsWeightSource(file), config);
+            }
+        } else if (fileName.endsWith(".onnx")) {
+            OnnxWeightSource weights = new OnnxWeightSource(OnnxModelFile.read(weightsFile));
+            EncoderConfig config = Files.exists(configJson) ? EncoderConfig.fromJson(configJson) : weights.inferConfig();
+            model = TransformerEncoder.load(weights, config);
+        } else {
+            throw new IllegalArgumentException("the java engine reads .onnx or .safetensors weights; " + path + " is neither, nor a directory holding one");
+        }
+        log.info("java engine loaded {} in {} ms: {}", weightsFile.getFileName(), (System.nanoTime() - t0) / 1_000_000, model.config);
         return new JavaEngine(model);
     }
 
-    private static Path findOnnx(Path dir) throws IOException {
-        Path preferred = dir.resolve("model.onnx");
-        if (Files.exists(preferred)) return preferred;
+    private static Path pickWeights(Path dir) throws IOException {
+        if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("config.json"))) {
+            return dir.resolve("model.safetensors");
+        }
+        if (Files.exists(dir.resolve("model.onnx"))) return dir.resolve("model.onnx");
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> onnx = files.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().toList();
             if (onnx.size() != 1) {
-                throw new IllegalArgumentException(dir + " holds " + onnx.size() + " .onnx files; name the one to load");
+                throw new IllegalArgumentException(dir + " holds no model.safetensors with config.json and " + onnx.size()
+                        + " .onnx files; name the file to load");
             }
             return onnx.getFirst();
         }
