@@ -31,16 +31,61 @@ public final class Kernels {
 
     /**
      * A linear layer on {@code n} rows: {@code out[n, m] = x[n, k] · wᵀ + bias}, with {@code w} of shape {@code [m, k]}.
-     * One dot product per output: the right shape for a few rows (decoding); {@link #matmulPacked} is faster for many.
+     * Dot products on the unpacked weight: the right shape for a few rows (a decoding step reads each weight once);
+     * {@link #matmulPacked} is faster for many rows. Blocks of output features are spread over the cores when the
+     * product is big enough.
      *
      * @param bias may be null
      */
     public static void linear(float[] x, int n, int k, float[] w, float[] bias, int m, float[] out) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                out[i * m + j] = dot(x, i * k, w, j * k, k) + (bias == null ? 0f : bias[j]);
-            }
+        if (x.length < n * k || w.length < m * k || out.length < n * m) {
+            throw new IllegalArgumentException("linear: arrays too small for [" + n + ", " + k + "] x [" + m + ", " + k + "]ᵀ");
         }
+        final int block = 32;  // output features per task: 32 weight rows stay in L1/L2 while every x row passes them
+        IntStream blocks = IntStream.range(0, (m + block - 1) / block);
+        if ((long) n * m * k >= PARALLEL_THRESHOLD) blocks = blocks.parallel();
+        blocks.forEach(blk -> {
+            int j0 = blk * block;
+            int j1 = Math.min(m, j0 + block);
+            for (int i = 0; i < n; i++) {
+                int j = j0;
+                for (; j + 4 <= j1; j += 4) dot4(x, i * k, w, j * k, k, bias, j, out, i * m + j);
+                for (; j < j1; j++) out[i * m + j] = dot(x, i * k, w, j * k, k) + (bias == null ? 0f : bias[j]);
+            }
+        });
+    }
+
+    /** Four dot products of one x row with four consecutive weight rows: each x vector is loaded once for all four. */
+    private static void dot4(float[] x, int xOff, float[] w, int wOff, int k, float[] bias, int j, float[] out, int o) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+        int w1 = wOff + k, w2 = w1 + k, w3 = w2 + k;
+        int p = 0;
+        for (; p + L <= k; p += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+            a0 = xv.fma(FloatVector.fromArray(S, w, wOff + p), a0);
+            a1 = xv.fma(FloatVector.fromArray(S, w, w1 + p), a1);
+            a2 = xv.fma(FloatVector.fromArray(S, w, w2 + p), a2);
+            a3 = xv.fma(FloatVector.fromArray(S, w, w3 + p), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) {
+            float xv = x[xOff + p];
+            s0 += xv * w[wOff + p];
+            s1 += xv * w[w1 + p];
+            s2 += xv * w[w2 + p];
+            s3 += xv * w[w3 + p];
+        }
+        if (bias != null) {
+            s0 += bias[j];
+            s1 += bias[j + 1];
+            s2 += bias[j + 2];
+            s3 += bias[j + 3];
+        }
+        out[o] = s0;
+        out[o + 1] = s1;
+        out[o + 2] = s2;
+        out[o + 3] = s3;
     }
 
     /** Width of one column panel of a packed weight matrix: four vectors (64 floats on AVX-512). */
