@@ -357,7 +357,34 @@ public final class Kernels {
 
     /** LayerNorm over each of {@code n} rows of width {@code d}: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
     public static void layerNorm(float[] x, int n, int d, float[] gamma, float[] beta, float eps, float[] out) {
-        for (int i = 0; i < n; i++) layerNormRow(x, i * d, d, gamma, beta, eps, out);
+        rowBlocks(n, d).forEach(blk -> {
+            for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) layerNormRow(x, i * d, d, gamma, beta, eps, out);
+        });
+    }
+
+    /**
+     * The post-LN residual step on {@code n} rows of width {@code d}: {@code x = LayerNorm(x + y)}, in one pass over
+     * each row while it is in cache.
+     */
+    public static void addLayerNorm(float[] x, float[] y, int n, int d, float[] gamma, float[] beta, float eps) {
+        rowBlocks(n, d).forEach(blk -> {
+            for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                int o = i * d;
+                int j = 0;
+                for (; j <= d - L; j += L) FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, y, o + j)).intoArray(x, o + j);
+                for (; j < d; j++) x[o + j] += y[o + j];
+                layerNormRow(x, o, d, gamma, beta, eps, x);
+            }
+        });
+    }
+
+    /** Rows per task for row-wise kernels. */
+    private static final int ROW_BLOCK = 64;
+
+    /** Blocks of {@link #ROW_BLOCK} rows, parallel when there are enough values to be worth a fork. */
+    private static IntStream rowBlocks(int n, int d) {
+        IntStream blocks = IntStream.range(0, (n + ROW_BLOCK - 1) / ROW_BLOCK);
+        return (long) n * d >= PARALLEL_THRESHOLD / 4 ? blocks.parallel() : blocks;
     }
 
     private static void layerNormRow(float[] x, int o, int d, float[] gamma, float[] beta, float eps, float[] out) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The vectorised kernels against plain double-precision loops written here. */
@@ -97,6 +98,18 @@ class KernelsTest {
                 assertEquals((rows[r * d + j] - mean) / Math.sqrt(var + 1e-12) * gamma[j] + beta[j], out[r * d + j], 1e-5);
             }
         }
+    }
+
+    @Test
+    void addLayerNormIsResidualThenNorm() {
+        int n = 200, d = 48;
+        float[] x = randoms(n * d), y = randoms(n * d), gamma = randoms(d), beta = randoms(d);
+        float[] sum = x.clone();
+        for (int i = 0; i < sum.length; i++) sum[i] += y[i];
+        float[] expected = new float[n * d];
+        Kernels.layerNorm(sum, n, d, gamma, beta, 1e-5f, expected);
+        Kernels.addLayerNorm(x, y, n, d, gamma, beta, 1e-5f);
+        assertArrayEquals(expected, x, 1e-5f);
     }
 
     private float[] randoms(int n) {

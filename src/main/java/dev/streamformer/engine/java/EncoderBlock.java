@@ -46,11 +46,9 @@ final class EncoderBlock {
         int len = n * hidden;
         if (placement == EncoderConfig.NormPlacement.POST_LN) {
             attention.forward(x, batch, s, s.sublayer, attentionWeightsOut);
-            Kernels.addInPlace(x, s.sublayer, len);        // residual
-            attentionNorm.forward(x, n, x);                 // norm
+            attentionNorm.addAndNormalize(x, s.sublayer, n);   // residual + norm
             feedForward.forward(x, n, s, s.sublayer);
-            Kernels.addInPlace(x, s.sublayer, len);        // residual
-            outputNorm.forward(x, n, x);                    // norm
+            outputNorm.addAndNormalize(x, s.sublayer, n);      // residual + norm
         } else {
             attentionNorm.forward(x, n, s.normed);
             attention.forward(s.normed, batch, s, s.sublayer, attentionWeightsOut);

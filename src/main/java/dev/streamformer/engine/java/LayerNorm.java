@@ -26,4 +26,9 @@ final class LayerNorm {
     void forward(float[] x, int n, float[] out) {
         Kernels.layerNorm(x, n, dim, gamma, beta, eps, out);
     }
+
+    /** The residual connection and this norm in one pass: {@code x = LayerNorm(x + y)} on {@code n} rows. */
+    void addAndNormalize(float[] x, float[] y, int n) {
+        Kernels.addLayerNorm(x, y, n, dim, gamma, beta, eps);
+    }
 }
