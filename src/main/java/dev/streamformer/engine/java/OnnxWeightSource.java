@@ -22,8 +22,17 @@ final class OnnxWeightSource implements WeightSource {
 
     private final OnnxModelFile file;
 
+    private static final java.util.Set<String> QUANTIZED_OPS =
+            java.util.Set.of("MatMulInteger", "DynamicQuantizeLinear", "QLinearMatMul", "QuantizeLinear", "DequantizeLinear");
+
     OnnxWeightSource(OnnxModelFile file) {
         this.file = file;
+        for (OnnxModelFile.Node n : file.nodes()) {
+            if (QUANTIZED_OPS.contains(n.opType())) {
+                throw new IllegalArgumentException(file.path().getFileName() + " is a quantized model (" + n.opType()
+                        + " nodes); the java engine runs fp32/fp16 weights only: use --engine onnx, or the model without -q");
+            }
+        }
     }
 
     @Override

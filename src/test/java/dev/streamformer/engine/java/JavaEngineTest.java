@@ -155,6 +155,13 @@ class JavaEngineTest {
     }
 
     @Test
+    void refusesAQuantizedModelInOneSentence() {
+        TestModels.Model quantized = TestModels.fromClasspath("all-minilm-l6-v2-q");
+        var e = assertThrows(IllegalArgumentException.class, () -> JavaEngine.load(quantized.onnx()));
+        assertTrue(e.getMessage().contains("quantized") && e.getMessage().contains("--engine onnx"), e.getMessage());
+    }
+
+    @Test
     void rejectsInputsItCannotRunWithAClearMessage() {
         TokenBatch badId = TokenBatch.pad(new int[][] {{101, 40000, 102}}, null, 0);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> engine.run(badId)).getMessage().contains("vocabulary"));
