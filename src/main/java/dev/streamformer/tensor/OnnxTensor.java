@@ -16,7 +16,8 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
 
     /** The ONNX element types this reader decodes (ids from {@code onnx.proto}'s {@code TensorProto.DataType}). */
     public enum DataType {
-        FLOAT(1, 4), INT32(6, 4), INT64(7, 8), FLOAT16(10, 2), DOUBLE(11, 8);
+        FLOAT(1, 4), UINT8(2, 1), INT8(3, 1), UINT16(4, 2), INT16(5, 2), INT32(6, 4), INT64(7, 8), BOOL(9, 1),
+        FLOAT16(10, 2), DOUBLE(11, 8), BFLOAT16(16, 2);
 
         final int id;
         final int bytes;
@@ -29,7 +30,7 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
         static DataType of(int id, String tensor) {
             for (DataType t : values()) if (t.id == id) return t;
             throw new OnnxFormatException("tensor '" + tensor + "' has ONNX data type " + id
-                    + ", which this reader does not support (FLOAT, FLOAT16, DOUBLE, INT32, INT64 only)");
+                    + ", which this reader does not support (numbers only: no strings or complex values)");
         }
     }
 
@@ -71,6 +72,13 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
                     out[i] = Float.float16ToFloat(bits);
                 }
             }
+            case BFLOAT16 -> {
+                // bf16 is the top half of an fp32
+                for (int i = 0; i < n; i++) {
+                    int bits = raw != null ? raw.getShort(2 * i) & 0xffff : (int) intData[i] & 0xffff;
+                    out[i] = Float.intBitsToFloat(bits << 16);
+                }
+            }
             case DOUBLE -> {
                 for (int i = 0; i < n; i++) out[i] = (float) (raw != null ? raw.getDouble(8 * i) : floatData[i]);
             }
@@ -79,7 +87,7 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
         return out;
     }
 
-    /** The values as int64 (INT64 or INT32 tensors). */
+    /** The values as int64 (INT64, INT32, INT8, UINT8 or BOOL tensors). */
     public long[] toLongs() {
         int n = size();
         long[] out = new long[n];
@@ -90,6 +98,12 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
             }
             case INT32 -> {
                 for (int i = 0; i < n; i++) out[i] = raw != null ? raw.getInt(4 * i) : intData[i];
+            }
+            case INT8, UINT8, BOOL -> {
+                for (int i = 0; i < n; i++) {
+                    byte b = raw != null ? raw.get(i) : (byte) intData[i];
+                    out[i] = dataType == DataType.INT8 ? b : b & 0xff;
+                }
             }
             default -> throw new OnnxFormatException("tensor '" + name + "' holds " + dataType + ", not integers");
         }
