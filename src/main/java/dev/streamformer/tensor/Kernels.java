@@ -88,9 +88,14 @@ public final class Kernels {
         out[o + 3] = s3;
     }
 
-    /** Width of one column panel of a packed weight matrix: four vectors (64 floats on AVX-512). */
-    public static final int PANEL = 4 * L;
-    /** Rows of x the micro-kernel keeps in flight: 6 rows × 4 vectors = 24 of the 32 vector registers as accumulators. */
+    /**
+     * Vectors per column panel of a packed weight: 4 where the CPU has 32 vector registers (AVX-512: 6 rows × 4 = 24
+     * accumulators), 2 where it has 16 (AVX2: 6 × 2 = 12), so the accumulators never spill.
+     */
+    private static final int NV = L >= 16 ? 4 : 2;
+    /** Width of one column panel of a packed weight matrix (64 floats on AVX-512, 16 on AVX2). */
+    public static final int PANEL = NV * L;
+    /** Rows of x the micro-kernel keeps in flight. */
     private static final int MR = 6;
     /** Rows per parallel tile: a tile of x stays in L2 while the kernel sweeps one weight panel over it. */
     private static final int ROW_TILE = 8 * MR;
@@ -100,7 +105,8 @@ public final class Kernels {
     /**
      * Repacks a linear weight {@code w[m, k]} into column panels for {@link #matmulPacked}: panel {@code p} holds
      * columns {@code [p·PANEL, (p+1)·PANEL)} of {@code wᵀ}, one row of PANEL floats per input feature, so the
-     * micro-kernel reads weights front to back. Columns past {@code m} are zero.
+     * micro-kernel reads weights front to back. Columns past {@code m} are zero. The layout depends on the CPU's
+     * vector width: pack on the machine that multiplies.
      */
     public static float[] pack(float[] w, int m, int k) {
         if (w.length != m * k) throw new IllegalArgumentException("weight of " + w.length + " values is not [" + m + ", " + k + "]");
@@ -148,7 +154,7 @@ public final class Kernels {
             int j = p * PANEL;
             int r = r0;
             if (j + PANEL <= m) {
-                for (; r + MR <= r1; r += MR) kernel6x4(x, r * k, k, packed, p * k * PANEL, bias, j, out, r * m + j, m);
+                for (; r + MR <= r1; r += MR) kernel(x, r * k, k, packed, p * k * PANEL, bias, j, out, r * m + j, m);
             }
             if (r < r1) edgeBlock(x, r, r1, k, packed, p, bias, m, out);
             if (act != Activation.NONE) {
@@ -182,16 +188,24 @@ public final class Kernels {
             int rows = Math.min(MR, r1 - r);
             System.arraycopy(x, r * k, xs, 0, rows * k);
             java.util.Arrays.fill(xs, rows * k, MR * k, 0f);
-            kernel6x4(xs, 0, k, packed, p * k * PANEL, bs, 0, os, 0, PANEL);
+            kernel(xs, 0, k, packed, p * k * PANEL, bs, 0, os, 0, PANEL);
             for (int i = 0; i < rows; i++) System.arraycopy(os, i * PANEL, out, (r + i) * m + j, width);
         }
     }
 
     /**
      * The micro-kernel: six rows of x (from {@code xOff}, stride k) times one full panel (from {@code wOff}), plus
-     * bias, into six rows of {@code out} (from {@code oOff}, stride {@code oStride}). Per input feature it loads
-     * 4 weight vectors, broadcasts 6 inputs and issues 24 fused multiply-adds into accumulators that stay in
-     * registers for the whole k loop.
+     * bias, into six rows of {@code out} (from {@code oOff}, stride {@code oStride}).
+     */
+    private static void kernel(float[] x, int xOff, int k, float[] packed, int wOff, float[] bias, int bOff,
+                               float[] out, int oOff, int oStride) {
+        if (NV == 4) kernel6x4(x, xOff, k, packed, wOff, bias, bOff, out, oOff, oStride);
+        else kernel6x2(x, xOff, k, packed, wOff, bias, bOff, out, oOff, oStride);
+    }
+
+    /**
+     * Per input feature: load 4 weight vectors, broadcast 6 inputs, issue 24 fused multiply-adds into accumulators
+     * that stay in registers for the whole k loop.
      */
     private static void kernel6x4(float[] x, int xOff, int k, float[] packed, int wOff, float[] bias, int bOff,
                                   float[] out, int oOff, int oStride) {
@@ -234,6 +248,45 @@ public final class Kernels {
         a40.intoArray(out, o); a41.intoArray(out, o + L); a42.intoArray(out, o + 2 * L); a43.intoArray(out, o + 3 * L);
         o += oStride;
         a50.intoArray(out, o); a51.intoArray(out, o + L); a52.intoArray(out, o + 2 * L); a53.intoArray(out, o + 3 * L);
+    }
+
+    /** The AVX2 shape of the micro-kernel: 2 weight vectors × 6 rows = 12 accumulators. */
+    private static void kernel6x2(float[] x, int xOff, int k, float[] packed, int wOff, float[] bias, int bOff,
+                                  float[] out, int oOff, int oStride) {
+        FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff);
+        FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + L);
+        FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1;
+        FloatVector a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1;
+        int x0 = xOff, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
+        int w = wOff;
+        for (int kk = 0; kk < k; kk++, w += PANEL) {
+            FloatVector w0 = FloatVector.fromArray(S, packed, w);
+            FloatVector w1 = FloatVector.fromArray(S, packed, w + L);
+            FloatVector v = FloatVector.broadcast(S, x[x0 + kk]);
+            a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
+            v = FloatVector.broadcast(S, x[x1 + kk]);
+            a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
+            v = FloatVector.broadcast(S, x[x2 + kk]);
+            a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
+            v = FloatVector.broadcast(S, x[x3 + kk]);
+            a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
+            v = FloatVector.broadcast(S, x[x4 + kk]);
+            a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+            v = FloatVector.broadcast(S, x[x5 + kk]);
+            a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+        }
+        int o = oOff;
+        a00.intoArray(out, o); a01.intoArray(out, o + L);
+        o += oStride;
+        a10.intoArray(out, o); a11.intoArray(out, o + L);
+        o += oStride;
+        a20.intoArray(out, o); a21.intoArray(out, o + L);
+        o += oStride;
+        a30.intoArray(out, o); a31.intoArray(out, o + L);
+        o += oStride;
+        a40.intoArray(out, o); a41.intoArray(out, o + L);
+        o += oStride;
+        a50.intoArray(out, o); a51.intoArray(out, o + L);
     }
 
     /**
