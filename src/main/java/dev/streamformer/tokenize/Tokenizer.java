@@ -30,9 +30,10 @@ public interface Tokenizer {
 
     /**
      * Reads a Hugging Face {@code tokenizer.json}. Fails at load, naming the component, when the file uses a
-     * normalizer, pre-tokenizer, model or post-processor we do not implement.
+     * normalizer, pre-tokenizer, model or post-processor we do not implement. The file's {@code truncation} sets
+     * {@link #maxLength()}; its {@code padding} is not applied (padding a batch is the batcher's job).
      */
     static Tokenizer fromFile(Path tokenizerJson) {
-        throw new UnsupportedOperationException("tokenizer.json support is being built");
+        return TokenizerJsonReader.read(tokenizerJson);
     }
 }

@@ -55,7 +55,8 @@ final class DecoderAsserts {
         return best;
     }
 
-    static void assertClose(float[] expected, float[] actual, float tol, String what) {
+    /** Asserts every |expected - actual| <= tol; returns the largest difference. */
+    static float assertClose(float[] expected, float[] actual, float tol, String what) {
         float worst = 0;
         int at = -1;
         for (int i = 0; i < expected.length; i++) {
@@ -65,15 +66,19 @@ final class DecoderAsserts {
         final float w = worst;
         final int a = at;
         assertTrue(worst <= tol, () -> what + ": max |diff| " + w + " at id " + a);
+        return worst;
     }
 
-    /** The reference's top-10 ids in order and their logits within 1e-3. */
-    static void assertTop10(JsonNode top10, float[] logits, String what) {
+    /** The reference's top-10 logits within 1e-3 and its top-1 id; returns the largest difference. */
+    static float assertTop10(JsonNode top10, float[] logits, String what) {
+        float worst = 0;
         for (int k = 0; k < top10.size(); k++) {
             int id = top10.get(k).get(0).asInt();
             float expected = (float) top10.get(k).get(1).asDouble();
             assertEquals(expected, logits[id], 1e-3f, what + ": logit of id " + id);
+            worst = Math.max(worst, Math.abs(expected - logits[id]));
         }
         assertEquals(top10.get(0).get(0).asInt(), argmax(logits), what + ": top-1 id");
+        return worst;
     }
 }

@@ -22,16 +22,18 @@ class Gpt2ModelTest {
     @Test
     void firstStepLogitsMatchTransformersWithin1e3() {
         int checkedFull = 0;
+        float worst = 0;
         for (JsonNode row : Reference.rows("ref_newsgpt-mini_greedy.jsonl")) {
             float[] logits = DecoderAsserts.firstLogits(model, Reference.ints(row.get("prompt_ids")));
             if (row.has("first_logits")) {
                 float[] expected = Reference.floats(row.get("first_logits"));
                 assertEquals(model.vocabSize(), expected.length);
-                DecoderAsserts.assertClose(expected, logits, 1e-3f, row.get("prompt").asText());
+                worst = Math.max(worst, DecoderAsserts.assertClose(expected, logits, 1e-3f, row.get("prompt").asText()));
                 checkedFull++;
             }
-            DecoderAsserts.assertTop10(row.get("first_top10"), logits, row.get("prompt").asText());
+            worst = Math.max(worst, DecoderAsserts.assertTop10(row.get("first_top10"), logits, row.get("prompt").asText()));
         }
+        System.out.println("newsgpt-mini first-step logits: max |diff| vs transformers " + worst);
         assertEquals(3, checkedFull, "the reference should carry full logits for rows 1-3");
     }
 

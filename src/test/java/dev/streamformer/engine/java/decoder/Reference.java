@@ -41,14 +41,6 @@ public final class Reference {
         return rows;
     }
 
-    /** All rows with -Dgenerate.full=true, else every {@code stride}-th row (a fixed subset). */
-    public static List<JsonNode> subset(List<JsonNode> rows, int stride) {
-        if (Boolean.getBoolean("generate.full")) return rows;
-        List<JsonNode> out = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i += stride) out.add(rows.get(i));
-        return out;
-    }
-
     public static int[] ints(JsonNode array) {
         int[] out = new int[array.size()];
         for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();

@@ -35,10 +35,12 @@ class T5ModelTest {
 
     @Test
     void firstStepLogitsMatchTransformers() {
+        float worst = 0;
         for (JsonNode row : Reference.rows("ref_t5-mini_greedy.jsonl")) {
             float[] logits = DecoderAsserts.firstLogits(model, Reference.ints(row.get("input_ids")));
-            DecoderAsserts.assertTop10(row.get("first_top10"), logits, row.get("input").asText());
+            worst = Math.max(worst, DecoderAsserts.assertTop10(row.get("first_top10"), logits, row.get("input").asText()));
         }
+        System.out.println("t5-mini first-step top-10 logits: max |diff| vs transformers " + worst);
     }
 
     @Test

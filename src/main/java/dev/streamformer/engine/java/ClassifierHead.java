@@ -1,0 +1,42 @@
+package dev.streamformer.engine.java;
+
+/**
+ * BERT's sequence-classification head: the pooler {@code tanh(W_p · h[CLS] + b_p)}, then a linear classifier
+ * to one logit per label.
+ */
+final class ClassifierHead {
+
+    private final Linear pooler;
+    private final Linear classifier;
+    private final int hidden;
+
+    ClassifierHead(Linear pooler, Linear classifier, int hidden) {
+        this.pooler = pooler;
+        this.classifier = classifier;
+        this.hidden = hidden;
+    }
+
+    /** {@code pooler.dense} and {@code classifier}, or null when the weights hold no classifier. */
+    static ClassifierHead loadIfPresent(WeightSource w, EncoderConfig c) {
+        if (c.numLabels() == 0 || !w.has("classifier.weight")) return null;
+        return new ClassifierHead(
+                Linear.load(w, "pooler.dense", c.hidden(), c.hidden()),
+                Linear.load(w, "classifier", c.hidden(), c.numLabels()),
+                c.hidden());
+    }
+
+    int labels() { return classifier.out; }
+
+    /** Logits {@code [sequences, labels]} from the final hidden state of each sequence's first token ([CLS]). */
+    float[] forward(float[] x, PackedBatch batch) {
+        int b = batch.sequences();
+        float[] cls = new float[b * hidden];                // (batch, hidden)
+        for (int i = 0; i < b; i++) System.arraycopy(x, batch.start(i) * hidden, cls, i * hidden, hidden);
+        float[] pooled = new float[b * hidden];
+        pooler.forward(cls, b, pooled);
+        for (int i = 0; i < pooled.length; i++) pooled[i] = (float) Math.tanh(pooled[i]);
+        float[] logits = new float[b * labels()];           // (batch, labels)
+        classifier.forward(pooled, b, logits);
+        return logits;
+    }
+}

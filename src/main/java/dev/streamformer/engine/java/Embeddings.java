@@ -1,0 +1,73 @@
+package dev.streamformer.engine.java;
+
+/**
+ * The input layer: each token becomes {@code word[id] + position[p] + tokenType[t]}, then LayerNorm.
+ * Positions are learned (BERT) or the fixed sinusoids of "Attention Is All You Need"; either way a table
+ * {@code [maxPositions, hidden]}.
+ */
+final class Embeddings {
+
+    private final EncoderConfig config;
+    private final float[] word;       // [vocab, hidden]
+    private final float[] position;   // [maxPositions, hidden]
+    private final float[] tokenType;  // [typeVocab, hidden], or null
+    private final LayerNorm norm;
+
+    private Embeddings(EncoderConfig config, float[] word, float[] position, float[] tokenType, LayerNorm norm) {
+        this.config = config;
+        this.word = word;
+        this.position = position;
+        this.tokenType = tokenType;
+        this.norm = norm;
+    }
+
+    static Embeddings load(WeightSource w, EncoderConfig c) {
+        int h = c.hidden();
+        float[] word = w.get("embeddings.word_embeddings.weight", c.vocabSize(), h);
+        float[] position = c.positions() == EncoderConfig.Positions.LEARNED
+                ? w.get("embeddings.position_embeddings.weight", c.maxPositions(), h)
+                : sinusoids(c.maxPositions(), h);
+        float[] types = c.typeVocabSize() > 0 ? w.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), h) : null;
+        return new Embeddings(c, word, position, types, LayerNorm.load(w, "embeddings.LayerNorm", h, c.layerNormEps()));
+    }
+
+    /** {@code PE[p, 2i] = sin(p / 10000^(2i/d))}, {@code PE[p, 2i+1] = cos(p / 10000^(2i/d))}. */
+    static float[] sinusoids(int positions, int d) {
+        float[] pe = new float[positions * d];
+        for (int p = 0; p < positions; p++) {
+            for (int i = 0; i < d; i += 2) {
+                double angle = p / Math.pow(10000.0, (double) i / d);
+                pe[p * d + i] = (float) Math.sin(angle);
+                if (i + 1 < d) pe[p * d + i + 1] = (float) Math.cos(angle);
+            }
+        }
+        return pe;
+    }
+
+    /**
+     * Writes the embeddings of the batch's real tokens, packed one after another, into {@code x [tokens, hidden]}.
+     * Token {@code j} of sequence {@code b} sits at position {@code j}.
+     */
+    void forward(PackedBatch batch, float[] x) {
+        int h = config.hidden();
+        for (int b = 0; b < batch.sequences(); b++) {
+            for (int j = 0; j < batch.length(b); j++) {
+                int row = (batch.start(b) + j) * h;
+                int id = batch.tokenId(b, j);
+                int type = batch.tokenType(b, j);
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + config.vocabSize());
+                }
+                if (tokenType != null && (type < 0 || type >= config.typeVocabSize())) {
+                    throw new IllegalArgumentException("token type " + type + " is outside [0, " + config.typeVocabSize() + ")");
+                }
+                for (int d = 0; d < h; d++) {
+                    float v = word[id * h + d] + position[j * h + d];
+                    if (tokenType != null) v += tokenType[type * h + d];
+                    x[row + d] = v;
+                }
+            }
+        }
+        norm.forward(x, batch.tokens(), x);
+    }
+}

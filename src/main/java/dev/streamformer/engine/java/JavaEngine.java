@@ -1,0 +1,133 @@
+package dev.streamformer.engine.java;
+
+import dev.streamformer.engine.Engine;
+import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.tensor.OnnxModelFile;
+import dev.streamformer.tensor.SafeTensors;
+import dev.streamformer.tensor.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Streamformer's own Transformer encoder as an {@link Engine}: {@code --engine java}.
+ *
+ * <p>Weights are loaded once and only read afterwards, so one instance serves every stream thread; each calling
+ * thread gets its own {@link EncoderState} scratch, reused from batch to batch.
+ */
+public final class JavaEngine implements Engine {
+
+    private static final Logger log = LoggerFactory.getLogger(JavaEngine.class);
+
+    private final TransformerEncoder model;
+    private final ThreadLocal<EncoderState> state;
+
+    private JavaEngine(TransformerEncoder model) {
+        this.model = model;
+        this.state = ThreadLocal.withInitial(() -> new EncoderState(model.config));
+    }
+
+    /**
+     * Loads a BERT-style encoder from a model directory, an {@code .onnx} file or a {@code .safetensors} file.
+     * A directory's {@code model.safetensors} is preferred when a {@code config.json} describes it; otherwise its
+     * {@code .onnx} file is read. The shape comes from {@code config.json} beside the weights when there is one,
+     * else (ONNX only) from the graph itself.
+     */
+    public static JavaEngine load(Path path) throws IOException {
+        Path weightsFile = Files.isDirectory(path) ? pickWeights(path) : path;
+        String fileName = weightsFile.getFileName().toString();
+        Path configJson = weightsFile.resolveSibling("config.json");
+        long t0 = System.nanoTime();
+        TransformerEncoder model;
+        if (fileName.endsWith(".safetensors")) {
+            if (!Files.exists(configJson)) {
+                throw new IllegalArgumentException(weightsFile + " needs a config.json beside it to say the encoder's shape");
+            }
+            EncoderConfig config = EncoderConfig.fromJson(configJson);
+            try (SafeTensors file = SafeTensors.open(weightsFile)) {
+                model = TransformerEncoder.load(new SafeTensorsWeightSource(file), config);
+            }
+        } else if (fileName.endsWith(".onnx")) {
+            OnnxWeightSource weights = new OnnxWeightSource(OnnxModelFile.read(weightsFile));
+            EncoderConfig config = Files.exists(configJson) ? EncoderConfig.fromJson(configJson) : weights.inferConfig();
+            model = TransformerEncoder.load(weights, config);
+        } else {
+            throw new IllegalArgumentException("the java engine reads .onnx or .safetensors weights; " + path + " is neither, nor a directory holding one");
+        }
+        log.info("java engine loaded {} in {} ms: {}", weightsFile.getFileName(), (System.nanoTime() - t0) / 1_000_000, model.config);
+        return new JavaEngine(model);
+    }
+
+    private static Path pickWeights(Path dir) throws IOException {
+        if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("config.json"))) {
+            return dir.resolve("model.safetensors");
+        }
+        if (Files.exists(dir.resolve("model.onnx"))) return dir.resolve("model.onnx");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> onnx = files.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().toList();
+            if (onnx.size() != 1) {
+                throw new IllegalArgumentException(dir + " holds no model.safetensors with config.json and " + onnx.size()
+                        + " .onnx files; name the file to load");
+            }
+            return onnx.getFirst();
+        }
+    }
+
+    public EncoderConfig config() { return model.config; }
+
+    @Override
+    public String name() { return "java"; }
+
+    @Override
+    public Output run(TokenBatch batch) {
+        return forward(batch, null);
+    }
+
+    /**
+     * What {@link #run} returns, plus the attention weights of every layer.
+     *
+     * @param attentions one tensor per layer, {@code [batch, heads, T, T]}: row {@code i} of a head is how much
+     *                   query token {@code i} attends to each key token (rows and columns of padding are 0)
+     */
+    public record OutputWithAttention(Output output, List<Tensor> attentions) {}
+
+    /** Runs the batch and keeps the attention weights (costs memory; {@link #run} skips them). */
+    public OutputWithAttention runWithAttention(TokenBatch batch) {
+        EncoderConfig c = model.config;
+        int t = batch.seqLen();
+        float[][] weights = new float[c.layers()][batch.batchSize() * c.heads() * t * t];
+        Output out = forward(batch, weights);
+        List<Tensor> attentions = new ArrayList<>();
+        for (float[] w : weights) attentions.add(new Tensor(w, new int[] {batch.batchSize(), c.heads(), t, t}));
+        return new OutputWithAttention(out, List.copyOf(attentions));
+    }
+
+    private Output forward(TokenBatch batch, float[][] attentionWeights) {
+        PackedBatch packed = new PackedBatch(batch);
+        if (packed.maxLength() > model.config.maxPositions()) {
+            throw new IllegalArgumentException("a sequence of " + packed.maxLength() + " tokens is longer than the model's "
+                    + model.config.maxPositions() + " positions; truncate the input");
+        }
+        EncoderState s = state.get();
+        float[] logits = model.forward(packed, s, attentionWeights);
+        return new Output(unpack(packed, s.x), logits == null ? null
+                : new Tensor(logits, new int[] {batch.batchSize(), logits.length / batch.batchSize()}));
+    }
+
+    /** Packed {@code [tokens, hidden]} back to padded {@code [batch, T, hidden]}, zeros at padding. */
+    private Tensor unpack(PackedBatch batch, float[] x) {
+        int h = model.config.hidden();
+        int t = batch.paddedLength();
+        float[] out = new float[batch.sequences() * t * h];
+        for (int b = 0; b < batch.sequences(); b++) {
+            System.arraycopy(x, batch.start(b) * h, out, b * t * h, batch.length(b) * h);
+        }
+        return new Tensor(out, new int[] {batch.sequences(), t, h});
+    }
+}

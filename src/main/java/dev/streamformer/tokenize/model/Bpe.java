@@ -1,0 +1,163 @@
+package dev.streamformer.tokenize.model;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Byte-pair encoding: a word starts as single characters and the adjacent pair with the best (lowest) merge rank is
+ * merged, leftmost first on ties, until no pair in the merge list is left. Results per word are cached.
+ * Characters missing from the vocabulary become {@code <0xXX>} byte tokens ({@code byte_fallback}), the unknown token,
+ * or are dropped when there is none (as HF does).
+ */
+public final class Bpe implements Model {
+
+    private static final int CACHE_CAPACITY = 10_000;
+
+    private final Vocabulary vocabulary;
+    /** (left id, right id) packed in a long -> {rank, merged id}. */
+    private final Map<Long, int[]> merges;
+    private final String unkToken;
+    private final boolean fuseUnk;
+    private final boolean byteFallback;
+    private final boolean ignoreMerges;
+    private final Map<String, List<Token>> cache = new ConcurrentHashMap<>();
+
+    /**
+     * @param merges merge rules in rank order, each {@code {left, right}} token strings
+     */
+    public Bpe(Vocabulary vocabulary, List<String[]> merges, String unkToken, boolean fuseUnk, boolean byteFallback,
+               boolean ignoreMerges) {
+        this.vocabulary = vocabulary;
+        this.unkToken = unkToken;
+        this.fuseUnk = fuseUnk;
+        this.byteFallback = byteFallback;
+        this.ignoreMerges = ignoreMerges;
+        this.merges = new HashMap<>(merges.size() * 2);
+        for (int rank = 0; rank < merges.size(); rank++) {
+            String[] m = merges.get(rank);
+            int left = vocabulary.id(m[0]);
+            int right = vocabulary.id(m[1]);
+            int merged = vocabulary.id(m[0] + m[1]);
+            if (left < 0 || right < 0 || merged < 0) {
+                throw new IllegalArgumentException("BPE merge \"" + m[0] + " " + m[1] + "\" (rank " + rank
+                        + ") uses a token missing from the vocabulary");
+            }
+            this.merges.putIfAbsent(pair(left, right), new int[] {rank, merged});
+        }
+    }
+
+    private static long pair(int left, int right) {
+        return ((long) left << 32) | (right & 0xFFFFFFFFL);
+    }
+
+    @Override
+    public List<Token> tokenize(int[] word) {
+        String key = new String(word, 0, word.length);
+        List<Token> cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<Token> tokens = merge(word, key);
+        if (cache.size() < CACHE_CAPACITY) {
+            cache.put(key, tokens);
+        }
+        return tokens;
+    }
+
+    private List<Token> merge(int[] word, String key) {
+        if (ignoreMerges) {
+            int id = vocabulary.id(key);
+            if (id >= 0) {
+                return List.of(new Token(id, key, 0, word.length));
+            }
+        }
+        // symbols: id and [start, end) in the word's characters
+        int n = word.length;
+        int[] ids = new int[n];
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        int count = 0;
+        int unk = unkToken == null ? -1 : vocabulary.id(unkToken);
+        for (int i = 0; i < n; i++) {
+            String c = Character.toString(word[i]);
+            int id = vocabulary.id(c);
+            if (id >= 0) {
+                ids[count] = id;
+                starts[count] = i;
+                ends[count] = i + 1;
+                count++;
+            } else if (byteFallback && byteTokens(c) != null) {
+                for (int b : byteTokens(c)) {
+                    if (count == ids.length) {
+                        ids = java.util.Arrays.copyOf(ids, count * 2);
+                        starts = java.util.Arrays.copyOf(starts, count * 2);
+                        ends = java.util.Arrays.copyOf(ends, count * 2);
+                    }
+                    ids[count] = b;
+                    starts[count] = i;
+                    ends[count] = i + 1;
+                    count++;
+                }
+            } else if (unk >= 0) {
+                if (fuseUnk && count > 0 && ids[count - 1] == unk && ends[count - 1] == i) {
+                    ends[count - 1] = i + 1;
+                } else {
+                    ids[count] = unk;
+                    starts[count] = i;
+                    ends[count] = i + 1;
+                    count++;
+                }
+            }
+        }
+        // repeatedly merge the adjacent pair with the lowest rank (leftmost on ties)
+        while (count > 1) {
+            int bestRank = Integer.MAX_VALUE;
+            int bestAt = -1;
+            int bestId = -1;
+            for (int k = 0; k + 1 < count; k++) {
+                int[] m = merges.get(pair(ids[k], ids[k + 1]));
+                if (m != null && m[0] < bestRank) {
+                    bestRank = m[0];
+                    bestAt = k;
+                    bestId = m[1];
+                }
+            }
+            if (bestAt < 0) {
+                break;
+            }
+            ids[bestAt] = bestId;
+            ends[bestAt] = ends[bestAt + 1];
+            System.arraycopy(ids, bestAt + 2, ids, bestAt + 1, count - bestAt - 2);
+            System.arraycopy(starts, bestAt + 2, starts, bestAt + 1, count - bestAt - 2);
+            System.arraycopy(ends, bestAt + 2, ends, bestAt + 1, count - bestAt - 2);
+            count--;
+        }
+        List<Token> tokens = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            tokens.add(new Token(ids[k], vocabulary.token(ids[k]), starts[k], ends[k]));
+        }
+        return List.copyOf(tokens);
+    }
+
+    /** Ids of the {@code <0xXX>} tokens of a character's UTF-8 bytes, or null when one is missing. */
+    private int[] byteTokens(String c) {
+        byte[] bytes = c.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int[] ids = new int[bytes.length];
+        for (int k = 0; k < bytes.length; k++) {
+            ids[k] = vocabulary.id(String.format("<0x%02X>", bytes[k] & 0xFF));
+            if (ids[k] < 0) {
+                return null;
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public int tokenToId(String token) { return vocabulary.id(token); }
+
+    @Override
+    public String idToToken(int id) { return vocabulary.token(id); }
+}
