@@ -61,13 +61,50 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
+    private final SaslPlain sasl;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose, SaslPlain sasl) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.sasl = sasl;
+    }
+
+    /**
+     * SASL/PLAIN on the client listener ({@code SASL_PLAINTEXT}): clients must log in as one of {@code users}
+     * (name → password). The broker talks to itself as an extra internal user with a random password.
+     * PLAIN sends passwords in clear text: fine on 127.0.0.1 for tests and demos; use SASL_SSL on a network.
+     */
+    public record SaslPlain(Map<String, String> users) {
+        private static final String BROKER_USER = "streamformer-broker";
+        private static final String BROKER_PASSWORD = Uuid.randomUuid().toString();
+
+        public SaslPlain {
+            users = Map.copyOf(users);
+        }
+
+        /** The client settings to log in as {@code user}: {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}. */
+        public static Map<String, String> clientConfig(String user, String password) {
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                            + user + "\" password=\"" + password + "\";");
+        }
+
+        /** Names only: a record's default toString would print the passwords. */
+        @Override
+        public String toString() {
+            return "SaslPlain[users=" + users.keySet() + "]";
+        }
+
+        private String serverJaasConfig() {
+            var jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\"")
+                    .append(BROKER_USER).append("\" password=\"").append(BROKER_PASSWORD).append("\" user_")
+                    .append(BROKER_USER).append("=\"").append(BROKER_PASSWORD).append('"');
+            users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            return jaas.append(';').toString();
+        }
     }
 
     /**
@@ -77,12 +114,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir where logs and metadata live; {@code null} for a temporary directory deleted on close
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        return start(port, dataDir, null);
+    }
+
+    /**
+     * Same, with SASL/PLAIN authentication on the client listener.
+     *
+     * @param sasl the users who may log in; null for a PLAINTEXT listener without authentication
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir, SaslPlain sasl) {
         long startNanos = System.nanoTime();
         boolean temporary = dataDir == null;
         Path dir = temporary ? createTempDir() : dataDir.toAbsolutePath();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
-        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort));
+        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort, sasl));
         formatIfNeeded(config, dir);
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -93,7 +139,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Could not start the embedded Kafka broker on port " + clientPort
                     + " with data in " + dir + ": " + e.getMessage() + " (is the port or directory in use?)", e);
         }
-        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary);
+        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary, sasl);
         broker.awaitReady(Duration.ofSeconds(30));
         log.info("Kafka broker (KRaft, node {}) ready at {} in {} ms, data in {}", NODE_ID, broker.bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
@@ -113,7 +159,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
-    /** Creates topics with replication factor 1; topics that already exist are left as they are. */
+    /**
+     * Creates topics with replication factor 1, and returns once every partition has a leader (producing to a
+     * partition whose leader is not yet known can upset an idempotent producer's sequence numbers). Topics that
+     * already exist are left as they are.
+     */
     public void createTopics(int partitions, String... names) {
         try (Admin admin = Admin.create(adminProperties())) {
             for (String name : names) {
@@ -125,11 +175,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, List.of(names));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("The broker did not create topics within 30 s", e);
+        }
+    }
+
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // metadata not propagated yet (UnknownTopicOrPartition): ask again
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no leader for every partition of " + topics);
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -155,18 +226,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private static Properties serverProperties(Path dir, int clientPort, int controllerPort) {
+    private static Properties serverProperties(Path dir, int clientPort, int controllerPort, SaslPlain sasl) {
+        String clientListener = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         var props = new Properties();
         props.putAll(Map.ofEntries(
                 // one process is the whole cluster: controller (KRaft quorum of one) and broker
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", Integer.toString(NODE_ID)),
                 Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort),
+                Map.entry("listeners", clientListener + "://127.0.0.1:" + clientPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", clientListener + "://127.0.0.1:" + clientPort),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
-                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", clientListener),
+                Map.entry("listener.security.protocol.map", clientListener + ":" + clientListener + "," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("log.dirs", dir.resolve("logs").toString()),
                 Map.entry("metadata.log.dir", dir.resolve("metadata").toString()),
                 // a single broker can only hold one replica of anything
@@ -182,6 +254,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 // groups form at once instead of waiting 3 s for more members
                 Map.entry("group.initial.rebalance.delay.ms", "0")));
+        if (sasl != null) {
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", sasl.serverJaasConfig());
+        }
         return props;
     }
 
@@ -219,6 +296,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Properties adminProperties() {
         var props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (sasl != null) {
+            props.putAll(SaslPlain.clientConfig(SaslPlain.BROKER_USER, SaslPlain.BROKER_PASSWORD));
+        }
         return props;
     }
 

@@ -2,20 +2,21 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.task.Isolation;
 import dev.streamformer.task.Task;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a task on one batch of texts and isolates failures: when the task throws for the whole batch, the batch
- * is bisected (halves, then quarters, ...) until every text either has its result or is known to fail alone.
- * So one bad text sends one record to the dead-letter topic, never its batch-mates.
+ * Runs a task on one batch of texts and gives each text its own outcome. Failures are isolated by
+ * {@link Isolation} (a batch that throws is bisected until the bad text fails alone), so one bad text sends one
+ * record to the dead-letter topic, never its batch-mates; and a result with a non-finite number (NaN, ±Infinity)
+ * fails only its own text.
  *
  * <p>Cost: a batch of n texts with one bad text takes about 2·log2(n)+1 model calls on shrinking halves, i.e. at
- * most (log2(n)+1) times the work of the batch itself (each level of the bisection touches each text at most
- * once). A result with a non-finite number (NaN, ±Infinity) fails only its own text.
+ * most (log2(n)+1) times the work of the batch itself (each level of the bisection touches each text once).
  */
 final class BatchInference {
 
@@ -31,46 +32,22 @@ final class BatchInference {
     /** Outcomes in input order, and how many times the task was called. */
     record Result(List<Outcome> outcomes, int modelCalls) {}
 
-    private final Task task;
-    private int modelCalls;
-
-    private BatchInference(Task task) {
-        this.task = task;
-    }
+    private BatchInference() {}
 
     static Result run(Task task, List<String> texts) {
-        var inference = new BatchInference(task);
-        var outcomes = new Outcome[texts.size()];
-        inference.runRange(texts, 0, texts.size(), outcomes);
-        return new Result(Arrays.asList(outcomes), inference.modelCalls);
+        var calls = new AtomicInteger();
+        List<Isolation.Outcome<ObjectNode>> isolated = Isolation.run(texts, batch -> {
+            calls.incrementAndGet();
+            return task.run(batch);
+        });
+        var outcomes = new ArrayList<Outcome>(isolated.size());
+        for (Isolation.Outcome<ObjectNode> o : isolated) {
+            outcomes.add(o.ok() ? check(task, o.result()) : new Outcome.Failed("model-failure", o.error()));
+        }
+        return new Result(outcomes, calls.get());
     }
 
-    /** Fills {@code outcomes[from, to)}. */
-    private void runRange(List<String> texts, int from, int to, Outcome[] outcomes) {
-        List<ObjectNode> results;
-        try {
-            modelCalls++;
-            results = task.run(texts.subList(from, to));
-            if (results == null || results.size() != to - from) {
-                throw new IllegalStateException("Task " + task.name() + " returned " + (results == null ? "null" : results.size())
-                        + " results for " + (to - from) + " texts.");
-            }
-        } catch (RuntimeException e) {
-            if (to - from == 1) {
-                outcomes[from] = new Outcome.Failed("model-failure", e);
-                return;
-            }
-            int middle = (from + to) >>> 1;
-            runRange(texts, from, middle, outcomes);
-            runRange(texts, middle, to, outcomes);
-            return;
-        }
-        for (int i = from; i < to; i++) {
-            outcomes[i] = check(results.get(i - from));
-        }
-    }
-
-    private Outcome check(ObjectNode fields) {
+    private static Outcome check(Task task, ObjectNode fields) {
         if (fields == null) {
             return new Outcome.Failed("model-failure", new IllegalStateException("Task " + task.name() + " returned no result for this text."));
         }
@@ -83,16 +60,11 @@ final class BatchInference {
 
     private static boolean hasNonFinite(JsonNode node) {
         if (node.isFloatingPointNumber()) {
-            double v = node.doubleValue();
-            return Double.isNaN(v) || Double.isInfinite(v);
+            return !Double.isFinite(node.doubleValue());
         }
-        if (node.isContainerNode()) {
-            List<JsonNode> children = new ArrayList<>();
-            node.elements().forEachRemaining(children::add);
-            for (JsonNode child : children) {
-                if (hasNonFinite(child)) {
-                    return true;
-                }
+        for (JsonNode child : node) {   // elements of an array, values of an object; nothing for a scalar
+            if (hasNonFinite(child)) {
+                return true;
             }
         }
         return false;

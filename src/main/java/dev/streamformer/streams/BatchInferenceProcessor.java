@@ -29,7 +29,8 @@ import java.util.List;
  *   <li>{@code process} puts the record into the store (key: a per-task sequence number, so batches keep input
  *       order). Under {@code exactly_once_v2} the store's changelog write, the consumer offset and any output are
  *       in one Kafka transaction.</li>
- *   <li>A flush (batch full, or its oldest record waited {@code maxWait}, checked by a wall-clock punctuator)
+ *   <li>A flush (batch full, or its oldest record waited long enough, checked by a wall-clock punctuator: see
+ *       {@link #flushIfWaitedLongEnough})
  *       reads the store, deletes the entries, runs the model and forwards the results: the deletes (tombstones
  *       in the changelog) and the outputs are again in one transaction.</li>
  *   <li>Crash before a commit: the transaction aborts; the store is rebuilt from the committed changelog and the
@@ -78,6 +79,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private int pendingRecords;
     private long pendingTokens;
     private long oldestPendingSinceMs;
+    private boolean addedSinceLastTick;
 
     BatchInferenceProcessor(Task task, EventParser parser, PipelineConfig.Batching limits, PipelineMetrics metrics) {
         this.task = task;
@@ -119,13 +121,24 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             oldestPendingSinceMs = context.currentSystemTimeMs();
         }
         pendingTokens += tokens;
+        addedSinceLastTick = true;
         if (pendingRecords >= limits.maxRecords() || pendingTokens >= limits.maxTokens()) {
             flush();
         }
     }
 
+    /**
+     * A partial batch is flushed by time once its oldest record has waited {@code maxWait} <em>and</em> no record
+     * joined it since the last tick, i.e. this partition's input has paused. While records keep joining, the batch
+     * fills up instead: under a backlog the thread is often busy running another partition's batch while this one
+     * waits, and flushing then would only make small batches and cut throughput. The wait stays bounded: records
+     * that keep the batch open arrive at least once per tick, so it is full after at most {@code maxRecords} ticks
+     * (a tick is {@code maxWait}/4, clamped to 5 ms – 1 s).
+     */
     private void flushIfWaitedLongEnough(long nowMs) {
-        if (pendingRecords > 0 && nowMs - oldestPendingSinceMs >= limits.maxWait().toMillis()) {
+        boolean inputPaused = !addedSinceLastTick;
+        addedSinceLastTick = false;
+        if (pendingRecords > 0 && inputPaused && nowMs - oldestPendingSinceMs >= limits.maxWait().toMillis()) {
             flush();
         }
     }

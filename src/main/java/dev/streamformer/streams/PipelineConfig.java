@@ -35,7 +35,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
     /**
      * How records are grouped for the model. A batch is flushed when adding a record would pass
-     * {@code maxTokens}, when it holds {@code maxRecords}, or when its oldest record has waited {@code maxWait}.
+     * {@code maxTokens}, when it holds {@code maxRecords}, or when its oldest record has waited {@code maxWait} and
+     * the input has paused (while input keeps coming the batch fills up instead).
      * A single record over {@code maxTokens} is run alone.
      *
      * <p>These also bound the work a stream thread does between two polls of Kafka: see {@link BatchInferenceProcessor}.

@@ -216,9 +216,21 @@ class EnrichmentTopologyTest {
         driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
         assertEquals(List.of(4, 4), task.callSizes(), "the last two wait for more");
         driver.advanceWallClockTime(MAX_WAIT);
-        assertEquals(List.of(4, 4, 2), task.callSizes());
+        assertEquals(List.of(4, 4, 2), task.callSizes(), "waited max wait, and no record joined since the last tick");
         List<Integer> ids = output.readValuesToList().stream().map(v -> json(v).get("id").asInt()).toList();
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ids, "input order is kept");
+    }
+
+    @Test
+    void whileInputKeepsComingAPartialBatchFillsUpInsteadOfFlushingByTime() {
+        start(config(10_000, 1_000));
+        for (int tick = 0; tick < 9; tick++) {
+            send("k" + tick, "{\"text\":\"record " + tick + "\"}");
+            driver.advanceWallClockTime(MAX_WAIT);
+        }
+        assertEquals(List.of(), task.callSizes(), "9 × max wait, but a record joined before every tick");
+        driver.advanceWallClockTime(MAX_WAIT);
+        assertEquals(List.of(9), task.callSizes(), "the input paused for a tick");
     }
 
     @Test
@@ -311,6 +323,7 @@ class EnrichmentTopologyTest {
         assertNotNull(waiting);
         assertEquals("{\"text\":\"waiting\"}", new String(waiting.value(), UTF_8));
         assertEquals(3, waiting.tokens());
+        driver.advanceWallClockTime(MAX_WAIT);
         driver.advanceWallClockTime(MAX_WAIT);
         assertNull(store.get(0L), "flushed records leave the store");
         assertEquals(1, output.getQueueSize());

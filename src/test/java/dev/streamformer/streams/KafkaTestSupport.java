@@ -1,5 +1,6 @@
 package dev.streamformer.streams;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,10 +15,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * Independent Kafka clients for the integration tests: a plain producer for the input and a
@@ -34,29 +37,38 @@ final class KafkaTestSupport {
     record Event(String id, byte[] value, boolean bad) {}
 
     /**
-     * {@code count} events {@code {"id":"e<i>","text":...,"seq":i}}; every 50th is bad (2 %), cycling through
-     * malformed JSON, invalid UTF-8, missing text, empty text, a number as text, and a text the task fails on.
+     * {@code count} events {@code {"id":"e<i>","text":...,"seq":i}} with synthetic texts; every 50th is bad (2 %),
+     * cycling through malformed JSON, invalid UTF-8, missing text, empty text, a number as text, and a text the
+     * test task fails on.
      */
     static List<Event> events(int count) {
+        return events(count, i -> "Event " + i + " says " + "hello stream ".repeat(1 + i % 7), true);
+    }
+
+    /**
+     * Like {@link #events(int)}, with the good texts from {@code texts}; without {@code taskFailures} the bad events
+     * are only the five invalid inputs (for a real model, which does not know the test task's fail marker).
+     */
+    static List<Event> events(int count, IntFunction<String> texts, boolean taskFailures) {
         var events = new ArrayList<Event>(count);
         for (int i = 0; i < count; i++) {
             String id = "e" + i;
             if (i % 50 == 49) {
-                events.add(new Event(id, badValue(id, i / 50), true));
+                events.add(new Event(id, badValue(id, (i / 50) % (taskFailures ? 6 : 5)), true));
             } else {
-                String text = "Event " + i + " says " + "hello stream ".repeat(1 + i % 7);
-                events.add(new Event(id, json(id, text, i), false));
+                events.add(new Event(id, json(id, texts.apply(i), i), false));
             }
         }
         return events;
     }
 
     private static byte[] json(String id, String text, int seq) {
-        return ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8);
+        return JsonNodeFactory.instance.objectNode().put("id", id).put("text", text).put("seq", seq).toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] badValue(String id, int kind) {
-        return switch (kind % 6) {
+        return switch (kind) {
             case 0 -> ("{\"id\":\"" + id + "\",\"text\":\"cut off").getBytes(StandardCharsets.UTF_8);
             case 1 -> {
                 byte[] b = ("{\"id\":\"" + id + "\",\"text\":\"bad \u00e9 byte\"}").getBytes(StandardCharsets.UTF_8);
@@ -73,10 +85,16 @@ final class KafkaTestSupport {
     }
 
     static List<Produced> produce(String bootstrap, String topic, List<Event> events) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        return produce(bootstrap, Map.of(), topic, events);
+    }
+
+    /** @param security client security settings (SASL), empty for none */
+    static List<Produced> produce(String bootstrap, Map<String, ?> security, String topic, List<Event> events) throws Exception {
+        var config = new HashMap<String, Object>(security);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (var producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             var futures = new ArrayList<Future<RecordMetadata>>(events.size());
             for (Event e : events) {
                 futures.add(producer.send(new ProducerRecord<>(topic, e.id().getBytes(StandardCharsets.UTF_8), e.value())));
@@ -100,11 +118,16 @@ final class KafkaTestSupport {
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
         CommittedReader(String bootstrap, String... topics) {
-            consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            this(bootstrap, Map.of(), topics);
+        }
+
+        /** @param security client security settings (SASL), empty for none */
+        CommittedReader(String bootstrap, Map<String, ?> security, String... topics) {
+            var config = new HashMap<String, Object>(security);
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             var partitions = new ArrayList<TopicPartition>();
             for (String topic : topics) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));

@@ -1,0 +1,235 @@
+package dev.streamformer.streams;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.task.Task;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+
+/**
+ * End-to-end throughput of the pipeline next to the raw task on the same texts, in the same run, for
+ * {@code streamformer bench pipeline}: is Kafka (exactly-once transactions, changelogged batches) a small tax on the
+ * model, as it should be?
+ *
+ * <p>Steps: create fresh topics; produce one event {@code {"id":i,"text":...}} per text; run the task directly on
+ * the texts in the batches the pipeline would form (one warm-up batch first); then run the pipeline and time it
+ * from the moment Kafka Streams is {@code RUNNING} to the moment a {@code read_committed} consumer has seen every
+ * output and dead-letter record.
+ */
+public final class PipelineBenchmark {
+
+    /**
+     * @param records     texts sent through both paths
+     * @param deadLetters records the pipeline dead-lettered (0 unless a text fails)
+     * @param tokens      token count of all texts, as the task counts them
+     */
+    public record Result(int records, long deadLetters, long tokens, Duration pipeline, Duration raw) {
+        public double pipelineRecordsPerSecond() { return records / seconds(pipeline); }
+
+        public double rawRecordsPerSecond() { return records / seconds(raw); }
+
+        public double pipelineTokensPerSecond() { return tokens / seconds(pipeline); }
+
+        /** Pipeline throughput over raw task throughput; the goal is at least 0.9. */
+        public double ratio() { return pipelineRecordsPerSecond() / rawRecordsPerSecond(); }
+
+        private static double seconds(Duration d) { return Math.max(d.toNanos(), 1) / 1e9; }
+    }
+
+    private PipelineBenchmark() {}
+
+    /**
+     * Runs both paths.
+     *
+     * @param streamsConfig extra Kafka Streams settings (state.dir, num.stream.threads, ...), passed through
+     * @param progress      called with the number of records seen so far while the pipeline runs
+     */
+    public static Result run(String bootstrap, Task task, List<String> texts, int partitions, PipelineConfig.Batching batching,
+                             Map<String, Object> streamsConfig, LongConsumer progress) throws InterruptedException {
+        String prefix = "bench-" + System.currentTimeMillis();
+        String input = prefix + "-in";
+        String output = prefix + "-out";
+        String deadLetters = prefix + "-dlq";
+        createTopics(bootstrap, partitions, input, output, deadLetters);
+        produce(bootstrap, input, texts);
+
+        int[] tokens = texts.stream().mapToInt(task::countTokens).toArray();
+        Duration raw = timeRawTask(task, texts, tokens, batching);
+
+        PipelineConfig config = PipelineConfig.builder()
+                .inputTopic(input).outputTopic(output).deadLetterTopic(deadLetters).batching(batching)
+                .streamsConfig(streamsConfig)
+                .streamsConfig("bootstrap.servers", bootstrap)
+                .streamsConfig("application.id", prefix)
+                .build();
+        try (var pipeline = new Pipeline(config, task); var reader = new Counter(bootstrap, output, deadLetters)) {
+            var running = new CountDownLatch(1);
+            pipeline.kafkaStreams().setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) running.countDown();
+            });
+            pipeline.start();
+            if (!running.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The benchmark pipeline did not start within 60 s (state " + pipeline.state() + ").");
+            }
+            long start = System.nanoTime();
+            long lastProgress = start;
+            long seen = 0;
+            while (reader.total() < texts.size()) {
+                if (pipeline.state() == KafkaStreams.State.ERROR || pipeline.state() == KafkaStreams.State.NOT_RUNNING) {
+                    throw new IllegalStateException("The benchmark pipeline stopped (" + pipeline.state() + ") after "
+                            + reader.total() + " of " + texts.size() + " records; see the log.");
+                }
+                reader.poll();
+                progress.accept(reader.total());
+                if (reader.total() > seen) {
+                    seen = reader.total();
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > TimeUnit.MINUTES.toNanos(2)) {
+                    throw new IllegalStateException("The benchmark pipeline made no progress for 2 minutes at "
+                            + seen + " of " + texts.size() + " records; see the log.");
+                }
+            }
+            Duration pipelineTime = Duration.ofNanos(System.nanoTime() - start);
+            return new Result(texts.size(), reader.deadLetters, Arrays.stream(tokens).asLongStream().sum(),
+                    pipelineTime, raw);
+        }
+    }
+
+    /** The task alone, batched as the pipeline batches (token budget, then record count). */
+    private static Duration timeRawTask(Task task, List<String> texts, int[] tokens, PipelineConfig.Batching batching) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        long batchTokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            if (!batch.isEmpty() && batchTokens + tokens[i] > batching.maxTokens()) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                batchTokens = 0;
+            }
+            batch.add(texts.get(i));
+            batchTokens += tokens[i];
+            if (batch.size() >= batching.maxRecords() || batchTokens >= batching.maxTokens()) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                batchTokens = 0;
+            }
+        }
+        if (!batch.isEmpty()) batches.add(batch);
+
+        BatchInference.run(task, batches.getFirst());   // warm-up: first-call costs belong to neither side
+        long start = System.nanoTime();
+        for (List<String> b : batches) {
+            BatchInference.run(task, b);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static void createTopics(String bootstrap, int partitions, String... names) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var topics = new ArrayList<NewTopic>();
+            for (String name : names) topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, List.of(names));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not create the benchmark topics on " + bootstrap + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the benchmark topics", e);
+        }
+    }
+
+    /** New topics answer produce requests once each partition has a leader; until then the first batches bounce. */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // not propagated yet: ask again
+            }
+            Thread.sleep(20);
+        }
+        throw new TimeoutException("no leader for every partition of " + topics + " within 30 s");
+    }
+
+    private static void produce(String bootstrap, String topic, List<String> texts) {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 10), new ByteArraySerializer(), new ByteArraySerializer())) {
+            var sends = new ArrayList<Future<RecordMetadata>>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                ObjectNode event = JsonNodeFactory.instance.objectNode().put("id", i).put("text", texts.get(i));
+                sends.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(StandardCharsets.UTF_8),
+                        event.toString().getBytes(StandardCharsets.UTF_8))));
+            }
+            for (Future<RecordMetadata> send : sends) {
+                send.get(2, TimeUnit.MINUTES);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not produce the benchmark events to " + topic + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while producing the benchmark events", e);
+        }
+    }
+
+    /** Counts committed records on the output and dead-letter topics (all partitions, no consumer group). */
+    private static final class Counter implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final String deadLetterTopic;
+        private long outputs;
+        private long deadLetters;
+
+        Counter(String bootstrap, String output, String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            var partitions = new ArrayList<TopicPartition>();
+            for (String topic : List.of(output, deadLetterTopic)) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        void poll() {
+            consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                if (r.topic().equals(deadLetterTopic)) deadLetters++;
+                else outputs++;
+            });
+        }
+
+        long total() { return outputs + deadLetters; }
+
+        @Override
+        public void close() { consumer.close(); }
+    }
+}
