@@ -1,6 +1,7 @@
 package dev.streamformer.tokenize.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,45 +77,53 @@ public final class Bpe implements Model {
                 return List.of(new Token(id, key, 0, word.length));
             }
         }
-        // symbols: id and [start, end) in the word's characters
-        int n = word.length;
-        int[] ids = new int[n];
-        int[] starts = new int[n];
-        int[] ends = new int[n];
-        int count = 0;
+        Symbols symbols = new Symbols(word.length);
         int unk = unkToken == null ? -1 : vocabulary.id(unkToken);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < word.length; i++) {
             String c = Character.toString(word[i]);
             int id = vocabulary.id(c);
+            int[] bytes = id < 0 && byteFallback ? byteTokens(c) : null;
             if (id >= 0) {
-                ids[count] = id;
-                starts[count] = i;
-                ends[count] = i + 1;
-                count++;
-            } else if (byteFallback && byteTokens(c) != null) {
-                for (int b : byteTokens(c)) {
-                    if (count == ids.length) {
-                        ids = java.util.Arrays.copyOf(ids, count * 2);
-                        starts = java.util.Arrays.copyOf(starts, count * 2);
-                        ends = java.util.Arrays.copyOf(ends, count * 2);
-                    }
-                    ids[count] = b;
-                    starts[count] = i;
-                    ends[count] = i + 1;
-                    count++;
+                symbols.add(id, i, i + 1);
+            } else if (bytes != null) {
+                for (int b : bytes) {
+                    symbols.add(b, i, i + 1);
                 }
             } else if (unk >= 0) {
-                if (fuseUnk && count > 0 && ids[count - 1] == unk && ends[count - 1] == i) {
-                    ends[count - 1] = i + 1;
+                if (fuseUnk && symbols.count > 0 && symbols.ids[symbols.count - 1] == unk) {
+                    symbols.ends[symbols.count - 1] = i + 1;
                 } else {
-                    ids[count] = unk;
-                    starts[count] = i;
-                    ends[count] = i + 1;
-                    count++;
+                    symbols.add(unk, i, i + 1);
                 }
             }
         }
-        return applyMerges(ids, starts, ends, count);
+        return applyMerges(symbols.ids, symbols.starts, symbols.ends, symbols.count);
+    }
+
+    /** The initial symbols of a word: vocabulary id and {@code [start, end)} in the word's characters. */
+    private static final class Symbols {
+        int[] ids;
+        int[] starts;
+        int[] ends;
+        int count;
+
+        Symbols(int capacity) {
+            ids = new int[Math.max(capacity, 1)];
+            starts = new int[ids.length];
+            ends = new int[ids.length];
+        }
+
+        void add(int id, int start, int end) {
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+                starts = Arrays.copyOf(starts, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            ids[count] = id;
+            starts[count] = start;
+            ends[count] = end;
+            count++;
+        }
     }
 
     /**
