@@ -29,7 +29,7 @@ public interface Tokenizer {
     int tokenToId(String token);
 
     /**
-     * Reads a Hugging Face {@code tokenizer.json}. Fails at load, naming the component, when the file uses a
+     * Reads a Hugging Face {@code tokenizer.json} (or the one in a model directory). Fails at load, naming the component, when the file uses a
      * normalizer, pre-tokenizer, model or post-processor we do not implement. The file's {@code truncation} sets
      * {@link #maxLength()}; its {@code padding} is not applied (padding a batch is the batcher's job).
      */
