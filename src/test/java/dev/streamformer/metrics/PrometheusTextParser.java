@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  * (https://prometheus.io/docs/instrumenting/exposition_formats/), strict enough to fail on what a real
  * scraper would reject: bad names, bad escapes, a TYPE after samples, duplicate series, broken histograms.
  */
-final class PrometheusTextParser {
+public final class PrometheusTextParser {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    record Series(String name, Map<String, String> labels, double value) {}
+    public record Series(String name, Map<String, String> labels, double value) {}
 
-    record Family(String name, String help, String type, List<Series> series) {}
+    public record Family(String name, String help, String type, List<Series> series) {}
 
-    static Map<String, Family> parse(String text) {
+    public static Map<String, Family> parse(String text) {
         if (!text.isEmpty() && !text.endsWith("\n")) throw new AssertionError("exposition must end with a line feed");
         var help = new LinkedHashMap<String, String>();
         var type = new LinkedHashMap<String, String>();
