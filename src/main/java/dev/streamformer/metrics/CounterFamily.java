@@ -31,7 +31,7 @@ public final class CounterFamily extends MetricFamily<CounterFamily.Counter> {
     }
 
     @Override
-    MetricType type() {
+    public MetricType type() {
         return MetricType.COUNTER;
     }
 

@@ -32,7 +32,7 @@ public final class GaugeFamily extends MetricFamily<GaugeFamily.Gauge> {
     }
 
     @Override
-    MetricType type() {
+    public MetricType type() {
         return MetricType.GAUGE;
     }
 

@@ -38,6 +38,11 @@ public final class HistogramFamily extends MetricFamily<HistogramFamily.Histogra
         this.upperBounds = checkBounds(name, upperBounds);
     }
 
+    /** The bucket upper bounds, without the implicit +Inf. */
+    public double[] upperBounds() {
+        return upperBounds.clone();
+    }
+
     private static double[] checkBounds(String name, double[] bounds) {
         if (bounds.length == 0) {
             throw new IllegalArgumentException("Histogram " + name + " needs at least one bucket bound.");
@@ -52,7 +57,7 @@ public final class HistogramFamily extends MetricFamily<HistogramFamily.Histogra
     }
 
     @Override
-    MetricType type() {
+    public MetricType type() {
         return MetricType.HISTOGRAM;
     }
 

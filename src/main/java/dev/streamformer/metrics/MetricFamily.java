@@ -33,6 +33,10 @@ public abstract sealed class MetricFamily<C> implements Collector
         return name;
     }
 
+    public String help() {
+        return help;
+    }
+
     public List<String> labelNames() {
         return labelNames;
     }
@@ -51,7 +55,7 @@ public abstract sealed class MetricFamily<C> implements Collector
         return children.computeIfAbsent(List.of(values), newChild);
     }
 
-    abstract MetricType type();
+    public abstract MetricType type();
 
     /** The samples of one child, with the child's labels already built. */
     abstract void addSamples(C child, List<Sample.Label> labels, List<Sample> out);

@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class MetricsRegistry {
     private final List<Collector> collectors = new CopyOnWriteArrayList<>();
-    private final List<String> familyNames = new CopyOnWriteArrayList<>();
+    private final List<MetricFamily<?>> families = new CopyOnWriteArrayList<>();
 
     public CounterFamily counter(String name, String help, String... labelNames) {
         return add(new CounterFamily(name, help, List.of(labelNames)));
@@ -30,6 +30,11 @@ public final class MetricsRegistry {
         collectors.add(collector);
     }
 
+    /** The families registered here (not those of bridges), in registration order, with or without samples. */
+    public List<MetricFamily<?>> families() {
+        return List.copyOf(families);
+    }
+
     /** Every family with at least one sample, in registration order. */
     public List<FamilySnapshot> collect() {
         var out = new ArrayList<FamilySnapshot>();
@@ -42,10 +47,10 @@ public final class MetricsRegistry {
     }
 
     private synchronized <F extends MetricFamily<?>> F add(F family) {
-        if (familyNames.contains(family.name())) {
+        if (families.stream().anyMatch(f -> f.name().equals(family.name()))) {
             throw new IllegalArgumentException("A metric named " + family.name() + " is already registered.");
         }
-        familyNames.add(family.name());
+        families.add(family);
         collectors.add(family);
         return family;
     }
