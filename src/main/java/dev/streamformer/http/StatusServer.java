@@ -82,7 +82,7 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        try {
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
@@ -102,7 +102,9 @@ public final class StatusServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Status server request {} failed", exchange.getRequestURI(), e);
-            sendJson(exchange, 500, Map.of("error", String.valueOf(e.getMessage())));
+            sendJson(exchange, 500, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } finally {
+            exchange.close();
         }
     }
 

@@ -149,6 +149,23 @@ class StatusServerTest {
     }
 
     @Test
+    void aFailingAttentionSourceGivesA500WithItsMessage() throws Exception {
+        try (var failing = StatusServer.builder().anyFreePort().state(() -> "RUNNING")
+                .attention(text -> { throw new IllegalStateException("model not loaded"); }).start().orElseThrow()) {
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + failing.port() + "/api/attention?text=hi")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, response.statusCode());
+            assertEquals("IllegalStateException: model not loaded", JSON.readTree(response.body()).path("error").asText());
+        }
+        var noSource = StatusServer.builder().anyFreePort().state(() -> "RUNNING").start().orElseThrow();
+        try (noSource) {
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + noSource.port() + "/api/attention?text=hi")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, response.statusCode());
+        }
+    }
+
+    @Test
     void pagesAreServed() throws Exception {
         var index = get("/");
         assertEquals(200, index.statusCode());
