@@ -33,7 +33,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
-    @Option(names = "--http-port", defaultValue = "8080", description = "Status server port (/health, /metrics; 0: off). Default: ${DEFAULT-VALUE}.") int httpPort;
+    @Option(names = "--http-port", defaultValue = "-1", description = "Status server port (/health, /metrics, /attention; 0: off). Default: the topology file's, else 8080.") int httpPort;
+    @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
 
     @Mixin KafkaOptions kafka;
     @Mixin TaskOptions options;
@@ -54,6 +55,9 @@ final class RunCommand implements Callable<Integer> {
             }, "streamformer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.start();
+            var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
+            status.ifPresent(server -> System.err.println("streamformer: status on http://" + server.host() + ":" + server.port()
+                    + "/ (health: /health, metrics: /metrics, attention: /attention)"));
             System.err.println("streamformer: running " + plan.stages().size() + " stage(s) on " + plan.kafka().get("bootstrap.servers")
                     + "; Ctrl-C to stop");
             while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -96,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null));
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
     }
 
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {

@@ -21,6 +21,12 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void theDockerGpuTopologyIsValid() {
+        TopologyLoader.Plan plan = TopologyLoader.load(Path.of("docker", "enrich-cuda.yaml"));
+        assertEquals("cuda", plan.stages().get(0).task().engine().device());
+    }
+
+    @Test
     void stagesCarryTheirSettings() {
         TopologyLoader.Plan plan = TopologyLoader.load(Path.of("topology", "generate.yaml"));
         var reply = plan.stages().get(1);
