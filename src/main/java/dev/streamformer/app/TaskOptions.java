@@ -12,6 +12,8 @@ final class TaskOptions {
 
     @Mixin ModelOptions model;
 
+    @Mixin GenerationOptions generation;
+
     @Option(names = "--max-tokens", defaultValue = "8192", paramLabel = "N",
             description = "Padded tokens per model call (the batch's token budget). Default: ${DEFAULT-VALUE}.")
     int maxTokens;
@@ -44,7 +46,8 @@ final class TaskOptions {
 
     TaskSpec spec(String task) {
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(maxTokens, maxBatch), Overflow.parse(overflow),
-                resolvePrefix(), labels, allScores, threshold, minScore);
+                resolvePrefix(), labels, allScores, threshold, minScore,
+                generation.config(), generation.template);
     }
 
     private String resolvePrefix() {

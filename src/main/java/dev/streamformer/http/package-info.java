@@ -1,2 +1,11 @@
-/** HTTP endpoints: /health, /metrics (Prometheus), the status page and the attention view. */
+/**
+ * The status server: {@code /health} (from the Kafka Streams state), {@code /metrics} (Prometheus text),
+ * {@code /} (a status page: configuration with secrets hidden, counters, a live feed of the last events) and
+ * {@code /attention} (type a sentence, see a layer's and head's attention weights as a heat map and lines).
+ *
+ * <p>Built on the JDK's {@code com.sun.net.httpserver}; pages are plain HTML/JS resources next to these classes,
+ * no build step. Depends on {@code dev.streamformer.metrics} and Jackson; knows nothing of Kafka or the engines:
+ * the pipeline hands it suppliers, an {@link dev.streamformer.http.EventFeed} and an
+ * {@link dev.streamformer.http.AttentionSource}.
+ */
 package dev.streamformer.http;

@@ -1,6 +1,7 @@
 package dev.streamformer.task;
 
 import dev.streamformer.engine.Engine;
+import dev.streamformer.engine.java.JavaEngine;
 import dev.streamformer.engine.onnx.OnnxEngine;
 import dev.streamformer.model.ModelLoadException;
 import dev.streamformer.model.ModelRegistry;
@@ -9,6 +10,7 @@ import dev.streamformer.tokenize.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,7 +50,14 @@ public record LoadedModel(ResolvedModel files, Tokenizer tokenizer, Engine engin
                 }
                 yield new OnnxEngine(files.onnx(), options.threads(), options.ortDevice());
             }
-            case "java" -> throw new ModelLoadException("The java engine is not built yet: use --engine onnx.");
+            case "java" -> {
+                try {
+                    yield JavaEngine.load(files.safetensors() != null && !files.config().isEmpty() ? files.safetensors() : files.onnx());
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new ModelLoadException("The java engine cannot load " + files.id() + " (" + e.getMessage()
+                            + "): use --engine onnx, or give a BERT-family model with config.json and model.safetensors.", e);
+                }
+            }
             default -> throw new IllegalStateException(options.engine());
         };
     }

@@ -29,9 +29,10 @@ public interface Tokenizer {
     int tokenToId(String token);
 
     /**
-     * Reads a Hugging Face {@code tokenizer.json}. Fails at load, naming the component, when the file uses a
-     * normalizer, pre-tokenizer, model or post-processor we do not implement. The file's {@code truncation} sets
-     * {@link #maxLength()}; its {@code padding} is not applied (padding a batch is the batcher's job).
+     * Reads a Hugging Face {@code tokenizer.json} (or the one in a model directory). Fails at load, naming the
+     * component, when the file uses a normalizer, pre-tokenizer, model, post-processor or decoder we do not implement.
+     * The file's {@code truncation} sets {@link #maxLength()}; its {@code padding} is not applied (padding a batch is
+     * the batcher's job).
      */
     static Tokenizer fromFile(Path tokenizerJson) {
         return TokenizerJsonReader.read(tokenizerJson);

@@ -42,6 +42,7 @@ import dev.streamformer.tokenize.process.TemplateProcessing;
 import dev.streamformer.tokenize.text.TextPattern;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,12 +61,18 @@ final class TokenizerJsonReader {
         this.file = file;
     }
 
-    static Tokenizer read(Path file) {
+    /** Reads {@code path}, or {@code path/tokenizer.json} when it is a model directory. */
+    static Tokenizer read(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("No tokenizer file at " + file
+                    + ": give the path of a Hugging Face tokenizer.json or of the model directory holding it.");
+        }
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read tokenizer file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read tokenizer file " + file + " as JSON: " + e.getMessage(), e);
         }
         return new TokenizerJsonReader(file).tokenizer(root);
     }

@@ -20,7 +20,7 @@ record Truncation(int maxLength, Strategy strategy, boolean fromLeft) {
         return new Truncation(newMaxLength, strategy, fromLeft);
     }
 
-    /** Keeps at most {@code budget} tokens of a single text; true when some were dropped. */
+    /** At most {@code budget} tokens of one text: the first ones, or the last ones when truncating from the left. */
     List<Token> truncate(List<Token> tokens, int budget) {
         budget = Math.max(budget, 0);
         if (tokens.size() <= budget) {

@@ -1,2 +1,10 @@
-/** Our tokenizer.json pipeline: normalizer, pre-tokenizer, model (WordPiece, BPE, Unigram), post-processor, decoder. A leaf: depends on nothing else here. */
+/**
+ * Our implementation of Hugging Face's {@code tokenizer.json}: {@link dev.streamformer.tokenize.Tokenizer#fromFile}
+ * builds the pipeline stage by stage, as the file describes it: added tokens cut out of the raw text, then
+ * {@code normalize} (text rewritten, alignments to the original kept in {@code text.NormalizedString}),
+ * {@code pretokenize} (words), {@code model} (WordPiece, byte-level BPE, Unigram), truncation, {@code process}
+ * (special tokens, type ids) and, for the way back, {@code decode} and {@link dev.streamformer.tokenize.StreamingDecoder}.
+ * Ids, type ids and offsets are identical to HF tokenizers' (checked against it through DJL in the tests).
+ * The file's padding is not applied: padding is the batcher's job. A leaf: depends on nothing else in Streamformer.
+ */
 package dev.streamformer.tokenize;

@@ -3,12 +3,17 @@ package dev.streamformer.tokenize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.streamformer.tokenize.decode.MetaspaceDecoder;
+import dev.streamformer.tokenize.model.Bpe;
 import dev.streamformer.tokenize.model.Token;
 import dev.streamformer.tokenize.model.Unigram;
+import dev.streamformer.tokenize.model.Vocabulary;
 import dev.streamformer.tokenize.pretokenize.Metaspace;
 import dev.streamformer.tokenize.text.ByteLevelAlphabet;
 import dev.streamformer.tokenize.text.NormalizedString;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Components of the BPE and Unigram pipelines on inputs whose results HF's tests and docs give. */
@@ -23,6 +28,33 @@ class BpeAndUnigramComponentsTest {
         for (int b = 0; b < 256; b++) {
             assertEquals(b, ByteLevelAlphabet.byteOf(ByteLevelAlphabet.charOf(b)));
         }
+    }
+
+    @Test
+    void bpeAppliesMergesByRank() {
+        // HF tokenizers, models/bpe test_tokenize_with_and_without_dropout: "unrelated" merges into one token
+        String[] tokens = {"u", "n", "r", "e", "l", "a", "t", "d", "re", "at", "ed", "un", "ated", "rel", "related",
+                "unrelated"};
+        Map<String, Integer> vocab = new HashMap<>();
+        for (int i = 0; i < tokens.length; i++) {
+            vocab.put(tokens[i], i);
+        }
+        List<String[]> merges = Stream.of("r e", "a t", "e d", "u n", "at ed", "re l", "rel ated", "un related")
+                .map(m -> m.split(" ")).toList();
+        Bpe bpe = new Bpe(new Vocabulary(vocab), merges, null, false, false, false);
+        assertEquals(List.of(new Token(15, "unrelated", 0, 9)), bpe.tokenize("unrelated".codePoints().toArray()));
+        assertEquals(List.of(new Token(14, "related", 0, 7)), bpe.tokenize("related".codePoints().toArray()));
+    }
+
+    @Test
+    void bpeByteFallbackSpellsMissingCharactersAsBytesOrUnknown() {
+        // HF tokenizers, models/bpe test_bpe_byte_fallback: "c" -> <unk>, "a" -> <0x61>; and a 4-byte emoji -> 4 bytes
+        Map<String, Integer> vocab = Map.of("<unk>", 0, "<0x61>", 1, "<0xF0>", 2, "<0x9F>", 3, "<0x98>", 4, "<0x80>", 5);
+        Bpe bpe = new Bpe(new Vocabulary(vocab), List.of(), "<unk>", false, true, false);
+        assertEquals(List.of(new Token(0, "<unk>", 0, 1)), bpe.tokenize("c".codePoints().toArray()));
+        assertEquals(List.of(new Token(1, "<0x61>", 0, 1)), bpe.tokenize("a".codePoints().toArray()));
+        assertEquals(List.of("<0xF0>", "<0x9F>", "<0x98>", "<0x80>", "<0x61>"),
+                values(bpe.tokenize("😀a".codePoints().toArray())));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.streamformer.tokenize;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.file.Path;
@@ -11,13 +10,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Encoding speed, ours and HF tokenizers (DJL, one text per call), on the same texts in one thread. Runs only with
- * {@code -Dtokenizer.bench=true}; prints texts/s and tokens/s (best of three passes, after a warm-up pass).
+ * {@code -Pbench}; prints texts/s and tokens/s (best of three passes, after a warm-up pass).
  */
 class TokenizerBenchmarkTest {
 
     @Test
     void encodeThroughput() {
-        assumeTrue(Boolean.getBoolean("tokenizer.bench"), "run with -Dtokenizer.bench=true");
         List<String> texts = SharedData.allTexts();
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("sst2-minilm (WordPiece)", SharedData.requireShared("models/sst2-minilm/tokenizer.json"));

@@ -74,6 +74,12 @@ class WordPieceComponentsTest {
     }
 
     @Test
+    void aMissingFileIsReportedWithItsPath(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.fromFile(dir));
+        assertTrue(e.getMessage().contains(dir.resolve("tokenizer.json").toString()), e.getMessage());
+    }
+
+    @Test
     void specialTokensInTheTextAreMatchedBeforeNormalizationAndTheFilesPaddingIsNotApplied() {
         Tokenizer tokenizer = Tokenizer.fromFile(SharedData.requireShared("models/sst2-minilm/tokenizer.json"));
         Encoding e = tokenizer.encode("Hi [SEP]");

@@ -1,6 +1,5 @@
 package dev.streamformer.task.train;
 
-import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensors;
 import dev.streamformer.tensor.SafeTensorsWriter;
 import dev.streamformer.tensor.Tensor;
@@ -34,18 +33,33 @@ public record Head(int dim, int hidden, int labels, float[] hiddenW, float[] hid
     /** Hidden activations for x (or x itself without a hidden layer). */
     float[] features(float[] x) {
         if (hidden == 0) return x;
-        float[] h = new float[hidden];
-        Kernels.linear(x, 1, dim, hiddenW, hiddenB, hidden, h);
+        float[] h = affine(hiddenW, hiddenB, x, hidden, dim);
         for (int i = 0; i < hidden; i++) h[i] = Math.max(0f, h[i]);
         return h;
     }
 
     /** Class probabilities for one embedding. */
     public float[] probabilities(float[] x) {
-        float[] logits = new float[labels];
-        Kernels.linear(features(x), 1, inputOfOutput(), outW, outB, labels, logits);
-        Kernels.softmaxInPlace(logits, 0, labels);
+        float[] logits = affine(outW, outB, features(x), labels, inputOfOutput());
+        float max = Float.NEGATIVE_INFINITY, sum = 0f;
+        for (float v : logits) max = Math.max(max, v);
+        for (int i = 0; i < labels; i++) sum += logits[i] = (float) Math.exp(logits[i] - max);
+        for (int i = 0; i < labels; i++) logits[i] /= sum;
         return logits;
+    }
+
+    /**
+     * {@code W · x + b} in plain scalar loops. The head is tiny, and scalar Java float arithmetic is bit-for-bit
+     * repeatable, which {@code --seed} promises (vector kernels may round differently before and after JIT compilation).
+     */
+    private static float[] affine(float[] w, float[] b, float[] x, int rows, int cols) {
+        float[] out = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float s = b[r];
+            for (int c = 0; c < cols; c++) s += w[r * cols + c] * x[c];
+            out[r] = s;
+        }
+        return out;
     }
 
     public void save(Path file) throws IOException {

@@ -1,9 +1,11 @@
 package dev.streamformer.tokenize.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Bpe implements Model {
 
     private static final int CACHE_CAPACITY = 10_000;
+    private static final int MAX_CACHED_WORD = 256;
 
     private final Vocabulary vocabulary;
     /** (left id, right id) packed in a long -> {rank, merged id}. */
@@ -61,7 +64,7 @@ public final class Bpe implements Model {
             return cached;
         }
         List<Token> tokens = merge(word, key);
-        if (cache.size() < CACHE_CAPACITY) {
+        if (cache.size() < CACHE_CAPACITY && word.length <= MAX_CACHED_WORD) {
             cache.put(key, tokens);
         }
         return tokens;
@@ -74,72 +77,106 @@ public final class Bpe implements Model {
                 return List.of(new Token(id, key, 0, word.length));
             }
         }
-        // symbols: id and [start, end) in the word's characters
-        int n = word.length;
-        int[] ids = new int[n];
-        int[] starts = new int[n];
-        int[] ends = new int[n];
-        int count = 0;
+        Symbols symbols = new Symbols(word.length);
         int unk = unkToken == null ? -1 : vocabulary.id(unkToken);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < word.length; i++) {
             String c = Character.toString(word[i]);
             int id = vocabulary.id(c);
+            int[] bytes = id < 0 && byteFallback ? byteTokens(c) : null;
             if (id >= 0) {
-                ids[count] = id;
-                starts[count] = i;
-                ends[count] = i + 1;
-                count++;
-            } else if (byteFallback && byteTokens(c) != null) {
-                for (int b : byteTokens(c)) {
-                    if (count == ids.length) {
-                        ids = java.util.Arrays.copyOf(ids, count * 2);
-                        starts = java.util.Arrays.copyOf(starts, count * 2);
-                        ends = java.util.Arrays.copyOf(ends, count * 2);
-                    }
-                    ids[count] = b;
-                    starts[count] = i;
-                    ends[count] = i + 1;
-                    count++;
+                symbols.add(id, i, i + 1);
+            } else if (bytes != null) {
+                for (int b : bytes) {
+                    symbols.add(b, i, i + 1);
                 }
             } else if (unk >= 0) {
-                if (fuseUnk && count > 0 && ids[count - 1] == unk && ends[count - 1] == i) {
-                    ends[count - 1] = i + 1;
+                if (fuseUnk && symbols.count > 0 && symbols.ids[symbols.count - 1] == unk) {
+                    symbols.ends[symbols.count - 1] = i + 1;
                 } else {
-                    ids[count] = unk;
-                    starts[count] = i;
-                    ends[count] = i + 1;
-                    count++;
+                    symbols.add(unk, i, i + 1);
                 }
             }
         }
-        // repeatedly merge the adjacent pair with the lowest rank (leftmost on ties)
-        while (count > 1) {
-            int bestRank = Integer.MAX_VALUE;
-            int bestAt = -1;
-            int bestId = -1;
-            for (int k = 0; k + 1 < count; k++) {
-                int[] m = merges.get(pair(ids[k], ids[k + 1]));
-                if (m != null && m[0] < bestRank) {
-                    bestRank = m[0];
-                    bestAt = k;
-                    bestId = m[1];
-                }
-            }
-            if (bestAt < 0) {
-                break;
-            }
-            ids[bestAt] = bestId;
-            ends[bestAt] = ends[bestAt + 1];
-            System.arraycopy(ids, bestAt + 2, ids, bestAt + 1, count - bestAt - 2);
-            System.arraycopy(starts, bestAt + 2, starts, bestAt + 1, count - bestAt - 2);
-            System.arraycopy(ends, bestAt + 2, ends, bestAt + 1, count - bestAt - 2);
-            count--;
+        return applyMerges(symbols.ids, symbols.starts, symbols.ends, symbols.count);
+    }
+
+    /** The initial symbols of a word: vocabulary id and {@code [start, end)} in the word's characters. */
+    private static final class Symbols {
+        int[] ids;
+        int[] starts;
+        int[] ends;
+        int count;
+
+        Symbols(int capacity) {
+            ids = new int[Math.max(capacity, 1)];
+            starts = new int[ids.length];
+            ends = new int[ids.length];
         }
-        List<Token> tokens = new ArrayList<>(count);
+
+        void add(int id, int start, int end) {
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+                starts = Arrays.copyOf(starts, count * 2);
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            ids[count] = id;
+            starts[count] = start;
+            ends[count] = end;
+            count++;
+        }
+    }
+
+    /**
+     * Repeatedly merges the adjacent pair with the lowest rank, leftmost on ties: a heap of candidate pairs keyed by
+     * (rank, position) over a linked list of symbols, O(n log n) however long the word.
+     */
+    private List<Token> applyMerges(int[] ids, int[] starts, int[] ends, int count) {
+        int[] next = new int[count];
+        int[] prev = new int[count];
         for (int k = 0; k < count; k++) {
+            next[k] = k + 1 < count ? k + 1 : -1;
+            prev[k] = k - 1;
+        }
+        // candidate: {rank, left position, left id, right id}; stale when the symbols changed since
+        PriorityQueue<int[]> candidates = new PriorityQueue<>(
+                (a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+        for (int k = 0; k + 1 < count; k++) {
+            offer(candidates, ids, k, k + 1);
+        }
+        boolean[] removed = new boolean[count];
+        while (!candidates.isEmpty()) {
+            int[] c = candidates.poll();
+            int left = c[1];
+            int right = removed[left] ? -1 : next[left];
+            if (right < 0 || ids[left] != c[2] || ids[right] != c[3]) {
+                continue;
+            }
+            ids[left] = merges.get(pair(c[2], c[3]))[1];
+            ends[left] = ends[right];
+            removed[right] = true;
+            next[left] = next[right];
+            if (next[right] >= 0) {
+                prev[next[right]] = left;
+            }
+            if (prev[left] >= 0) {
+                offer(candidates, ids, prev[left], left);
+            }
+            if (next[left] >= 0) {
+                offer(candidates, ids, left, next[left]);
+            }
+        }
+        List<Token> tokens = new ArrayList<>();
+        for (int k = count > 0 ? 0 : -1; k >= 0; k = next[k]) {
             tokens.add(new Token(ids[k], vocabulary.token(ids[k]), starts[k], ends[k]));
         }
         return List.copyOf(tokens);
+    }
+
+    private void offer(PriorityQueue<int[]> candidates, int[] ids, int left, int right) {
+        int[] m = merges.get(pair(ids[left], ids[right]));
+        if (m != null) {
+            candidates.add(new int[] {m[0], left, ids[left], ids[right]});
+        }
     }
 
     /** Ids of the {@code <0xXX>} tokens of a character's UTF-8 bytes, or null when one is missing. */

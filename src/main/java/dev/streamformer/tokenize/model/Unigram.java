@@ -38,39 +38,56 @@ public final class Unigram implements Model {
         this.trie = new PieceTrie(pieces);
     }
 
+    /**
+     * The Viterbi table over a word: for each position {@code i}, the best score of a segmentation of
+     * {@code word[0, i)} and its last piece (start and id). Filled left to right, start by start.
+     */
+    private final class Lattice implements PieceTrie.Visitor {
+        final double[] best;
+        final int[] from;
+        final int[] ids;
+        int start;
+        boolean singleCharPiece;
+
+        Lattice(int n) {
+            best = new double[n + 1];
+            from = new int[n + 1];
+            ids = new int[n + 1];
+            java.util.Arrays.fill(from, -1);
+        }
+
+        /** A vocabulary piece of {@code length} characters starts at {@link #start}. */
+        @Override
+        public void piece(int id, int length) {
+            offer(start + length, id, scores[id]);
+            singleCharPiece |= length == 1;
+        }
+
+        /** Keeps the piece {@code [start, end)} if it gives the best path to {@code end} (the first wins ties). */
+        void offer(int end, int id, double score) {
+            double total = best[start] + score;
+            if (from[end] < 0 || total > best[end]) {
+                best[end] = total;
+                from[end] = start;
+                ids[end] = id;
+            }
+        }
+    }
+
     @Override
     public List<Token> tokenize(int[] word) {
         int n = word.length;
-        // best[i]: best score of a segmentation of word[0, i); from[i], id[i]: its last piece
-        double[] best = new double[n + 1];
-        int[] from = new int[n + 1];
-        int[] ids = new int[n + 1];
-        java.util.Arrays.fill(from, -1);
+        Lattice lattice = new Lattice(n);
         for (int start = 0; start < n; start++) {
-            if (start > 0 && from[start] < 0) {
-                continue;
-            }
-            boolean[] singleCharPiece = {false};
-            int from0 = start;
-            trie.prefixes(word, start, (id, length) -> {
-                int end = from0 + length;
-                double score = best[from0] + scores[id];
-                if (from[end] < 0 || score > best[end]) {
-                    best[end] = score;
-                    from[end] = from0;
-                    ids[end] = id;
-                }
-                singleCharPiece[0] |= length == 1;
-            });
-            if (!singleCharPiece[0]) {
-                double score = best[start] + unknownScore;
-                if (from[start + 1] < 0 || score > best[start + 1]) {
-                    best[start + 1] = score;
-                    from[start + 1] = start;
-                    ids[start + 1] = unkId;
-                }
+            lattice.start = start;
+            lattice.singleCharPiece = false;
+            trie.prefixes(word, start, lattice);
+            if (!lattice.singleCharPiece) {
+                lattice.offer(start + 1, unkId, unknownScore);
             }
         }
+        int[] from = lattice.from;
+        int[] ids = lattice.ids;
         // walk back, fusing runs of unknown pieces
         List<Token> reversed = new ArrayList<>();
         int end = n;

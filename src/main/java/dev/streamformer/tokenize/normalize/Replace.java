@@ -13,18 +13,8 @@ public record Replace(TextPattern pattern, String content) implements Normalizer
     @Override
     public void normalize(NormalizedString text) {
         List<int[]> matches = pattern.findMatches(text);
-        int[] contentChars = content.codePoints().toArray();
-        // right to left, so that earlier match positions stay valid
-        for (int m = matches.size() - 1; m >= 0; m--) {
-            int[] match = matches.get(m);
-            if (match[1] <= match[0]) {
-                continue;
-            }
-            NormalizedString.Edits edits = new NormalizedString.Edits();
-            for (int c : contentChars) {
-                edits.add(c, 1);
-            }
-            text.transform(match[0], match[1], edits, match[1] - match[0]);
+        if (!matches.isEmpty()) {
+            text.replaceRanges(matches, content.codePoints().toArray());
         }
     }
 }

@@ -14,13 +14,8 @@ public record Metaspace(int replacement, PrependScheme prependScheme, boolean sp
 
     @Override
     public List<NormalizedString> split(NormalizedString piece) {
-        for (int i = 0; i < piece.length(); i++) {
-            if (piece.charAt(i) == ' ') {
-                NormalizedString.Edits edits = new NormalizedString.Edits();
-                edits.add(replacement, 1);
-                piece.transform(i, i + 1, edits, 1);
-            }
-        }
+        // each space becomes the mark, aligned with that space
+        piece.map(c -> c == ' ' ? replacement : c);
         boolean startsWithReplacement = !piece.isEmpty() && piece.charAt(0) == replacement;
         if (!startsWithReplacement && (prependScheme == PrependScheme.ALWAYS
                 || (prependScheme == PrependScheme.FIRST && piece.originalStart() == 0))) {

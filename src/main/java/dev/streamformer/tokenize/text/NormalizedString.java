@@ -140,6 +140,44 @@ public final class NormalizedString {
         length = newChars.length;
     }
 
+    /**
+     * Replaces each of the normalized ranges (sorted, not overlapping, not empty) by {@code content}, in one pass. As in
+     * HF's {@code replace}, the new characters take the alignment of the last character they replace.
+     */
+    public void replaceRanges(java.util.List<int[]> ranges, int[] content) {
+        int removed = 0;
+        for (int[] r : ranges) {
+            removed += r[1] - r[0];
+        }
+        int n = length - removed + ranges.size() * content.length;
+        int[] newChars = new int[n];
+        int[] newStarts = new int[n];
+        int[] newEnds = new int[n];
+        int w = 0;
+        int at = 0;
+        for (int[] r : ranges) {
+            int keep = r[0] - at;
+            System.arraycopy(chars, at, newChars, w, keep);
+            System.arraycopy(starts, at, newStarts, w, keep);
+            System.arraycopy(ends, at, newEnds, w, keep);
+            w += keep;
+            for (int c : content) {
+                newChars[w] = c;
+                newStarts[w] = starts[r[1] - 1];
+                newEnds[w] = ends[r[1] - 1];
+                w++;
+            }
+            at = r[1];
+        }
+        System.arraycopy(chars, at, newChars, w, length - at);
+        System.arraycopy(starts, at, newStarts, w, length - at);
+        System.arraycopy(ends, at, newEnds, w, length - at);
+        chars = newChars;
+        starts = newStarts;
+        ends = newEnds;
+        length = n;
+    }
+
     /** Keeps only the characters {@code keep} accepts (alignments of kept characters are unchanged). */
     public void filter(java.util.function.IntPredicate keep) {
         int w = 0;

@@ -1,0 +1,45 @@
+package dev.streamformer.app;
+
+import dev.streamformer.task.ClassifyTask;
+import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.LoadedModel;
+import dev.streamformer.task.TokenBudget;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code streamformer bench classify}: a fine-tuned classifier on both engines, same texts, one run. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classification throughput of a fine-tuned model on ONNX Runtime and on the Java engine, same texts, one run.")
+final class BenchClassifyCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, required = true, description = "A sequence-classification model directory (config.json with id2label).")
+    String model;
+
+    @Option(names = "--texts", required = true, description = "Text file (one per line; .tsv: first column).")
+    Path texts;
+
+    @Option(names = "--limit", defaultValue = "2000", description = "Default: ${DEFAULT-VALUE}.")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> all = TextFile.read(texts, limit);
+        System.out.printf(Locale.ROOT, "bench classify: %s, %,d texts, %d cores%n", model, all.size(), Runtime.getRuntime().availableProcessors());
+        double onnx = 0;
+        for (String engine : List.of("onnx", "java")) {
+            var classifier = new ClassifyTask.FineTuned(LoadedModel.load(model, new EngineOptions(engine, "cpu", 0)), TokenBudget.DEFAULT);
+            classifier.scores(all.subList(0, Math.min(200, all.size())));
+            long start = System.nanoTime();
+            classifier.scores(all);
+            double perSecond = all.size() / ((System.nanoTime() - start) / 1e9);
+            if (engine.equals("onnx")) onnx = perSecond;
+            System.out.printf(Locale.ROOT, "  %-5s %9.1f events/s   %s/onnx = %.2fx%n", engine, perSecond, engine, perSecond / onnx);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.streamformer.app;
+
+import dev.streamformer.topology.TopologyFile;
+import dev.streamformer.topology.TopologyLoader;
+import dev.streamformer.topology.TopologyRunner;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code streamformer run}: the enrichment pipeline against a Kafka cluster, from flags or a topology file. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a pipeline on Kafka: read events from a topic, add embeddings, labels or generated text, write them"
+                + " to another topic, bad records to a dead-letter topic; exactly once. Stops cleanly on Ctrl-C / SIGTERM.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--topology", paramLabel = "FILE", description = "A topology file (topology/*.yaml); flags below then only add Kafka settings.")
+    Path topology;
+
+    @Option(names = "--input-topic", paramLabel = "TOPIC") String inputTopic;
+    @Option(names = "--output-topic", paramLabel = "TOPIC") String outputTopic;
+    @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
+    @Option(names = "--task", paramLabel = "embed|classify|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
+    @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
+    @Option(names = "--max-wait-ms", defaultValue = "50", description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
+    @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
+    @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
+    @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
+    @Option(names = "--http-port", defaultValue = "-1", description = "Status server port (/health, /metrics, /attention; 0: off). Default: the topology file's, else 8080.") int httpPort;
+    @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
+
+    @Mixin KafkaOptions kafka;
+    @Mixin TaskOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        TopologyLoader.Plan plan = plan();
+        try (TopologyRunner runner = new TopologyRunner(plan)) {
+            if (describe) {
+                System.out.println(runner.describe());
+                return 0;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                System.err.println("streamformer: stopping (pending batches stay in their changelog for the next start) ...");
+                runner.close();
+                stopped.countDown();
+            }, "streamformer-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            runner.start();
+            var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
+            status.ifPresent(server -> System.err.println("streamformer: status on http://" + server.host() + ":" + server.port()
+                    + "/ (health: /health, metrics: /metrics, attention: /attention)"));
+            System.err.println("streamformer: running " + plan.stages().size() + " stage(s) on " + plan.kafka().get("bootstrap.servers")
+                    + "; Ctrl-C to stop");
+            while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                KafkaStreams.State state = runner.state();
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                    System.err.println("streamformer: the pipeline stopped in state " + state + "; see the log above for why.");
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+
+    TopologyLoader.Plan plan() throws Exception {
+        Map<String, Object> kafkaProps = kafka.properties();
+        if (topology != null) {
+            TopologyLoader.Plan fromFile = TopologyLoader.load(topology);
+            Map<String, Object> merged = new LinkedHashMap<>(fromFile.kafka());
+            merged.putAll(kafkaProps);
+            return new TopologyLoader.Plan(fromFile.name(), merged, fromFile.httpPort(), fromFile.httpHost(), fromFile.stages());
+        }
+        if (inputTopic == null || outputTopic == null) {
+            throw new IllegalArgumentException("Say what to read and write: --input-topic and --output-topic, or a --topology file.");
+        }
+        TopologyFile.Route route = null;
+        if (routes != null) {
+            Map<String, String> topics = new LinkedHashMap<>();
+            for (String r : routes) {
+                int eq = r.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("--route '" + r + "' is not VALUE=TOPIC: write e.g. --route positive=reviews.positive.");
+                topics.put(r.substring(0, eq), r.substring(eq + 1));
+            }
+            route = new TopologyFile.Route(routeField, topics);
+        }
+        var g = options.generation;
+        var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
+                inputTopic, outputTopic, dlqTopic, textField, null,
+                new TopologyFile.Batching(options.maxTokens, options.maxBatch, maxWaitMs), options.overflow, options.prefix,
+                options.labels, options.allScores, options.threshold, options.minScore, route,
+                new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
+                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null));
+        if (!task.equals("generate")) stage = withoutGeneration(stage);
+        return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
+    }
+
+    private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
+        return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
+                s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
+                s.minScore(), s.route(), null);
+    }
+
+}

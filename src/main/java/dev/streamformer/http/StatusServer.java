@@ -1,0 +1,303 @@
+package dev.streamformer.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.streamformer.metrics.FamilySnapshot;
+import dev.streamformer.metrics.MetricType;
+import dev.streamformer.metrics.MetricsRegistry;
+import dev.streamformer.metrics.PrometheusText;
+import dev.streamformer.metrics.Sample;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP status server. Routes:
+ * <pre>
+ * GET /health          {"status":"UP"|"DOWN","state":"RUNNING"}: 200 when RUNNING or REBALANCING, else 503
+ * GET /metrics         Prometheus text format 0.0.4
+ * GET /                status page (configuration, counters, live feed)
+ * GET /attention       attention view (heat map and token-to-token lines)
+ * GET /api/status      {"state":..,"config":{..},"counters":[{name,labels,value}]}
+ * GET /api/events      the last events, newest first
+ * GET /api/attention?text=..&amp;layer=..&amp;head=..   {"tokens":[..],"layers":L,"heads":H,"layer":l,"head":h,"weights":[[..]]}
+ * </pre>
+ * Bound to 127.0.0.1 unless told otherwise; port 0 means "no server" (see {@link Builder#start()}).
+ */
+public final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HEALTHY_STATES = Set.of("RUNNING", "REBALANCING");
+    /** Longest text the attention API accepts: attention is n x n per head. */
+    static final int MAX_ATTENTION_CHARS = 2000;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Builder settings;
+
+    private StatusServer(Builder settings) throws IOException {
+        this.settings = settings;
+        this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.bindPort), 0);
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/", this::route);
+        server.start();
+        LOG.info("Status server on http://{}:{}/ (/health, /metrics, /attention)", settings.host, port());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port the server listens on (the ephemeral one if it was asked for any free port). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String host() {
+        return settings.host;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        try {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", "Only GET and HEAD are supported.\n");
+                return;
+            }
+            URI uri = exchange.getRequestURI();
+            switch (uri.getPath()) {
+                case "/health" -> health(exchange);
+                case "/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.write(settings.metrics.collect()));
+                case "/", "/index.html" -> page(exchange, "index.html");
+                case "/attention" -> page(exchange, "attention.html");
+                case "/api/status" -> sendJson(exchange, 200, status());
+                case "/api/events" -> sendJson(exchange, 200, events());
+                case "/api/attention" -> attention(exchange, query(uri));
+                default -> send(exchange, 404, "text/plain; charset=utf-8", "Not found. Try /, /health, /metrics or /attention.\n");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Status server request {} failed", exchange.getRequestURI(), e);
+            sendJson(exchange, 500, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        String state = settings.state.get();
+        boolean up = HEALTHY_STATES.contains(state);
+        var body = new LinkedHashMap<String, Object>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("state", state);
+        sendJson(exchange, up ? 200 : 503, body);
+    }
+
+    private Map<String, Object> status() {
+        var counters = new ArrayList<Map<String, Object>>();
+        for (FamilySnapshot family : settings.metrics.collect()) {
+            if (family.type() != MetricType.COUNTER) continue;
+            for (Sample s : family.samples()) {
+                var labels = new LinkedHashMap<String, String>();
+                s.labels().forEach(l -> labels.put(l.name(), l.value()));
+                counters.add(Map.of("name", s.name(), "labels", labels, "value", s.value()));
+            }
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("state", settings.state.get());
+        body.put("config", ConfigSummary.masked(settings.config));
+        body.put("counters", counters);
+        body.put("feedCapacity", settings.events.capacity());
+        return body;
+    }
+
+    /** The feed, newest first, with times as ISO-8601 strings. */
+    private List<Map<String, Object>> events() {
+        var out = new ArrayList<Map<String, Object>>();
+        for (FeedEvent e : settings.events.latest()) {
+            var event = new LinkedHashMap<String, Object>();
+            event.put("time", e.time().toString());
+            event.put("stage", e.stage());
+            event.put("key", e.key());
+            event.put("text", e.text());
+            event.put("label", e.label());
+            event.put("score", e.score());
+            out.add(event);
+        }
+        return out;
+    }
+
+    private void attention(HttpExchange exchange, Map<String, String> query) throws IOException {
+        if (settings.attention == null) {
+            sendJson(exchange, 503, Map.of("error", "No attention source is configured for this pipeline."));
+            return;
+        }
+        String text = query.getOrDefault("text", "");
+        if (text.isBlank() || text.length() > MAX_ATTENTION_CHARS) {
+            sendJson(exchange, 400, Map.of("error", "Pass a text of 1 to " + MAX_ATTENTION_CHARS + " characters: /api/attention?text=..."));
+            return;
+        }
+        AttentionSource.Attention result = settings.attention.attend(text);
+        Integer layer = index(query.get("layer"), result.layers());
+        Integer head = index(query.get("head"), result.heads());
+        if (layer == null || head == null) {
+            sendJson(exchange, 400, Map.of("error", "layer must be 0 to " + (result.layers() - 1)
+                    + " and head 0 to " + (result.heads() - 1) + "."));
+            return;
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("tokens", result.tokens());
+        body.put("layers", result.layers());
+        body.put("heads", result.heads());
+        body.put("layer", layer);
+        body.put("head", head);
+        body.put("weights", result.weights()[layer][head]); // [n][n]: row = query token, column = key token
+        sendJson(exchange, 200, body);
+    }
+
+    /** A parameter in [0, size), 0 when absent, null when invalid. */
+    private static Integer index(String raw, int size) {
+        if (raw == null || raw.isEmpty()) return 0;
+        try {
+            int i = Integer.parseInt(raw);
+            return i >= 0 && i < size ? i : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        var out = new LinkedHashMap<String, String>();
+        String raw = uri.getRawQuery();
+        if (raw == null) return out;
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(key, value);
+        }
+        return out;
+    }
+
+    private static void page(HttpExchange exchange, String resource) throws IOException {
+        try (InputStream in = StatusServer.class.getResourceAsStream(resource)) {
+            if (in == null) throw new UncheckedIOException(new IOException("Page " + resource + " is missing from the jar."));
+            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", JSON.writeValueAsString(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) exchange.getResponseBody().write(bytes);
+    }
+
+    /** What the server shows; everything but the state supplier has a harmless default. */
+    public static final class Builder {
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 8080;
+
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private int bindPort = DEFAULT_PORT;
+        private Supplier<String> state;
+        private MetricsRegistry metrics = new MetricsRegistry();
+        private Map<String, ?> config = Map.of();
+        private EventFeed events = new EventFeed(50);
+        private AttentionSource attention;
+
+        private Builder() {}
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        /** 1..65535 to listen there; 0 turns the server off. */
+        public Builder port(int value) {
+            if (value < 0 || value > 65535) {
+                throw new IllegalArgumentException("HTTP port must be 0 (off) to 65535, got " + value + ".");
+            }
+            this.port = value;
+            this.bindPort = value;
+            return this;
+        }
+
+        /** Listen on any free port (tests, several pipelines on one host); read it back with {@link #port()}. */
+        public Builder anyFreePort() {
+            this.port = -1;
+            this.bindPort = 0;
+            return this;
+        }
+
+        /** The Kafka Streams state name, e.g. {@code () -> streams.state().name()}. */
+        public Builder state(Supplier<String> value) {
+            this.state = value;
+            return this;
+        }
+
+        public Builder metrics(MetricsRegistry value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** The pipeline configuration to show (secrets are hidden, see {@link ConfigSummary}). */
+        public Builder config(Map<String, ?> value) {
+            this.config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(value));
+            return this;
+        }
+
+        public Builder events(EventFeed value) {
+            this.events = value;
+            return this;
+        }
+
+        public Builder attention(AttentionSource value) {
+            this.attention = value;
+            return this;
+        }
+
+        /** Starts the server, or returns empty when the port is 0 (off). */
+        public Optional<StatusServer> start() throws IOException {
+            if (state == null) throw new IllegalStateException("The status server needs a state supplier (the Kafka Streams state).");
+            if (port == 0) return Optional.empty();
+            try {
+                return Optional.of(new StatusServer(this));
+            } catch (java.net.BindException e) {
+                throw new IOException("Cannot listen on " + host + ":" + bindPort + " (" + e.getMessage()
+                        + "): choose another port with --http-port, or 0 to turn the status server off.", e);
+            }
+        }
+    }
+}

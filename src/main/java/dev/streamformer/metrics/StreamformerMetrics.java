@@ -1,0 +1,96 @@
+package dev.streamformer.metrics;
+
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * The pipeline's standard metrics, all under the {@code streamformer_} prefix. Stages record into these;
+ * {@code /metrics} exposes them together with the bridged Kafka Streams metrics.
+ */
+public final class StreamformerMetrics {
+    /** Records per batch: 1, 2, 4, ..., 512. */
+    public static final double[] BATCH_SIZE_BUCKETS = HistogramFamily.exponentialBuckets(1, 2, 10);
+    /** Tokens per batch (padding included): 16, 32, ..., 32768. */
+    public static final double[] BATCH_TOKENS_BUCKETS = HistogramFamily.exponentialBuckets(16, 2, 12);
+    /** Seconds per model call: 1 ms to about 16 s. */
+    public static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    private final MetricsRegistry registry;
+    private final CounterFamily recordsIn;
+    private final CounterFamily recordsOut;
+    private final CounterFamily recordsDlq;
+    private final HistogramFamily batchSize;
+    private final HistogramFamily batchTokens;
+    private final HistogramFamily modelLatency;
+    private final CounterFamily tokens;
+    private final CounterFamily cacheHits;
+    private final CounterFamily cacheMisses;
+    private final GaugeFamily consumerLag;
+
+    public StreamformerMetrics(MetricsRegistry registry) {
+        this.registry = registry;
+        recordsIn = registry.counter("streamformer_records_in_total", "Records read by a stage.", "stage");
+        recordsOut = registry.counter("streamformer_records_out_total", "Records written by a stage.", "stage");
+        recordsDlq = registry.counter("streamformer_records_dlq_total",
+                "Records sent to the dead-letter topic, by stage and reason.", "stage", "reason");
+        batchSize = registry.histogram("streamformer_batch_size", "Records per model batch.", BATCH_SIZE_BUCKETS, "stage");
+        batchTokens = registry.histogram("streamformer_batch_tokens",
+                "Tokens per model batch, padding included.", BATCH_TOKENS_BUCKETS, "stage");
+        modelLatency = registry.histogram("streamformer_model_latency_seconds",
+                "Wall time of one model call (one batch).", LATENCY_BUCKETS, "stage");
+        tokens = registry.counter("streamformer_tokens_total",
+                "Tokens run through the model; rate() of it is tokens per second.", "stage");
+        cacheHits = registry.counter("streamformer_cache_hits_total", "Inference cache hits.", "stage");
+        cacheMisses = registry.counter("streamformer_cache_misses_total", "Inference cache misses.", "stage");
+        consumerLag = registry.gauge("streamformer_consumer_lag",
+                "Records not yet consumed from the input topics, summed over partitions.");
+    }
+
+    public MetricsRegistry registry() {
+        return registry;
+    }
+
+    /** A stage read one record. */
+    public void recordIn(String stage) {
+        recordsIn.labels(stage).inc();
+    }
+
+    /** A stage wrote one record. */
+    public void recordOut(String stage) {
+        recordsOut.labels(stage).inc();
+    }
+
+    /** A stage sent one record to its dead-letter topic; {@code reason} is short and bounded (e.g. the error class). */
+    public void recordDlq(String stage, String reason) {
+        recordsDlq.labels(stage, reason).inc();
+    }
+
+    public void cacheHit(String stage) {
+        cacheHits.labels(stage).inc();
+    }
+
+    public void cacheMiss(String stage) {
+        cacheMisses.labels(stage).inc();
+    }
+
+    /** One model batch of a stage: its size, its tokens and how long the model took. */
+    public void recordBatch(String stage, int records, int batchTokenCount, double seconds) {
+        batchSize.labels(stage).observe(records);
+        batchTokens.labels(stage).observe(batchTokenCount);
+        modelLatency.labels(stage).observe(seconds);
+        tokens.labels(stage).inc(batchTokenCount);
+    }
+
+    /** Reads the consumer lag from {@code lag} at each scrape. */
+    public void consumerLag(DoubleSupplier lag) {
+        consumerLag.labels().setSupplier(lag);
+    }
+
+    /** Bridges Kafka Streams' own metrics ({@code KafkaStreams::metrics}) into the same registry. */
+    public void bridgeKafkaStreams(Supplier<? extends Map<MetricName, ? extends Metric>> kafkaStreamsMetrics) {
+        registry.register(KafkaMetricsBridge.forStreams(kafkaStreamsMetrics));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.streamformer.topology;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contents of a topology file, as written. {@link TopologyLoader} checks it; field comments say the defaults.
+ *
+ * <pre>{@code
+ * name: reviews                       # used in application.id: <kafka application.id or "streamformer-<name>">-<stage>
+ * kafka:                              # any Kafka Streams / client property, unchanged
+ *   bootstrap.servers: localhost:9092
+ * http: {port: 8080, host: 127.0.0.1} # /health, /metrics, status page (port 0: off)
+ * stages:
+ *   - name: sentiment
+ *     task: classify                  # embed | classify | generate
+ *     model: ../shared/models/sst2-minilm
+ *     input: reviews
+ *     output: reviews.scored
+ *     route: {field: label, topics: {positive: reviews.positive, negative: reviews.negative}}
+ * }</pre>
+ */
+public record TopologyFile(String name, Map<String, Object> kafka, Http http, List<Stage> stages) {
+
+    /** The status server: {@code port} 0 turns it off; {@code host} defaults to 127.0.0.1 (localhost only). */
+    public record Http(Integer port, String host) {}
+
+    /**
+     * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),
+     * bad records to {@code dlq} (default {@code <input>.dlq}).
+     */
+    public record Stage(String name, String task, String model, String engine, String device, Integer threads,
+                        String input, String output, String dlq,
+                        @JsonProperty("textField") String textField,
+                        @JsonProperty("maxTextBytes") Integer maxTextBytes,
+                        Batching batching, String overflow, String prefix,
+                        String labels, @JsonProperty("allScores") Boolean allScores, Float threshold,
+                        @JsonProperty("minScore") Float minScore,
+                        Route route, Generation generation) {}
+
+    /** Batch limits: padded tokens per model call, records per batch, longest wait for a batch to fill. */
+    public record Batching(@JsonProperty("maxTokens") Integer maxTokens, @JsonProperty("maxRecords") Integer maxRecords,
+                           @JsonProperty("maxWaitMs") Integer maxWaitMs) {}
+
+    /** Send each result to the topic its {@code field}'s value maps to; others to the stage's output. */
+    public record Route(String field, Map<String, String> topics) {}
+
+    /** Decoding settings for {@code task: generate}. */
+    public record Generation(String template, @JsonProperty("maxNewTokens") Integer maxNewTokens, Float temperature,
+                             @JsonProperty("topK") Integer topK, @JsonProperty("topP") Float topP,
+                             @JsonProperty("repetitionPenalty") Float repetitionPenalty, Long seed, List<String> stop,
+                             @JsonProperty("timeBudgetMs") Integer timeBudgetMs) {}
+}

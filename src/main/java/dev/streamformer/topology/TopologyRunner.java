@@ -1,0 +1,75 @@
+package dev.streamformer.topology;
+
+import dev.streamformer.streams.Pipeline;
+import dev.streamformer.task.Task;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a checked topology: one {@link Pipeline} (one Kafka Streams client) per stage, in this JVM.
+ *
+ * <p>Each stage gets {@code application.id = <base>-<stage name>}, where the base is the {@code kafka} block's
+ * {@code application.id} or {@code streamformer-<topology name>}; so stages commit and scale independently, and
+ * a second process started on the same file shares the work. Stages naming the same model (and engine) share one
+ * copy of the weights: tasks are built through the per-JVM model cache.
+ */
+public final class TopologyRunner implements AutoCloseable {
+
+    private final TopologyLoader.Plan plan;
+    private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+    private final List<Task> tasks = new ArrayList<>();
+
+    public TopologyRunner(TopologyLoader.Plan plan) {
+        this.plan = plan;
+        Map<String, Task> tasksBySpec = new HashMap<>();
+        String base = String.valueOf(plan.kafka().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + plan.name()));
+        try {
+            for (TopologyLoader.StagePlan stage : plan.stages()) {
+                Task task = tasksBySpec.computeIfAbsent(stage.task().toString(), k -> {
+                    Task t = stage.task().create();
+                    tasks.add(t);
+                    return t;
+                });
+                var config = stage.pipeline().streamsConfig(plan.kafka())
+                        .streamsConfig(StreamsConfig.APPLICATION_ID_CONFIG, base + "-" + stage.name()).build();
+                pipelines.put(stage.name(), new Pipeline(config, task));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public TopologyLoader.Plan plan() { return plan; }
+
+    public Map<String, Pipeline> pipelines() { return pipelines; }
+
+    public void start() {
+        pipelines.values().forEach(Pipeline::start);
+    }
+
+    /** The topology as Kafka Streams describes it, stage by stage. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        pipelines.forEach((name, p) -> sb.append("stage ").append(name).append(":\n").append(p.describe()).append('\n'));
+        return sb.toString();
+    }
+
+    /** RUNNING when every stage runs; otherwise the first stage's state that is not RUNNING. */
+    public KafkaStreams.State state() {
+        for (Pipeline p : pipelines.values()) if (p.state() != KafkaStreams.State.RUNNING) return p.state();
+        return KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        pipelines.values().forEach(Pipeline::close);
+        tasks.forEach(Task::close);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.streamformer.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.metrics.MetricsRegistry;
+import dev.streamformer.metrics.PrometheusTextParser;
+import dev.streamformer.metrics.StreamformerMetrics;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StatusServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicReference<String> state = new AtomicReference<>("CREATED");
+    private final EventFeed feed = new EventFeed(3);
+    private StreamformerMetrics metrics;
+    private StatusServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        metrics = new StreamformerMetrics(new MetricsRegistry());
+        var config = new LinkedHashMap<String, Object>();
+        config.put("bootstrap.servers", "broker:9092");
+        config.put("ssl.key.password", "k3y");
+        config.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"pw\";");
+        config.put("stages", List.of(Map.of("name", "embed", "model", "all-minilm-l6-v2", "apiSecret", "s3")));
+        config.put("Schema.Registry.PASSWORD", "pw2");
+        server = StatusServer.builder().anyFreePort().state(state::get).metrics(metrics.registry())
+                .config(config).events(feed).attention(new DistanceAttention()).start().orElseThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthFollowsTheKafkaStreamsState() throws Exception {
+        for (var c : List.of(Map.entry("CREATED", 503), Map.entry("REBALANCING", 200), Map.entry("RUNNING", 200),
+                Map.entry("PENDING_SHUTDOWN", 503), Map.entry("ERROR", 503))) {
+            state.set(c.getKey());
+            var response = get("/health");
+            assertEquals(c.getValue(), response.statusCode(), c.getKey());
+            assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+            JsonNode body = JSON.readTree(response.body());
+            assertEquals(c.getValue() == 200 ? "UP" : "DOWN", body.path("status").asText());
+            assertEquals(c.getKey(), body.path("state").asText());
+        }
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        metrics.recordIn("classify");
+        metrics.recordDlq("classify", "bad_json");
+        metrics.recordBatch("classify", 4, 64, 0.01);
+        var response = get("/metrics");
+        assertEquals(200, response.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        var families = PrometheusTextParser.parse(response.body());
+        assertEquals(1, families.get("streamformer_records_in_total").series().getFirst().value());
+        assertEquals(64, families.get("streamformer_tokens_total").series().getFirst().value());
+        assertEquals("histogram", families.get("streamformer_batch_tokens").type());
+    }
+
+    @Test
+    void statusApiHidesSecretsAndListsCounters() throws Exception {
+        metrics.recordIn("embed");
+        metrics.recordIn("embed");
+        JsonNode status = JSON.readTree(get("/api/status").body());
+        JsonNode config = status.path("config");
+        assertEquals("broker:9092", config.path("bootstrap.servers").asText());
+        assertEquals("all-minilm-l6-v2", config.path("stages.0.model").asText());
+        for (String secret : List.of("ssl.key.password", "sasl.jaas.config", "stages.0.apiSecret", "Schema.Registry.PASSWORD")) {
+            assertEquals("[hidden]", config.path(secret).asText(), secret);
+        }
+        assertFalse(status.toString().contains("k3y") || status.toString().contains("pw") || status.toString().contains("s3"),
+                "no secret value anywhere in " + status);
+        JsonNode counter = status.path("counters").get(0);
+        assertEquals("streamformer_records_in_total", counter.path("name").asText());
+        assertEquals("embed", counter.path("labels").path("stage").asText());
+        assertEquals(2, counter.path("value").asDouble());
+    }
+
+    @Test
+    void eventFeedKeepsTheLastEventsNewestFirst() throws Exception {
+        for (int i = 1; i <= 5; i++) feed.push(FeedEvent.classified("classify", "k" + i, "text " + i, i % 2 == 0 ? "pos" : "neg", i / 10.0));
+        JsonNode events = JSON.readTree(get("/api/events").body());
+        assertEquals(3, events.size(), "capacity 3");
+        assertEquals(List.of("k5", "k4", "k3"), List.of(events.get(0).path("key").asText(), events.get(1).path("key").asText(),
+                events.get(2).path("key").asText()));
+        assertEquals("neg", events.get(0).path("label").asText());
+        assertEquals(0.5, events.get(0).path("score").asDouble());
+        assertTrue(events.get(0).path("time").asText().endsWith("Z"));
+        feed.push(FeedEvent.of("embed", "k6", "x".repeat(500)));
+        JsonNode latest = JSON.readTree(get("/api/events").body()).get(0);
+        assertTrue(latest.path("label").isNull());
+        assertEquals(FeedEvent.MAX_TEXT_CHARS + 1, latest.path("text").asText().length(), "long texts are cut");
+    }
+
+    @Test
+    void attentionApiReturnsOneLayerAndHead() throws Exception {
+        String text = "Kafka streams carry \"events\" & more";
+        var response = get("/api/attention?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8) + "&layer=2&head=1");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = JSON.readTree(response.body());
+        var expected = new DistanceAttention().attend(text);
+        assertEquals(expected.tokens(), JSON.convertValue(body.path("tokens"), List.class));
+        assertEquals(3, body.path("layers").asInt());
+        assertEquals(4, body.path("heads").asInt());
+        float[][] weights = JSON.convertValue(body.path("weights"), float[][].class);
+        assertEquals(expected.tokens().size(), weights.length);
+        for (int i = 0; i < weights.length; i++) {
+            assertTrue(java.util.Arrays.equals(expected.weights()[2][1][i], weights[i]), "row " + i);
+        }
+    }
+
+    @Test
+    void badRequestsGetClearAnswers() throws Exception {
+        assertEquals(400, get("/api/attention").statusCode());
+        var badLayer = get("/api/attention?text=hi&layer=3");
+        assertEquals(400, badLayer.statusCode());
+        assertEquals("layer must be 0 to 2 and head 0 to 3.", JSON.readTree(badLayer.body()).path("error").asText());
+        assertEquals(400, get("/api/attention?text=hi&head=x").statusCode());
+        assertEquals(404, get("/nope").statusCode());
+        var post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void aFailingAttentionSourceGivesA500WithItsMessage() throws Exception {
+        try (var failing = StatusServer.builder().anyFreePort().state(() -> "RUNNING")
+                .attention(text -> { throw new IllegalStateException("model not loaded"); }).start().orElseThrow()) {
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + failing.port() + "/api/attention?text=hi")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, response.statusCode());
+            assertEquals("IllegalStateException: model not loaded", JSON.readTree(response.body()).path("error").asText());
+        }
+        var noSource = StatusServer.builder().anyFreePort().state(() -> "RUNNING").start().orElseThrow();
+        try (noSource) {
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + noSource.port() + "/api/attention?text=hi")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, response.statusCode());
+        }
+    }
+
+    @Test
+    void pagesAreServed() throws Exception {
+        var index = get("/");
+        assertEquals(200, index.statusCode());
+        assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(index.body().contains("/api/events"));
+        assertTrue(get("/attention").body().contains("id=\"heatmap\""));
+    }
+
+    @Test
+    void portZeroMeansOffAndTheDefaultHostIsLoopback() throws Exception {
+        assertTrue(StatusServer.builder().port(0).state(() -> "RUNNING").start().isEmpty());
+        assertEquals("127.0.0.1", server.host());
+        assertThrows(IllegalArgumentException.class, () -> StatusServer.builder().port(70000));
+        // the port taken by the running server cannot be taken again: one clear error
+        var clash = assertThrows(java.io.IOException.class,
+                () -> StatusServer.builder().port(server.port()).state(() -> "RUNNING").start());
+        assertTrue(clash.getMessage().contains("--http-port"), clash.getMessage());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.streamformer.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class PrometheusTextTest {
+
+    private static double value(Map<String, PrometheusTextParser.Family> families, String family, String sample,
+                                Map<String, String> labels) {
+        return families.get(family).series().stream()
+                .filter(s -> s.name().equals(sample) && s.labels().equals(labels))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + sample + labels)).value();
+    }
+
+    @Test
+    void standardMetricsParseAndCarryTheRecordedValues() {
+        var metrics = new StreamformerMetrics(new MetricsRegistry());
+        for (int i = 0; i < 3; i++) metrics.recordIn("embed");
+        metrics.recordOut("embed");
+        metrics.recordOut("embed");
+        metrics.recordDlq("embed", "bad_json");
+        metrics.cacheHit("embed");
+        metrics.cacheMiss("embed");
+        metrics.cacheMiss("embed");
+        // batches of 1, 3, 3, 8 and 600 records; tokens = 10 * records; 0.002 s each
+        for (int records : new int[] {1, 3, 3, 8, 600}) metrics.recordBatch("embed", records, 10 * records, 0.002);
+        var lag = new AtomicLong(42);
+        metrics.consumerLag(lag::get);
+
+        var families = PrometheusTextParser.parse(PrometheusText.write(metrics.registry().collect()));
+
+        var embed = Map.of("stage", "embed");
+        assertEquals(3, value(families, "streamformer_records_in_total", "streamformer_records_in_total", embed));
+        assertEquals(2, value(families, "streamformer_records_out_total", "streamformer_records_out_total", embed));
+        assertEquals(1, value(families, "streamformer_records_dlq_total", "streamformer_records_dlq_total",
+                Map.of("stage", "embed", "reason", "bad_json")));
+        assertEquals(1, value(families, "streamformer_cache_hits_total", "streamformer_cache_hits_total", embed));
+        assertEquals(2, value(families, "streamformer_cache_misses_total", "streamformer_cache_misses_total", embed));
+        assertEquals(6150, value(families, "streamformer_tokens_total", "streamformer_tokens_total", embed));
+        assertEquals("counter", families.get("streamformer_tokens_total").type());
+        assertEquals(42, value(families, "streamformer_consumer_lag", "streamformer_consumer_lag", Map.of()));
+        assertEquals("gauge", families.get("streamformer_consumer_lag").type());
+
+        // batch size buckets 1,2,4,...,512: counted by hand from {1,3,3,8,600}
+        var size = families.get("streamformer_batch_size");
+        assertEquals("histogram", size.type());
+        var expected = Map.of("1", 1.0, "2", 1.0, "4", 3.0, "8", 4.0, "16", 4.0, "512", 4.0, "+Inf", 5.0);
+        expected.forEach((le, count) -> assertEquals(count,
+                value(families, "streamformer_batch_size", "streamformer_batch_size_bucket", Map.of("stage", "embed", "le", le)),
+                "le=" + le));
+        assertEquals(615, value(families, "streamformer_batch_size", "streamformer_batch_size_sum", embed));
+        assertEquals(5, value(families, "streamformer_batch_size", "streamformer_batch_size_count", embed));
+        assertEquals(5, value(families, "streamformer_model_latency_seconds",
+                "streamformer_model_latency_seconds_bucket", Map.of("stage", "embed", "le", "0.0025")));
+        assertEquals(0, value(families, "streamformer_model_latency_seconds",
+                "streamformer_model_latency_seconds_bucket", Map.of("stage", "embed", "le", "0.001")));
+
+        lag.set(7); // a supplier gauge is read at each scrape
+        var afterChange = PrometheusTextParser.parse(PrometheusText.write(metrics.registry().collect()));
+        assertEquals(7, value(afterChange, "streamformer_consumer_lag", "streamformer_consumer_lag", Map.of()));
+    }
+
+    @Test
+    void exactLinesWithEscapingFollowTheSpec() {
+        var registry = new MetricsRegistry();
+        registry.counter("files_total", "Files seen.\nPaths like C:\\dir are kept.", "path")
+                .labels("C:\\dir\\\"x\"\nnext").inc(2.5);
+        registry.gauge("temperature", "A gauge.").labels().set(Double.NEGATIVE_INFINITY);
+        registry.histogram("wait_seconds", "Waits.", new double[] {0.5, 1}).labels().observe(0.75);
+
+        String text = PrometheusText.write(registry.collect());
+
+        assertEquals(List.of(
+                "# HELP files_total Files seen.\\nPaths like C:\\\\dir are kept.",
+                "# TYPE files_total counter",
+                "files_total{path=\"C:\\\\dir\\\\\\\"x\\\"\\nnext\"} 2.5",
+                "# HELP temperature A gauge.",
+                "# TYPE temperature gauge",
+                "temperature -Inf",
+                "# HELP wait_seconds Waits.",
+                "# TYPE wait_seconds histogram",
+                "wait_seconds_bucket{le=\"0.5\"} 0",
+                "wait_seconds_bucket{le=\"1\"} 1",
+                "wait_seconds_bucket{le=\"+Inf\"} 1",
+                "wait_seconds_sum 0.75",
+                "wait_seconds_count 1"), text.lines().toList());
+        var parsed = PrometheusTextParser.parse(text);
+        assertEquals("C:\\dir\\\"x\"\nnext", parsed.get("files_total").series().getFirst().labels().get("path"));
+        assertEquals("Files seen.\nPaths like C:\\dir are kept.", parsed.get("files_total").help());
+    }
+
+    @Test
+    void familiesWithoutSamplesAreLeftOut() {
+        var registry = new MetricsRegistry();
+        registry.counter("unused_total", "Never incremented.", "stage");
+        assertEquals("", PrometheusText.write(registry.collect()));
+    }
+
+    @Test
+    void misuseIsRejectedWithAClearMessage() {
+        var registry = new MetricsRegistry();
+        var counter = registry.counter("ok_total", "ok", "stage");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> counter.labels("a", "b")).getMessage()
+                .contains("takes labels [stage]"));
+        assertThrows(IllegalArgumentException.class, () -> counter.labels("a").inc(-1));
+        assertThrows(IllegalArgumentException.class, () -> registry.counter("ok_total", "again"));
+        assertThrows(IllegalArgumentException.class, () -> registry.gauge("1bad", "name"));
+        assertThrows(IllegalArgumentException.class, () -> registry.gauge("g", "label", "le"));
+        assertThrows(IllegalArgumentException.class, () -> registry.histogram("h", "bounds", new double[] {1, 1}));
+    }
+}
