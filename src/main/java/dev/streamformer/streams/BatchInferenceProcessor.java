@@ -173,14 +173,27 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         }
     }
 
-    private void runBatch(List<PendingRecord> batch) {
-        var events = new ArrayList<EventParser.ParsedEvent>(batch.size());
-        var texts = new ArrayList<String>(batch.size());
-        for (PendingRecord record : batch) {
-            // these bytes passed the same parser before they were stored; parsing is cheap next to the model
-            EventParser.ParsedEvent event = parser.parse(record.value());
-            events.add(event);
-            texts.add(event.text());
+    private void runBatch(List<PendingRecord> stored) {
+        var batch = new ArrayList<PendingRecord>(stored.size());
+        var events = new ArrayList<EventParser.ParsedEvent>(stored.size());
+        var texts = new ArrayList<String>(stored.size());
+        for (PendingRecord record : stored) {
+            // these bytes passed the parser before they were stored (parsing is cheap next to the model); they can
+            // fail now only if a restart changed the rules, e.g. a lower byte limit: then they are dead letters too
+            try {
+                EventParser.ParsedEvent event = parser.parse(record.value());
+                batch.add(record);
+                events.add(event);
+                texts.add(event.text());
+            } catch (InvalidEventException e) {
+                context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
+                        record.headers(), DeadLetters.Stage.PARSE, e.reason(), e, record.source(), null, 0)),
+                        EnrichmentTopology.DEAD_LETTER_SINK);
+                metrics.deadLetter();
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
         }
         long start = System.nanoTime();
         BatchInference.Result result = BatchInference.run(task, texts);

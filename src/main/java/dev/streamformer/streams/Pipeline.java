@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.task.Task;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -81,14 +82,18 @@ public final class Pipeline implements AutoCloseable {
         return streams;
     }
 
-    /** Clean shutdown: commits what is done; pending batches stay in their changelog for the next start. */
+    /**
+     * Clean shutdown: commits what is done (pending batches stay in their changelog for the next owner) and leaves the
+     * consumer group, so that the other instances take over this instance's partitions at once instead of after
+     * {@code session.timeout.ms} (45 s by default).
+     */
     @Override
     public void close() {
         close(Duration.ofSeconds(30));
     }
 
     public void close(Duration timeout) {
-        if (!streams.close(timeout)) {
+        if (!streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             log.warn("Kafka Streams did not shut down within {} s", timeout.toSeconds());
         }
     }

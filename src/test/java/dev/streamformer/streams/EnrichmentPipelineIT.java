@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,6 +78,39 @@ class EnrichmentPipelineIT {
             assertEquals(bad, dead.size());
             assertEnrichedAsTheTaskSays(produced, output);
             assertEquals((int) (bad / 6), ExactlyOnceCheck.reasons(dead).get("infer/model-failure"), "each text the task fails on");
+        }
+    }
+
+    @Test
+    void aWaitingRecordSurvivesACleanRestartAndIsCheckedAgainstTheNewRules(@TempDir Path stateDir) throws Exception {
+        broker.createTopics(1, "rules-in", "rules-out", "rules-in.dlq");
+        KafkaTestSupport.produce(broker.bootstrapServers(), "rules-in", List.of(
+                new KafkaTestSupport.Event("long", ("{\"text\":\"" + "x".repeat(500) + "\"}").getBytes(StandardCharsets.UTF_8), false)));
+        PipelineConfig.Builder rules = PipelineConfig.builder().inputTopic("rules-in").outputTopic("rules-out")
+                .streamsConfig("bootstrap.servers", broker.bootstrapServers())
+                .streamsConfig("application.id", "it-rules")
+                .streamsConfig("state.dir", stateDir.toString());
+
+        // first run: a 500-byte text is valid and waits in the batch (a long max wait keeps it there); clean close
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(rules.maxTextBytes(1000)
+                .batching(new PipelineConfig.Batching(4096, 100, Duration.ofMinutes(10))).build(), task)) {
+            pipeline.start();
+            KafkaTestSupport.await(() -> pipeline.counters().recordsIn() == 1, Duration.ofSeconds(60), "the record to be read");
+            Thread.sleep(500);   // a commit (commit.interval.ms is 100 under EOS) puts it in the changelog
+            assertEquals(List.of(), task.callSizes());
+        }
+        // restart with a 100-byte limit: the restored record is dead-lettered at flush, not run, not lost
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(rules.maxTextBytes(100)
+                .batching(new PipelineConfig.Batching(4096, 100, Duration.ofMillis(50))).build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "rules-out", "rules-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(1, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertEquals(1, pipeline.counters().restoredPending());
+            assertEquals(List.of(), task.callSizes());
+            ConsumerRecord<byte[], byte[]> dead = reader.from("rules-in.dlq").getFirst();
+            assertEquals("long", string(dead.key()));
+            assertEquals("text-too-long", KafkaTestSupport.header(dead, DeadLetters.REASON));
+            assertEquals(List.of(), reader.from("rules-out"));
         }
     }
 
