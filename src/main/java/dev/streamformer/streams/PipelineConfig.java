@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Everything one enrichment pipeline needs besides its {@link dev.streamformer.task.Task}.
@@ -103,6 +105,19 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     public static Builder builder() {
         return new Builder();
     }
+
+    /** Names sensitive settings (passwords, JAAS configs, keys, tokens) but never shows their values. */
+    @Override
+    public String toString() {
+        var shown = new TreeMap<String, Object>();
+        streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
+        return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
+                + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing
+                + ", streamsConfig=" + shown + "]";
+    }
+
+    private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|credential|token|user\\.info|\\.key$",
+            Pattern.CASE_INSENSITIVE);
 
     private static void require(String value, String what) {
         if (value == null || value.isBlank()) {

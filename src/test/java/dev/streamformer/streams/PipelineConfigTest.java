@@ -45,6 +45,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void toStringNeverShowsSecrets() {
+        String shown = minimal().streamsConfig(Map.of(
+                "sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"p4ss\";",
+                "ssl.keystore.password", "k3y", "producer.ssl.key.password", "k3y2", "basic.auth.user.info", "u:t0k",
+                "num.stream.threads", 2)).build().toString();
+        for (String secret : new String[]{"p4ss", "k3y", "k3y2", "t0k"}) {
+            assertTrue(!shown.contains(secret), secret + " shown in " + shown);
+        }
+        assertTrue(shown.contains("sasl.jaas.config=[hidden]") && shown.contains("num.stream.threads=2"), shown);
+    }
+
+    @Test
     void clearErrors() {
         var noBootstrap = PipelineConfig.builder().inputTopic("in").outputTopic("out").build();
         assertTrue(assertThrows(IllegalArgumentException.class, noBootstrap::streamsProperties).getMessage().contains("bootstrap.servers"));
