@@ -5,6 +5,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -184,21 +187,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every partition's leader serves requests. Metadata can name a leader a moment before that replica
+     * has opened its log; producing then bounces the first batch (NOT_LEADER_OR_FOLLOWER) while later ones land, and
+     * an idempotent producer is stuck on the out-of-order first batch. Listing offsets asks the leader replica itself.
+     */
     private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
-                boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (ready) {
-                    return;
-                }
+                var partitions = new HashMap<TopicPartition, OffsetSpec>();
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, description) ->
+                        description.partitions().forEach(p -> partitions.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
             } catch (ExecutionException e) {
-                // metadata not propagated yet (UnknownTopicOrPartition): ask again
+                // not ready yet (unknown topic, no leader, leader not serving): ask again
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no leader for every partition of " + topics);
+                throw new TimeoutException("the partitions of " + topics + " have no serving leader after 30 s");
             }
             Thread.sleep(20);
         }

@@ -2,10 +2,8 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.broker.EmbeddedKafkaBroker;
 import dev.streamformer.task.Task;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,8 +29,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /**
- * End-to-end throughput of the pipeline next to the raw task on the same texts, in the same run, for
- * {@code streamformer bench pipeline}: is Kafka (exactly-once transactions, changelogged batches) a small tax on the
+ * End-to-end throughput of the pipeline through an {@link EmbeddedKafkaBroker} next to the raw task on the same
+ * texts, in the same run, for {@code streamformer bench pipeline}: is Kafka (exactly-once transactions, changelogged batches) a small tax on the
  * model, as it should be?
  *
  * <p>Steps: create fresh topics; produce one event {@code {"id":i,"text":...}} per text; run the task directly on
@@ -69,13 +66,15 @@ public final class PipelineBenchmark {
      * @param streamsConfig extra Kafka Streams settings (state.dir, num.stream.threads, ...), passed through
      * @param progress      called with the number of records seen so far while the pipeline runs
      */
-    public static Result run(String bootstrap, Task task, List<String> texts, int partitions, PipelineConfig.Batching batching,
-                             Map<String, Object> streamsConfig, LongConsumer progress) throws InterruptedException {
+    public static Result run(EmbeddedKafkaBroker broker, Task task, List<String> texts, int partitions,
+                             PipelineConfig.Batching batching, Map<String, Object> streamsConfig, LongConsumer progress)
+            throws InterruptedException {
+        String bootstrap = broker.bootstrapServers();
         String prefix = "bench-" + System.currentTimeMillis();
         String input = prefix + "-in";
         String output = prefix + "-out";
         String deadLetters = prefix + "-dlq";
-        createTopics(bootstrap, partitions, input, output, deadLetters);
+        broker.createTopics(partitions, input, output, deadLetters);
         produce(bootstrap, input, texts);
 
         int[] tokens = texts.stream().mapToInt(task::countTokens).toArray();
@@ -147,37 +146,6 @@ public final class PipelineBenchmark {
             BatchInference.run(task, b);
         }
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static void createTopics(String bootstrap, int partitions, String... names) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            var topics = new ArrayList<NewTopic>();
-            for (String name : names) topics.add(new NewTopic(name, Optional.of(partitions), Optional.empty()));
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-            awaitLeaders(admin, List.of(names));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not create the benchmark topics on " + bootstrap + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating the benchmark topics", e);
-        }
-    }
-
-    /** New topics answer produce requests once each partition has a leader; until then the first batches bounce. */
-    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream()).allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                // not propagated yet: ask again
-            }
-            Thread.sleep(20);
-        }
-        throw new TimeoutException("no leader for every partition of " + topics + " within 30 s");
     }
 
     private static void produce(String bootstrap, String topic, List<String> texts) {

@@ -6,6 +6,7 @@
  * {@link dev.streamformer.streams.BatchInferenceProcessor} (how batching stays exactly-once and how the work per
  * poll is bounded). {@link dev.streamformer.streams.Pipeline} runs it; {@link dev.streamformer.streams.PipelineConfig}
  * configures it; {@link dev.streamformer.streams.DeadLetters} lists the dead-letter headers.
- * Depends on {@code task} (the {@code Task} contract) and Kafka; nothing here loads models.
+ * Depends on {@code task} (the {@code Task} contract) and Kafka ({@link dev.streamformer.streams.PipelineBenchmark} also on
+ * the embedded broker); nothing here loads models.
  */
 package dev.streamformer.streams;

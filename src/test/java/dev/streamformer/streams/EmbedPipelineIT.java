@@ -121,7 +121,7 @@ class EmbedPipelineIT {
     void pipelineThroughputNextToTheRawTask(@TempDir Path stateDir) throws Exception {
         int count = Integer.getInteger("streamformer.it.benchRecords", 500);
         List<String> texts = sentences.subList(5_000, 5_000 + count);
-        PipelineBenchmark.Result result = PipelineBenchmark.run(broker.bootstrapServers(), task, texts, 2,
+        PipelineBenchmark.Result result = PipelineBenchmark.run(broker, task, texts, 2,
                 PipelineConfig.Batching.DEFAULT, Map.of("state.dir", stateDir.toString()), seen -> {});
         log.info("bench pipeline, {} SST-2 texts ({} tokens): pipeline {} records/s, raw task {} records/s, ratio {}",
                 result.records(), result.tokens(), String.format("%.0f", result.pipelineRecordsPerSecond()),
