@@ -170,10 +170,13 @@ public final class ClassifyTask implements Task {
             this.descriptions = normalized(embedder.embed(List.copyOf(labelDescriptions.values())));
         }
 
-        /** Parses {@code "sports=a sports story,business=news about business"}. */
+        /**
+         * Parses {@code "sports=a sports story,business=news about business, companies and markets"}: a comma starts a
+         * new label only when a {@code label=} follows it, so descriptions may contain commas.
+         */
         public static java.util.LinkedHashMap<String, String> parse(String spec) {
             var map = new java.util.LinkedHashMap<String, String>();
-            for (String part : spec.split(",")) {
+            for (String part : spec.split(",(?=[^,=]+=)")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0 || eq == part.length() - 1) {
                     throw new IllegalArgumentException("Label '" + part.trim() + "' has no description: write label=description,"
