@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamformer.engine.Engine;
 import dev.streamformer.engine.TokenBatch;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,6 +54,31 @@ class JavaEngineExactnessTest {
         System.out.printf("%s: max |java - ort| = %.3g, min cosine of mean-pooled = %.8f%n", name, maxDiff, minCosine);
         assertTrue(maxDiff <= HIDDEN_TOLERANCE, name + ": hidden states differ from ONNX Runtime by " + maxDiff);
         assertTrue(minCosine >= 0.99999, name + ": pooled cosine " + minCosine);
+    }
+
+    /** Lengths SST-2 never reaches: up to all 512 positions, odd sizes, a single token; random word pieces. */
+    @Test
+    void longAndOddSequencesMatchOnnxRuntime() throws Exception {
+        TestModels.Model model = TestModels.fromClasspath("all-minilm-l6-v2");
+        java.util.Random random = new java.util.Random(7);
+        int[] lengths = {512, 300, 129, 1, 37};
+        int[][] ids = new int[lengths.length][];
+        for (int i = 0; i < lengths.length; i++) {
+            ids[i] = new int[lengths[i]];
+            for (int j = 0; j < lengths[i]; j++) ids[i][j] = 1000 + random.nextInt(29000);
+        }
+        TokenBatch batch = TokenBatch.pad(ids, null, 0);
+        double maxDiff = 0;
+        try (OrtReference ort = new OrtReference(model.onnx(), 1); JavaEngine engine = JavaEngine.load(model.onnx())) {
+            float[] expected = ort.run(batch);
+            float[] actual = engine.run(batch).hiddenStates().data();
+            for (int b = 0; b < lengths.length; b++) {
+                int row0 = b * batch.seqLen() * 384;
+                for (int i = 0; i < lengths[b] * 384; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[row0 + i] - actual[row0 + i]));
+            }
+        }
+        System.out.printf("long sequences: max |java - ort| = %.3g%n", maxDiff);
+        assertTrue(maxDiff <= HIDDEN_TOLERANCE, "hidden states differ from ONNX Runtime by " + maxDiff);
     }
 
     /** The same weights read from the ONNX file (fp16 behind Cast nodes) and from model.safetensors. */
