@@ -41,11 +41,6 @@ final class AddedTokens {
     /** The added token with this id, or null. */
     AddedToken byId(int id) { return byId.get(id); }
 
-    boolean isSpecial(int id) {
-        AddedToken t = byId.get(id);
-        return t != null && t.special();
-    }
-
     List<AddedToken> all() { return tokens; }
 
     /** Cuts {@code text} (code points) into added tokens and the plain text between them. */

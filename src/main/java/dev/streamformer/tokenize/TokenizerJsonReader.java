@@ -261,6 +261,11 @@ final class TokenizerJsonReader {
                     node.path("sep").get(1).asInt(), node.path("cls").get(0).asText(), node.path("cls").get(1).asInt());
             case "ByteLevel" -> new ByteLevelProcessing(node.path("trim_offsets").asBoolean(true),
                     node.path("add_prefix_space").asBoolean(true));
+            case "RobertaProcessing" -> new SequenceProcessing(List.of(
+                    new ByteLevelProcessing(node.path("trim_offsets").asBoolean(true),
+                            node.path("add_prefix_space").asBoolean(true)),
+                    TemplateProcessing.roberta(node.path("sep").get(0).asText(), node.path("sep").get(1).asInt(),
+                            node.path("cls").get(0).asText(), node.path("cls").get(1).asInt())));
             case "Sequence" -> {
                 List<PostProcessor> list = new ArrayList<>();
                 for (JsonNode n : node.path("processors")) {

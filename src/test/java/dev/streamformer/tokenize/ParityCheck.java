@@ -59,6 +59,21 @@ final class ParityCheck {
         }
     }
 
+    /** Decodes HF's ids of each text with both (special tokens skipped); the texts must come out identical. */
+    void decodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts) {
+        for (String text : texts) {
+            long[] ids = reference.encode(text).getIds();
+            String expected = reference.decode(ids, true);
+            String actual = ours.decode(Arrays.stream(ids).mapToInt(Math::toIntExact).toArray());
+            compared++;
+            if (expected.equals(actual)) {
+                identical++;
+            } else if (mismatches.size() < SHOWN) {
+                mismatches.add("text " + quote(text) + ": decoded " + quote(expected) + " != ours " + quote(actual));
+            }
+        }
+    }
+
     void encodePairs(HuggingFaceTokenizer reference, Tokenizer ours, List<String> firsts, List<String> seconds) {
         for (int i = 0; i < firsts.size(); i++) {
             compare(firsts.get(i), seconds.get(i), reference.encode(firsts.get(i), seconds.get(i)),
@@ -74,8 +89,12 @@ final class ParityCheck {
         CharSpan[] spans = expected.getCharTokenSpans();
         String problem = null;
         if (!Arrays.equals(ids, toLong(actual.ids()))) {
-            problem = "ids " + Arrays.toString(ids) + " != ours " + Arrays.toString(actual.ids())
-                    + " tokens " + Arrays.toString(expected.getTokens()) + " != ours " + Arrays.toString(actual.tokens());
+            int at = 0;
+            while (at < ids.length && at < actual.ids().length && ids[at] == actual.ids()[at]) {
+                at++;
+            }
+            problem = "ids differ from token " + at + " (of " + ids.length + " / ours " + actual.length() + "): "
+                    + window(expected.getTokens(), at) + " != ours " + window(actual.tokens(), at);
         } else if (!Arrays.equals(types, toLong(actual.typeIds()))) {
             problem = "type ids " + Arrays.toString(types) + " != ours " + Arrays.toString(actual.typeIds());
         } else if (!Arrays.equals(special, toLong(actual.specialTokensMask()))) {
@@ -97,9 +116,13 @@ final class ParityCheck {
         }
     }
 
+    private static String window(String[] tokens, int at) {
+        return Arrays.toString(Arrays.copyOfRange(tokens, Math.max(0, at - 3), Math.min(tokens.length, at + 4)));
+    }
+
     private static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
-        s.codePoints().limit(200).forEach(c -> {
+        s.codePoints().limit(120).forEach(c -> {
             if (c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x2028 || c == 0x2029 || Character.getType(c) == Character.FORMAT) {
                 b.append(String.format("\\u%04X", c));
             } else {

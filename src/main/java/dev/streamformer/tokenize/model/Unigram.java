@@ -2,9 +2,7 @@ package dev.streamformer.tokenize.model;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Unigram language model (SentencePiece): the segmentation of a word into vocabulary pieces with the highest total
@@ -21,8 +19,7 @@ public final class Unigram implements Model {
     private final int unkId;
     private final boolean byteFallback;
     private final double unknownScore;
-    /** Pieces by first character, for the prefix search at each position. */
-    private final Map<Integer, List<int[]>> piecesByFirstChar = new HashMap<>();
+    private final PieceTrie trie;
 
     /**
      * @param pieces vocabulary in id order
@@ -38,18 +35,7 @@ public final class Unigram implements Model {
             min = Math.min(min, s);
         }
         this.unknownScore = min - UNKNOWN_PENALTY;
-        for (int id = 0; id < pieces.length; id++) {
-            int[] cps = pieces[id].codePoints().toArray();
-            if (cps.length == 0 || vocabulary.id(pieces[id]) != id) {
-                continue;
-            }
-            int[] entry = new int[cps.length + 1];
-            entry[0] = id;
-            System.arraycopy(cps, 0, entry, 1, cps.length);
-            piecesByFirstChar.computeIfAbsent(cps[0], c -> new ArrayList<>()).add(entry);
-        }
-        // shorter pieces first: on equal scores the first candidate found is kept, as in HF's trie walk
-        piecesByFirstChar.values().forEach(list -> list.sort((a, b) -> Integer.compare(a.length, b.length)));
+        this.trie = new PieceTrie(pieces);
     }
 
     @Override
@@ -64,23 +50,19 @@ public final class Unigram implements Model {
             if (start > 0 && from[start] < 0) {
                 continue;
             }
-            boolean singleCharPiece = false;
-            List<int[]> candidates = piecesByFirstChar.getOrDefault(word[start], List.of());
-            for (int[] piece : candidates) {
-                int length = piece.length - 1;
-                if (start + length > n || !matches(word, start, piece)) {
-                    continue;
-                }
-                int end = start + length;
-                double score = best[start] + scores[piece[0]];
+            boolean[] singleCharPiece = {false};
+            int from0 = start;
+            trie.prefixes(word, start, (id, length) -> {
+                int end = from0 + length;
+                double score = best[from0] + scores[id];
                 if (from[end] < 0 || score > best[end]) {
                     best[end] = score;
-                    from[end] = start;
-                    ids[end] = piece[0];
+                    from[end] = from0;
+                    ids[end] = id;
                 }
-                singleCharPiece |= length == 1;
-            }
-            if (!singleCharPiece) {
+                singleCharPiece[0] |= length == 1;
+            });
+            if (!singleCharPiece[0]) {
                 double score = best[start] + unknownScore;
                 if (from[start + 1] < 0 || score > best[start + 1]) {
                     best[start + 1] = score;
@@ -134,15 +116,6 @@ public final class Unigram implements Model {
             bytes.add(new Token(id, name, unknown.start(), unknown.end()));
         }
         return bytes;
-    }
-
-    private static boolean matches(int[] word, int at, int[] piece) {
-        for (int k = 1; k < piece.length; k++) {
-            if (word[at + k - 1] != piece[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

@@ -16,10 +16,11 @@ public final class Vocabulary {
         ids.forEach((token, id) -> tokens[id] = token);
     }
 
+    /** A vocabulary from tokens in id order; a token listed twice gets its last id (as HF does). */
     public static Vocabulary ofTokens(String[] tokensById) {
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < tokensById.length; i++) {
-            ids.putIfAbsent(tokensById[i], i);
+            ids.put(tokensById[i], i);
         }
         return new Vocabulary(ids);
     }
@@ -29,8 +30,6 @@ public final class Vocabulary {
         Integer id = ids.get(token);
         return id == null ? -1 : id;
     }
-
-    public boolean contains(String token) { return ids.containsKey(token); }
 
     /** Token of an id, or null. */
     public String token(int id) {

@@ -2,6 +2,7 @@ package dev.streamformer.tokenize.normalize;
 
 import dev.streamformer.tokenize.text.NormalizedString;
 import dev.streamformer.tokenize.text.UnicodeChars;
+import dev.streamformer.tokenize.text.UnicodeForms;
 
 /**
  * BERT's normalizer, in HF's order: drop control characters and map whitespace to a space ({@code clean_text}), put
@@ -20,7 +21,8 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, bool
             surroundChineseChars(text);
         }
         if (stripAccents) {
-            StripAccents.INSTANCE.normalize(text);
+            UnicodeForms.nfd(text);
+            text.filter(c -> !UnicodeChars.isNonSpacingMark(c));
         }
         if (lowercase) {
             Lowercase.INSTANCE.normalize(text);

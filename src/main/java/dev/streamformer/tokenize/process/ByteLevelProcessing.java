@@ -3,6 +3,7 @@ package dev.streamformer.tokenize.process;
 import dev.streamformer.tokenize.Encoding;
 import dev.streamformer.tokenize.model.Token;
 import dev.streamformer.tokenize.text.ByteLevelAlphabet;
+import dev.streamformer.tokenize.text.UnicodeChars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +53,7 @@ public record ByteLevelProcessing(boolean trimOffsets, boolean addPrefixSpace) i
     }
 
     private static boolean isSpace(int c) {
-        return c == SPACE || Character.isWhitespace(c);
+        return c == SPACE || UnicodeChars.isWhitespace(c);
     }
 
     @Override

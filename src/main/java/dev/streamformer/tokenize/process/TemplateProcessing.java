@@ -38,8 +38,23 @@ public record TemplateProcessing(List<Piece> single, List<Piece> pair, Map<Strin
                 List.of(new Piece(false, cls, 0), new Piece(true, "A", 0), new Piece(false, sep, 0)),
                 List.of(new Piece(false, cls, 0), new Piece(true, "A", 0), new Piece(false, sep, 0),
                         new Piece(true, "B", 1), new Piece(false, sep, 1)),
-                Map.of(cls, new SpecialToken(new int[] {clsId}, new String[] {cls}),
-                        sep, new SpecialToken(new int[] {sepId}, new String[] {sep})));
+                clsAndSep(sep, sepId, cls, clsId));
+    }
+
+    /** RoBERTa's template: {@code cls A sep}, pair {@code cls A sep sep B sep}, every type id 0. */
+    public static TemplateProcessing roberta(String sep, int sepId, String cls, int clsId) {
+        return new TemplateProcessing(
+                List.of(new Piece(false, cls, 0), new Piece(true, "A", 0), new Piece(false, sep, 0)),
+                List.of(new Piece(false, cls, 0), new Piece(true, "A", 0), new Piece(false, sep, 0),
+                        new Piece(false, sep, 0), new Piece(true, "B", 0), new Piece(false, sep, 0)),
+                clsAndSep(sep, sepId, cls, clsId));
+    }
+
+    private static Map<String, SpecialToken> clsAndSep(String sep, int sepId, String cls, int clsId) {
+        Map<String, SpecialToken> tokens = new java.util.HashMap<>();
+        tokens.put(cls, new SpecialToken(new int[] {clsId}, new String[] {cls}));
+        tokens.put(sep, new SpecialToken(new int[] {sepId}, new String[] {sep}));
+        return tokens;
     }
 
     @Override

@@ -67,9 +67,6 @@ public final class NormalizedString {
     /** The normalized text. */
     public String text() { return new String(chars, 0, length); }
 
-    /** The normalized text of {@code [from, to)}. */
-    public String text(int from, int to) { return new String(chars, from, to - from); }
-
     /**
      * Original offsets {@code [start, end)} covered by the normalized range {@code [from, to)}; an empty range maps to
      * an empty span at the piece's start.
@@ -178,17 +175,6 @@ public final class NormalizedString {
         transform(0, 1, edits, 0);
     }
 
-    /** Appends {@code s}: its characters take the alignment of the current last character. */
-    public void append(String s) {
-        if (length == 0 || s.isEmpty()) {
-            return;
-        }
-        Edits edits = new Edits();
-        edits.add(chars[length - 1], 0);
-        s.codePoints().forEach(c -> edits.add(c, 1));
-        transform(length - 1, length, edits, 0);
-    }
-
     @Override
     public String toString() { return text(); }
 
@@ -213,8 +199,5 @@ public final class NormalizedString {
         public int charAt(int i) { return chars[i]; }
 
         public int change(int i) { return changes[i]; }
-
-        /** Adds {@code delta} to the change of the last pair (used when the characters after it are removed). */
-        public void addToLastChange(int delta) { changes[size - 1] += delta; }
     }
 }

@@ -12,13 +12,13 @@ import java.nio.file.Path;
  */
 public final class Gpt2Model implements LanguageModel {
 
-    /** One transformer block; every matrix is {@code [out, in]}. */
-    record Block(float[] ln1Gamma, float[] ln1Beta,
-                 float[] wQkv, float[] bQkv,     // [3·d, d], [3·d]: Q, K, V stacked
-                 float[] wAttnOut, float[] bAttnOut, // [d, d], [d]
-                 float[] ln2Gamma, float[] ln2Beta,
-                 float[] wFc, float[] bFc,       // [ffn, d], [ffn]
-                 float[] wProj, float[] bProj) {} // [d, ffn], [d]
+    /** One transformer block. */
+    record Block(float[] ln1Gamma, float[] ln1Beta, // [d]
+                 Linear qkv,                      // d → 3·d: Q, K, V side by side
+                 Linear attnOut,                  // d → d
+                 float[] ln2Gamma, float[] ln2Beta, // [d]
+                 Linear fc,                       // d → ffn
+                 Linear proj) {}                  // ffn → d
 
     final int dim;
     final int heads;
@@ -28,7 +28,8 @@ public final class Gpt2Model implements LanguageModel {
     final int positions;
     final float eps;
     final int eos;
-    final float[] tokenEmbedding;    // [vocab, d], also the LM head (tied)
+    final float[] tokenEmbedding;    // [vocab, d]
+    final Linear lmHead;             // d → vocab, tied: its weight is tokenEmbedding
     final float[] positionEmbedding; // [positions, d]
     final Block[] blocks;
     final float[] lnFGamma, lnFBeta;
@@ -44,6 +45,7 @@ public final class Gpt2Model implements LanguageModel {
         this.eps = eps;
         this.eos = eos;
         this.tokenEmbedding = tokenEmbedding;
+        this.lmHead = new Linear(tokenEmbedding, null, dim, vocab);
         this.positionEmbedding = positionEmbedding;
         this.blocks = blocks;
         this.lnFGamma = lnFGamma;
@@ -74,14 +76,14 @@ public final class Gpt2Model implements LanguageModel {
             for (int l = 0; l < layers; l++) {
                 String b = p + "h." + l + ".";
                 // GPT-2 stores its linear layers as Conv1D with weight [in, out]; Kernels.linear wants [out, in],
-                // so each one is transposed once, here.
+                // so conv1D transposes each one once, here.
                 blocks[l] = new Block(
                         st.floats(b + "ln_1.weight", d), st.floats(b + "ln_1.bias", d),
-                        transpose(st.floats(b + "attn.c_attn.weight", d, 3 * d), d, 3 * d), st.floats(b + "attn.c_attn.bias", 3 * d),
-                        transpose(st.floats(b + "attn.c_proj.weight", d, d), d, d), st.floats(b + "attn.c_proj.bias", d),
+                        conv1D(st, b + "attn.c_attn", d, 3 * d),
+                        conv1D(st, b + "attn.c_proj", d, d),
                         st.floats(b + "ln_2.weight", d), st.floats(b + "ln_2.bias", d),
-                        transpose(st.floats(b + "mlp.c_fc.weight", d, ffn), d, ffn), st.floats(b + "mlp.c_fc.bias", ffn),
-                        transpose(st.floats(b + "mlp.c_proj.weight", ffn, d), ffn, d), st.floats(b + "mlp.c_proj.bias", d));
+                        conv1D(st, b + "mlp.c_fc", d, ffn),
+                        conv1D(st, b + "mlp.c_proj", ffn, d));
             }
             config.require(!st.contains("lm_head.weight") || config.flag("tie_word_embeddings", true),
                     "an untied lm_head.weight");
@@ -89,6 +91,11 @@ public final class Gpt2Model implements LanguageModel {
                     st.floats(p + "wte.weight", vocab, d), st.floats(p + "wpe.weight", positions, d), blocks,
                     st.floats(p + "ln_f.weight", d), st.floats(p + "ln_f.bias", d));
         }
+    }
+
+    /** A GPT-2 Conv1D (weight {@code [in, out]}) as a {@link Linear} (weight {@code [out, in]}). */
+    private static Linear conv1D(SafeTensors st, String name, int in, int out) {
+        return new Linear(transpose(st.floats(name + ".weight", in, out), in, out), st.floats(name + ".bias", out), in, out);
     }
 
     /** {@code [rows, cols]} → {@code [cols, rows]}. */
@@ -168,7 +175,7 @@ public final class Gpt2Model implements LanguageModel {
                 // attention layernorm (pre-LN)
                 Kernels.layerNorm(x, n, d, b.ln1Gamma(), b.ln1Beta(), eps, xb);
                 // q, k, v of every row: qkv[n, 3d] = xb · W_qkvᵀ + b
-                Kernels.linear(xb, n, d, b.wQkv(), b.bQkv(), 3 * d, qkv);
+                b.qkv().apply(xb, n, qkv);
                 // save key and value to the kv cache of the row's sequence, at its position
                 for (int r = 0; r < n; r++) {
                     int at = (slots[r] * maxLength + pos[r]) * d;
@@ -184,14 +191,14 @@ public final class Gpt2Model implements LanguageModel {
                     }
                 }
                 // output projection of the concatenated heads, then the residual connection
-                Kernels.linear(attnOut, n, d, b.wAttnOut(), b.bAttnOut(), d, proj);
+                b.attnOut().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * d);
                 // MLP layernorm
                 Kernels.layerNorm(x, n, d, b.ln2Gamma(), b.ln2Beta(), eps, xb);
                 // MLP: expand to ffn, gelu_new, project back
-                Kernels.linear(xb, n, d, b.wFc(), b.bFc(), ffn, hidden);
+                b.fc().apply(xb, n, hidden);
                 Kernels.geluTanh(hidden, n * ffn);
-                Kernels.linear(hidden, n, ffn, b.wProj(), b.bProj(), d, proj);
+                b.proj().apply(hidden, n, proj);
                 // residual connection
                 Kernels.addInPlace(x, proj, n * d);
             }
@@ -199,7 +206,7 @@ public final class Gpt2Model implements LanguageModel {
             for (int i = 0; i < nLogits; i++) System.arraycopy(x, logitRows[i] * d, lastRows, i * d, d);
             Kernels.layerNorm(lastRows, nLogits, d, lnFGamma, lnFBeta, eps, xb);
             // LM head tied to the token embeddings: logits[v] = h · wte[v]
-            Kernels.linear(xb, nLogits, d, tokenEmbedding, null, vocab, logits);
+            lmHead.apply(xb, nLogits, logits);
         }
     }
 }

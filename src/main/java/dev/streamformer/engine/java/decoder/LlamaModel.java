@@ -20,12 +20,12 @@ import java.nio.file.StandardOpenOption;
  */
 public final class LlamaModel implements LanguageModel {
 
-    /** One block; matrices are {@code [out, in]} as llama2.c stores them. */
-    record Block(float[] rmsAtt,            // [dim]
-                 float[] wq, float[] wk, float[] wv, // [dim, dim], [kvDim, dim], [kvDim, dim]
-                 float[] wo,                // [dim, dim]
-                 float[] rmsFfn,            // [dim]
-                 float[] w1, float[] w2, float[] w3) {} // [hidden, dim], [dim, hidden], [hidden, dim]
+    /** One block (llama2.c stores every matrix {@code [out, in]}, as {@link Linear} wants). */
+    record Block(float[] rmsAtt,               // [dim]
+                 Linear wq, Linear wk, Linear wv, // dim → dim, dim → kvDim, dim → kvDim
+                 Linear wo,                    // dim → dim
+                 float[] rmsFfn,               // [dim]
+                 Linear w1, Linear w2, Linear w3) {} // dim → hidden, hidden → dim, dim → hidden
 
     static final float RMS_EPS = 1e-5f;
 
@@ -34,7 +34,7 @@ public final class LlamaModel implements LanguageModel {
     final Block[] blocks;
     final float[] rmsFinal;       // [dim]
     final float[] freqCos, freqSin; // [seqLen, headDim/2] RoPE rotations stored in the checkpoint
-    final float[] classifier;     // [vocab, dim], the token embeddings when shared
+    final Linear classifier;      // dim → vocab; its weight is the token embeddings when shared
 
     private LlamaModel(int dim, int hidden, int heads, int kvHeads, int vocab, int seqLen, float[] tokenEmbedding,
                        Block[] blocks, float[] rmsFinal, float[] freqCos, float[] freqSin, float[] classifier) {
@@ -51,7 +51,7 @@ public final class LlamaModel implements LanguageModel {
         this.rmsFinal = rmsFinal;
         this.freqCos = freqCos;
         this.freqSin = freqSin;
-        this.classifier = classifier;
+        this.classifier = new Linear(classifier, null, dim, vocab);
     }
 
     /**
@@ -104,7 +104,10 @@ public final class LlamaModel implements LanguageModel {
             float[] classifier = shared ? emb : in.next((long) vocab * dim);
             Block[] blocks = new Block[layers];
             for (int l = 0; l < layers; l++) {
-                blocks[l] = new Block(rmsAtt[l], wq[l], wk[l], wv[l], wo[l], rmsFfn[l], w1[l], w2[l], w3[l]);
+                int kv = (int) kvDim;
+                blocks[l] = new Block(rmsAtt[l], new Linear(wq[l], null, dim, dim), new Linear(wk[l], null, dim, kv),
+                        new Linear(wv[l], null, dim, kv), new Linear(wo[l], null, dim, dim), rmsFfn[l],
+                        new Linear(w1[l], null, dim, hidden), new Linear(w2[l], null, hidden, dim), new Linear(w3[l], null, dim, hidden));
             }
             return new LlamaModel(dim, hidden, heads, kvHeads, vocab, seqLen, emb, blocks, rmsFinal, freqCos, freqSin, classifier);
         } catch (IOException e) {
@@ -197,9 +200,9 @@ public final class LlamaModel implements LanguageModel {
                 // attention rmsnorm
                 Kernels.rmsNorm(x, n, dim, b.rmsAtt(), RMS_EPS, xb);
                 // qkv matmuls
-                Kernels.linear(xb, n, dim, b.wq(), null, dim, q);
-                Kernels.linear(xb, n, dim, b.wk(), null, kvDim, k);
-                Kernels.linear(xb, n, dim, b.wv(), null, kvDim, v);
+                b.wq().apply(xb, n, q);
+                b.wk().apply(xb, n, k);
+                b.wv().apply(xb, n, v);
                 // RoPE: rotate each adjacent pair (i, i+1) of every q and k head by pos · θ_i
                 for (int r = 0; r < n; r++) {
                     rope(q, r * dim, dim, pos[r]);
@@ -220,16 +223,16 @@ public final class LlamaModel implements LanguageModel {
                     }
                 }
                 // output projection, then residual connection
-                Kernels.linear(attnOut, n, dim, b.wo(), null, dim, proj);
+                b.wo().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
                 // ffn rmsnorm
                 Kernels.rmsNorm(x, n, dim, b.rmsFfn(), RMS_EPS, xb);
                 // SwiGLU: w2 · (silu(w1 · x) * (w3 · x))
-                Kernels.linear(xb, n, dim, b.w1(), null, hidden, hb);
-                Kernels.linear(xb, n, dim, b.w3(), null, hidden, hb2);
+                b.w1().apply(xb, n, hb);
+                b.w3().apply(xb, n, hb2);
                 Kernels.silu(hb, n * hidden);
                 for (int i = 0; i < n * hidden; i++) hb[i] *= hb2[i];
-                Kernels.linear(hb, n, hidden, b.w2(), null, dim, proj);
+                b.w2().apply(hb, n, proj);
                 // residual connection
                 Kernels.addInPlace(x, proj, n * dim);
             }
@@ -237,7 +240,7 @@ public final class LlamaModel implements LanguageModel {
             for (int i = 0; i < nLogits; i++) System.arraycopy(x, logitRows[i] * dim, lastRows, i * dim, dim);
             Kernels.rmsNorm(lastRows, nLogits, dim, rmsFinal, RMS_EPS, xb);
             // classifier into logits
-            Kernels.linear(xb, nLogits, dim, classifier, null, vocab, logits);
+            classifier.apply(xb, nLogits, logits);
         }
 
         /** Rotates pairs {@code (v[i], v[i+1])} of each head in {@code v[off, off+width)} by the stored angles of {@code pos}. */

@@ -17,11 +17,11 @@ import java.nio.file.Path;
  */
 public final class T5Model implements LanguageModel {
 
-    /** Self-attention or cross-attention weights, each {@code [d, d]} ({@code [heads·d_kv, d_model]}). */
-    record AttentionWeights(float[] norm, float[] wq, float[] wk, float[] wv, float[] wo) {}
+    /** Self-attention or cross-attention: its RMS norm weight, q/k/v (d_model → heads·d_kv) and o (back), no biases. */
+    record AttentionWeights(float[] norm, Linear q, Linear k, Linear v, Linear o) {}
 
-    /** Gated-GELU feed-forward: {@code wi0, wi1} are {@code [ffn, d]}, {@code wo} is {@code [d, ffn]}. */
-    record FeedForward(float[] norm, float[] wi0, float[] wi1, float[] wo) {}
+    /** Gated-GELU feed-forward: {@code wi0, wi1} d → ffn, {@code wo} ffn → d, no biases. */
+    record FeedForward(float[] norm, Linear wi0, Linear wi1, Linear wo) {}
 
     record EncoderBlock(AttentionWeights self, FeedForward ffn) {}
 
@@ -30,7 +30,8 @@ public final class T5Model implements LanguageModel {
     final int dim, heads, headDim, inner, ffn, vocab, buckets, maxDistance, eos, decoderStart;
     final float eps;
     final float outputScale;       // d_model^-0.5 when the config asks for it, else 1
-    final float[] shared;          // [vocab, d] input embeddings of both stacks and the output projection
+    final float[] shared;          // [vocab, d] input embeddings of both stacks
+    final Linear lmHead;           // d → vocab, tied: its weight is shared
     final float[] encoderBias;     // [buckets, heads] relative position bias, bidirectional
     final float[] decoderBias;     // [buckets, heads] relative position bias, causal
     final EncoderBlock[] encoder;
@@ -54,6 +55,7 @@ public final class T5Model implements LanguageModel {
         boolean rescale = c.flag("scale_decoder_outputs", c.flag("tie_word_embeddings", true));
         outputScale = rescale ? (float) (1.0 / Math.sqrt(dim)) : 1f;
         shared = st.floats("shared.weight", vocab, dim);
+        lmHead = new Linear(shared, null, dim, vocab);
         encoderBias = st.floats("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets, heads);
         decoderBias = st.floats("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets, heads);
         encoder = new EncoderBlock[c.integer("num_layers")];
@@ -74,14 +76,18 @@ public final class T5Model implements LanguageModel {
     private AttentionWeights attention(SafeTensors st, String p, String kind) {
         String a = p + kind + ".";
         return new AttentionWeights(st.floats(p + "layer_norm.weight", dim),
-                st.floats(a + "q.weight", inner, dim), st.floats(a + "k.weight", inner, dim),
-                st.floats(a + "v.weight", inner, dim), st.floats(a + "o.weight", dim, inner));
+                new Linear(st.floats(a + "q.weight", inner, dim), null, dim, inner),
+                new Linear(st.floats(a + "k.weight", inner, dim), null, dim, inner),
+                new Linear(st.floats(a + "v.weight", inner, dim), null, dim, inner),
+                new Linear(st.floats(a + "o.weight", dim, inner), null, inner, dim));
     }
 
     private FeedForward feedForward(SafeTensors st, String p) {
         String f = p + "DenseReluDense.";
         return new FeedForward(st.floats(p + "layer_norm.weight", dim),
-                st.floats(f + "wi_0.weight", ffn, dim), st.floats(f + "wi_1.weight", ffn, dim), st.floats(f + "wo.weight", dim, ffn));
+                new Linear(st.floats(f + "wi_0.weight", ffn, dim), null, dim, ffn),
+                new Linear(st.floats(f + "wi_1.weight", ffn, dim), null, dim, ffn),
+                new Linear(st.floats(f + "wo.weight", dim, ffn), null, ffn, dim));
     }
 
     /** Loads a Hugging Face {@code T5ForConditionalGeneration} directory (T5 v1.1: gated-GELU, tied output). */
@@ -194,8 +200,8 @@ public final class T5Model implements LanguageModel {
                 AttentionWeights cross = decoder[l].cross();
                 crossKeys[l][slot] = new float[n * inner];
                 crossValues[l][slot] = new float[n * inner];
-                Kernels.linear(h, n, dim, cross.wk(), null, inner, crossKeys[l][slot]);
-                Kernels.linear(h, n, dim, cross.wv(), null, inner, crossValues[l][slot]);
+                cross.k().apply(h, n, crossKeys[l][slot]);
+                cross.v().apply(h, n, crossValues[l][slot]);
             }
             encoderLength[slot] = n;
             if (scores.length < n) scores = new float[n];
@@ -217,9 +223,9 @@ public final class T5Model implements LanguageModel {
                 // self-attention RMS norm
                 Kernels.rmsNorm(ex, n, dim, sa.norm(), eps, exb);
                 // q, k, v for all positions
-                Kernels.linear(exb, n, dim, sa.wq(), null, inner, eq);
-                Kernels.linear(exb, n, dim, sa.wk(), null, inner, ek);
-                Kernels.linear(exb, n, dim, sa.wv(), null, inner, ev);
+                sa.q().apply(exb, n, eq);
+                sa.k().apply(exb, n, ek);
+                sa.v().apply(exb, n, ev);
                 // bidirectional attention, unscaled scores plus the relative position bias of (key - query)
                 for (int i = 0; i < n; i++) {
                     for (int hd = 0; hd < heads; hd++) {
@@ -228,7 +234,7 @@ public final class T5Model implements LanguageModel {
                     }
                 }
                 // output projection, residual
-                Kernels.linear(eAttn, n, inner, sa.wo(), null, dim, eProj);
+                sa.o().apply(eAttn, n, eProj);
                 Kernels.addInPlace(ex, eProj, n * dim);
                 // gated-GELU feed-forward, residual
                 gatedGelu(b.ffn(), ex, exb, eGate, eUp, eProj, n);
@@ -241,11 +247,11 @@ public final class T5Model implements LanguageModel {
         /** {@code x += wo · (gelu_new(wi_0 · norm(x)) * (wi_1 · norm(x)))} on {@code n} rows. */
         private void gatedGelu(FeedForward f, float[] x, float[] xb, float[] gate, float[] up, float[] out, int n) {
             Kernels.rmsNorm(x, n, dim, f.norm(), eps, xb);
-            Kernels.linear(xb, n, dim, f.wi0(), null, ffn, gate);
-            Kernels.linear(xb, n, dim, f.wi1(), null, ffn, up);
+            f.wi0().apply(xb, n, gate);
+            f.wi1().apply(xb, n, up);
             Kernels.geluTanh(gate, n * ffn);
             for (int i = 0; i < n * ffn; i++) gate[i] *= up[i];
-            Kernels.linear(gate, n, ffn, f.wo(), null, dim, out);
+            f.wo().apply(gate, n, out);
             Kernels.addInPlace(x, out, n * dim);
         }
 
@@ -258,9 +264,9 @@ public final class T5Model implements LanguageModel {
                 AttentionWeights sa = b.self();
                 // self-attention RMS norm, q k v
                 Kernels.rmsNorm(x, n, dim, sa.norm(), eps, xb);
-                Kernels.linear(xb, n, dim, sa.wq(), null, inner, q);
-                Kernels.linear(xb, n, dim, sa.wk(), null, inner, k);
-                Kernels.linear(xb, n, dim, sa.wv(), null, inner, v);
+                sa.q().apply(xb, n, q);
+                sa.k().apply(xb, n, k);
+                sa.v().apply(xb, n, v);
                 // save key and value to the kv cache
                 for (int r = 0; r < n; r++) {
                     int at = (slots[r] * maxLength + pos[r]) * inner;
@@ -277,13 +283,13 @@ public final class T5Model implements LanguageModel {
                     }
                 }
                 // output projection, residual
-                Kernels.linear(attnOut, n, inner, sa.wo(), null, dim, proj);
+                sa.o().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
 
                 AttentionWeights ca = b.cross();
                 // cross-attention RMS norm, queries from the decoder
                 Kernels.rmsNorm(x, n, dim, ca.norm(), eps, xb);
-                Kernels.linear(xb, n, dim, ca.wq(), null, inner, q);
+                ca.q().apply(xb, n, q);
                 // attend to every position of this sequence's encoder output (keys/values cached at start), unscaled
                 for (int r = 0; r < n; r++) {
                     int s = slots[r];
@@ -293,7 +299,7 @@ public final class T5Model implements LanguageModel {
                     }
                 }
                 // output projection, residual
-                Kernels.linear(attnOut, n, inner, ca.wo(), null, dim, proj);
+                ca.o().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
                 // gated-GELU feed-forward, residual
                 gatedGelu(b.ffn(), x, xb, gate, up, proj, n);
@@ -303,7 +309,7 @@ public final class T5Model implements LanguageModel {
             Kernels.rmsNorm(lastRows, nLogits, dim, decoderFinalNorm, eps, xb);
             // tied output: rescale (d_model^-0.5 when configured), then project on the shared embedding
             if (outputScale != 1f) for (int i = 0; i < nLogits * dim; i++) xb[i] *= outputScale;
-            Kernels.linear(xb, nLogits, dim, shared, null, vocab, logits);
+            lmHead.apply(xb, nLogits, logits);
         }
     }
 }

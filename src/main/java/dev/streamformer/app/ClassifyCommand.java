@@ -1,0 +1,11 @@
+package dev.streamformer.app;
+
+import picocli.CommandLine.Command;
+
+/** {@code streamformer classify}: JSON Lines on stdin → the same events with {@code label} and {@code score}. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify JSON Lines from stdin with a fine-tuned classifier (--model DIR), a trained head (--model DIR"
+                + " from 'streamformer train'), or zero-shot label descriptions (--labels): adds 'label', 'score' and 'model'.")
+final class ClassifyCommand extends LinesCommand {
+    @Override String task() { return "classify"; }
+}

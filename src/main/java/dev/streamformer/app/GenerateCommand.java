@@ -1,0 +1,40 @@
+package dev.streamformer.app;
+
+import dev.streamformer.task.generate.GenerateTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * {@code streamformer generate}: with {@code --prompt}, prints the text as it is generated and then tokens/s;
+ * without, JSON Lines on stdin → events with {@code generated}, {@code finish_reason} and token counts.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate text with a decoder (GPT-2 or Llama style) or encoder-decoder (T5 style) model directory."
+                + " With --prompt the text is printed as it comes; otherwise JSON Lines from stdin get 'generated' added.")
+final class GenerateCommand extends LinesCommand {
+
+    @Option(names = "--prompt", description = "Generate for this one prompt and print the text as it is produced.")
+    String prompt;
+
+    @Override String task() { return "generate"; }
+
+    @Override
+    public Integer call() throws Exception {
+        if (prompt == null) return super.call();
+        try (GenerateTask task = (GenerateTask) options.spec(task()).create()) {
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            var result = task.stream(prompt, (index, piece) -> out.print(piece));
+            out.println();
+            double s = (System.nanoTime() - start) / 1e9;
+            int n = result.get("generated_tokens").asInt();
+            System.err.printf(Locale.ROOT, "%d prompt tokens, %d new tokens in %.2f s (%.1f tokens/s), finish_reason=%s%n",
+                    result.get("prompt_tokens").asInt(), n, s, n / s, result.get("finish_reason").asText());
+            return 0;
+        }
+    }
+}

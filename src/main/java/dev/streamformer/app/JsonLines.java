@@ -1,0 +1,154 @@
+package dev.streamformer.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.task.Isolation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * JSON Lines in, JSON Lines out, one output line per input line, in order.
+ *
+ * <p>A line that starts with {@code '{'} is a JSON object whose text is in {@code textField}; any other line is taken as
+ * plain text ({@code {"text": line}}). Results are added to the input object. A bad line (invalid UTF-8, malformed
+ * JSON, missing or non-string text, a failure of the model on that text) becomes {@code {"error": "...", "line": n}} and the
+ * others go on; with {@code failFast} the first bad line stops the run with exit code 1.
+ */
+final class JsonLines {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHUNK = 256;
+
+    private final String textField;
+    private final boolean failFast;
+    private final Progress progress;
+    private final ToIntFunction<String> tokenCounter;
+    private final String modelId;
+
+    /** @param modelId written into every result as {@code model}; null to leave it out */
+    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
+        this.textField = textField;
+        this.failFast = failFast;
+        this.progress = progress;
+        this.tokenCounter = tokenCounter;
+        this.modelId = modelId;
+    }
+
+    /** A parsed input line: the event to enrich and its text, or the reason it is bad. */
+    private record Line(long number, ObjectNode event, String text, String error) {}
+
+    /** Processes every line of {@code in}; returns the exit code. */
+    int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> task) throws IOException {
+        List<Line> chunk = new ArrayList<>(CHUNK);
+        long number = 0;
+        byte[] raw;
+        while ((raw = readLine(in)) != null) {
+            chunk.add(parse(++number, raw));
+            if (chunk.size() == CHUNK) {
+                if (!flush(chunk, out, task)) return 1;
+                chunk.clear();
+            }
+        }
+        return flush(chunk, out, task) ? 0 : 1;
+    }
+
+    private boolean flush(List<Line> chunk, PrintStream out, Function<List<String>, List<ObjectNode>> task) {
+        List<String> texts = new ArrayList<>();
+        for (Line l : chunk) if (l.error == null) texts.add(l.text);
+        List<Isolation.Outcome<ObjectNode>> outcomes = Isolation.run(texts, task);
+        int next = 0;
+        long tokens = 0, errors = 0;
+        for (Line l : chunk) {
+            String error = l.error;
+            ObjectNode result = null;
+            if (error == null) {
+                Isolation.Outcome<ObjectNode> o = outcomes.get(next++);
+                if (o.ok()) {
+                    result = o.result();
+                    tokens += tokenCounter.applyAsInt(l.text);
+                } else {
+                    error = Main.oneLine(o.error());
+                }
+            }
+            if (error != null) {
+                errors++;
+                if (failFast) {
+                    out.flush();
+                    System.err.println("streamformer: line " + l.number + ": " + error);
+                    return false;
+                }
+                ObjectNode e = JSON.createObjectNode().put("error", error).put("line", l.number);
+                out.println(e);
+            } else {
+                l.event.setAll(result);
+                if (modelId != null) l.event.put("model", modelId);
+                out.println(l.event);
+            }
+        }
+        out.flush();
+        progress.add(chunk.size() - errors, tokens, errors);
+        return true;
+    }
+
+    private Line parse(long number, byte[] raw) {
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            return new Line(number, null, null, "The line is not valid UTF-8: re-encode the input as UTF-8.");
+        }
+        if (!line.stripLeading().startsWith("{")) {
+            ObjectNode event = JSON.createObjectNode().put("text", line);
+            return new Line(number, event, line, null);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return new Line(number, null, null, "The line is not valid JSON (" + e.getOriginalMessage() + ").");
+        }
+        if (!(node instanceof ObjectNode event)) {
+            return new Line(number, null, null, "The line is not a JSON object.");
+        }
+        JsonNode text = event.get(textField);
+        if (text == null || text.isNull()) {
+            return new Line(number, null, null, "The event has no '" + textField + "' field: add it, or pick the field with --text-field.");
+        }
+        if (!text.isTextual()) {
+            return new Line(number, null, null, "The '" + textField + "' field is a " + text.getNodeType().name().toLowerCase()
+                    + ", not a string.");
+        }
+        return new Line(number, event, text.asText(), null);
+    }
+
+    /** The next line without its {@code \n} (and a {@code \r} before it), or null at the end of input. */
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') break;
+            buf.write(b);
+        }
+        if (!any) return null;
+        byte[] bytes = buf.toByteArray();
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        return bytes;
+    }
+}

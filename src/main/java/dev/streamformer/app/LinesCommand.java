@@ -1,0 +1,29 @@
+package dev.streamformer.app;
+
+import dev.streamformer.task.Task;
+import picocli.CommandLine.Mixin;
+
+import java.io.BufferedInputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/** A command that runs one task over JSON Lines from stdin (embed, classify). */
+abstract class LinesCommand implements Callable<Integer> {
+
+    @Mixin TaskOptions options;
+    @Mixin LineOptions lines;
+
+    abstract String task();
+
+    @Override
+    public Integer call() throws Exception {
+        try (Task task = options.spec(task()).create()) {
+            PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            try (Progress progress = new Progress(System.err, lines.progress)) {
+                JsonLines runner = new JsonLines(lines.textField, lines.failFast, progress, task::countTokens, task.modelId());
+                return runner.run(new BufferedInputStream(System.in, 1 << 16), out, task::run);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.streamformer.app;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.model.ModelRegistry;
+import dev.streamformer.model.ResolvedModel;
+import dev.streamformer.tokenize.Encoding;
+import dev.streamformer.tokenize.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedInputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code streamformer tokenize}: JSON Lines in, the same events with {@code ids}, {@code tokens}, {@code offsets} out. */
+@Command(name = "tokenize", mixinStandardHelpOptions = true,
+        description = "Tokenize JSON Lines from stdin with the model's tokenizer.json: adds ids, tokens and offsets"
+                + " (code points into the text, as Hugging Face tokenizers reports them).")
+final class TokenizeCommand implements Callable<Integer> {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ID|DIR", defaultValue = ModelRegistry.DEFAULT_MODEL,
+            description = "A built-in model id or a Hugging Face model directory. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--max-length", defaultValue = "-1", description = "Truncate to this many tokens (0: never; default: the model's maximum).")
+    int maxLength;
+
+    @Mixin LineOptions lines;
+
+    @Override
+    public Integer call() throws Exception {
+        ResolvedModel files = ModelRegistry.standard().resolve(model);
+        Tokenizer tokenizer = Tokenizer.fromFile(files.tokenizer()).withMaxLength(maxLength < 0 ? files.maxLength() : maxLength);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        try (Progress progress = new Progress(System.err, lines.progress)) {
+            JsonLines runner = new JsonLines(lines.textField, lines.failFast, progress, t -> tokenizer.encode(t).length(), null);
+            return runner.run(new BufferedInputStream(System.in, 1 << 16), out, texts -> {
+                List<ObjectNode> results = new ArrayList<>(texts.size());
+                for (String t : texts) results.add(describe(tokenizer.encode(t)));
+                return results;
+            });
+        }
+    }
+
+    static ObjectNode describe(Encoding e) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        var ids = node.putArray("ids");
+        for (int id : e.ids()) ids.add(id);
+        var tokens = node.putArray("tokens");
+        for (String t : e.tokens()) tokens.add(t);
+        var offsets = node.putArray("offsets");
+        for (int[] o : e.offsets()) offsets.addArray().add(o[0]).add(o[1]);
+        if (e.truncated()) node.put("truncated", true);
+        return node;
+    }
+}

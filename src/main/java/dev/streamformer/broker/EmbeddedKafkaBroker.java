@@ -1,0 +1,250 @@
+package dev.streamformer.broker;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A single-node Apache Kafka broker in KRaft mode, running inside this JVM from Kafka's own server classes
+ * ({@link KafkaRaftServer}, the class {@code kafka-server-start.sh} runs). No ZooKeeper, no container.
+ *
+ * <p>One node is both the controller (the KRaft metadata quorum of one) and the broker. Before the first
+ * start its storage is formatted with Kafka's {@link Formatter} (what {@code kafka-storage.sh format}
+ * does); a data directory that is already formatted is reused, so a broker can be stopped and started again
+ * on the same directory and keeps its topics and committed offsets.
+ *
+ * <p>The settings that make a one-node cluster work: replication factor 1 and min.insync.replicas 1 for the
+ * internal {@code __consumer_offsets} and {@code __transaction_state} topics (without them exactly-once
+ * transactions cannot start), and {@code group.initial.rebalance.delay.ms=0} so consumer groups form at once.
+ *
+ * <pre>{@code
+ * try (var broker = EmbeddedKafkaBroker.start(0, null)) {   // 0: any free port; null: a temporary directory
+ *     broker.createTopics(4, "events", "events.enriched");
+ *     String bootstrap = broker.bootstrapServers();          // "127.0.0.1:40123"
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final int NODE_ID = 1;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+    private final KafkaRaftServer server;
+    private final int port;
+    private final Path dataDir;
+    private final boolean deleteDataDirOnClose;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose) {
+        this.server = server;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.deleteDataDirOnClose = deleteDataDirOnClose;
+    }
+
+    /**
+     * Formats the storage if needed and starts the broker; returns once it accepts clients.
+     *
+     * @param port    the client port on 127.0.0.1, or 0 for a free one
+     * @param dataDir where logs and metadata live; {@code null} for a temporary directory deleted on close
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        long startNanos = System.nanoTime();
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? createTempDir() : dataDir.toAbsolutePath();
+        int clientPort = port == 0 ? freePort() : port;
+        int controllerPort = freePort();
+        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort));
+        formatIfNeeded(config, dir);
+
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IllegalStateException("Could not start the embedded Kafka broker on port " + clientPort
+                    + " with data in " + dir + ": " + e.getMessage() + " (is the port or directory in use?)", e);
+        }
+        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary);
+        broker.awaitReady(Duration.ofSeconds(30));
+        log.info("Kafka broker (KRaft, node {}) ready at {} in {} ms, data in {}", NODE_ID, broker.bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+        return broker;
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Creates topics with replication factor 1; topics that already exist are left as they are. */
+    public void createTopics(int partitions, String... names) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            for (String name : names) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + name + ": " + e.getCause().getMessage(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The broker did not create topics within 30 s", e);
+        }
+    }
+
+    /** Same as {@link #createTopics(int, String...)}; reads like the brief: {@code createTopics("events", 4)}. */
+    public void createTopics(String name, int partitions) {
+        createTopics(partitions, name);
+    }
+
+    /** Stops the broker (controlled shutdown), waits for it, and deletes a temporary data directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long startNanos = System.nanoTime();
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteDataDirOnClose) {
+            deleteRecursively(dataDir);
+        }
+        log.info("Kafka broker at {} stopped in {} ms", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    private static Properties serverProperties(Path dir, int clientPort, int controllerPort) {
+        var props = new Properties();
+        props.putAll(Map.ofEntries(
+                // one process is the whole cluster: controller (KRaft quorum of one) and broker
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", Integer.toString(NODE_ID)),
+                Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort),
+                Map.entry("controller.listener.names", CONTROLLER_LISTENER),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
+                Map.entry("log.dirs", dir.resolve("logs").toString()),
+                Map.entry("metadata.log.dir", dir.resolve("metadata").toString()),
+                // a single broker can only hold one replica of anything
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("default.replication.factor", "1"),
+                Map.entry("min.insync.replicas", "1"),
+                // fewer internal partitions: a laptop-sized cluster starts its coordinators faster
+                Map.entry("offsets.topic.num.partitions", "4"),
+                Map.entry("transaction.state.log.num.partitions", "4"),
+                // groups form at once instead of waiting 3 s for more members
+                Map.entry("group.initial.rebalance.delay.ms", "0")));
+        return props;
+    }
+
+    /** What {@code kafka-storage.sh format -t <random id> -c server.properties --ignore-formatted} does. */
+    private static void formatIfNeeded(KafkaConfig config, Path dir) {
+        if (Files.exists(dir.resolve("metadata").resolve("meta.properties"))) {
+            return;
+        }
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(NODE_ID)
+                    .setDirectories(List.of(dir.resolve("logs").toString(), dir.resolve("metadata").toString()))
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setIgnoreFormatted(true)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not format Kafka storage in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The broker answers metadata requests once it has registered with its controller and unfenced itself. */
+    private void awaitReady(Duration timeout) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("The embedded Kafka broker did not become ready within " + timeout.toSeconds() + " s", e);
+        }
+    }
+
+    private Properties adminProperties() {
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free TCP port on 127.0.0.1", e);
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("streamformer-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary directory for the Kafka broker", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Could not delete the broker's temporary directory {}: {}", dir, e.getMessage());
+        }
+    }
+}

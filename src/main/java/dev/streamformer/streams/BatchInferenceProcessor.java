@@ -1,0 +1,218 @@
+package dev.streamformer.streams;
+
+import dev.streamformer.task.Task;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Node {@value EnrichmentTopology#BATCH}: collects valid events into batches by token budget, runs the task on each
+ * batch, and sends each record on to {@code enrich} or, if the model failed on it alone, to the dead-letter topic.
+ *
+ * <h2>Exactly once with batching</h2>
+ * A record that waits for its batch-mates has already been read, and its input offset will be committed at the
+ * next commit. So the waiting record itself must be part of the committed state, or a crash would lose it. Here,
+ * the pending batch <em>is</em> a key-value store, {@value EnrichmentTopology#PENDING_STORE} (RocksDB), with a
+ * changelog topic:
+ * <ul>
+ *   <li>{@code process} puts the record into the store (key: a per-task sequence number, so batches keep input
+ *       order). Under {@code exactly_once_v2} the store's changelog write, the consumer offset and any output are
+ *       in one Kafka transaction.</li>
+ *   <li>A flush (batch full, or its oldest record waited {@code maxWait}, checked by a wall-clock punctuator)
+ *       reads the store, deletes the entries, runs the model and forwards the results: the deletes (tombstones
+ *       in the changelog) and the outputs are again in one transaction.</li>
+ *   <li>Crash before a commit: the transaction aborts; the store is rebuilt from the committed changelog and the
+ *       input is re-read from the committed offset, so the record is either still in the input or still
+ *       pending, never both and never neither. Crash after a commit: the record is in the store and a later
+ *       flush (here or on whichever instance gets the partition after a rebalance) emits it once.</li>
+ *   <li>Clean shutdown or rebalance: nothing special is needed; what is pending stays in the changelog and the
+ *       next owner of the task flushes it. {@link #init} recounts the restored store.</li>
+ * </ul>
+ * There is one pending batch per stream task (input partition); all tasks share the one thread-safe {@link Task}.
+ * The changelog is compacted and uses small segments, so restoring it reads little more than what is pending.
+ * The store is persistent so that Kafka Streams keeps its process id, hence its transactional id, across restarts:
+ * a restarted instance fences its crashed predecessor's open transaction at once (measured: see the chaos test).
+ *
+ * <h2>Bounded work per poll</h2>
+ * A model inside a stream thread is the classic way to exceed {@code max.poll.interval.ms} and be thrown out of
+ * the group. The work between two polls is bounded in three ways:
+ * <ol>
+ *   <li>one {@code process} or punctuation call runs at most one batch, and a batch holds at most
+ *       {@code maxTokens} tokens and {@code maxRecords} records (bisection after a failure costs at most
+ *       log2(maxRecords)+1 times that);</li>
+ *   <li>Kafka Streams' own loop goes back to {@code poll()} once half of {@code max.poll.interval.ms} has passed
+ *       since the last poll, whatever is still buffered;</li>
+ *   <li>so the worst case between polls is half the interval plus one batch. Choose {@code maxTokens} so that
+ *       one batch takes well under that (the defaults, 4096 tokens / 32 records, take under a second for
+ *       MiniLM on two cores, against a 300 s interval); a flush slower than a quarter of the interval is logged
+ *       as a warning with this advice. The same bound keeps transactions short (Streams' EOS
+ *       {@code transaction.timeout.ms} is 10 s).</li>
+ * </ol>
+ */
+final class BatchInferenceProcessor implements Processor<byte[], ParseValidateProcessor.ValidEvent, byte[], Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchInferenceProcessor.class);
+
+    private final Task task;
+    private final EventParser parser;
+    private final PipelineConfig.Batching limits;
+    private final PipelineMetrics metrics;
+
+    private ProcessorContext<byte[], Object> context;
+    private KeyValueStore<Long, PendingRecord> pending;
+    private long slowFlushMillis;
+    // in-memory summary of the store, rebuilt from it in init(); live keys are [firstSequence, nextSequence)
+    private long firstSequence;
+    private long nextSequence;
+    private int pendingRecords;
+    private long pendingTokens;
+    private long oldestPendingSinceMs;
+
+    BatchInferenceProcessor(Task task, EventParser parser, PipelineConfig.Batching limits, PipelineMetrics metrics) {
+        this.task = task;
+        this.parser = parser;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+        this.pending = context.getStateStore(EnrichmentTopology.PENDING_STORE);
+        Object maxPollInterval = context.appConfigs().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        this.slowFlushMillis = (maxPollInterval == null ? 300_000 : Long.parseLong(maxPollInterval.toString())) / 4;
+        recountPendingStore();
+        long tickMs = Math.clamp(limits.maxWait().toMillis() / 4, 5, 1_000);
+        context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedLongEnough);
+    }
+
+    @Override
+    public void process(Record<byte[], ParseValidateProcessor.ValidEvent> record) {
+        DeadLetters.Source source = EnrichmentTopology.source(context);
+        int tokens;
+        try {
+            tokens = task.countTokens(record.value().text());
+        } catch (RuntimeException e) {
+            context.forward(new Record<>(record.key(), record.value().raw(), record.timestamp(), DeadLetters.headers(
+                    record.headers(), DeadLetters.Stage.TOKENIZE, "tokenizer-failure", e, source, task.modelId(), 0)),
+                    EnrichmentTopology.DEAD_LETTER_SINK);
+            metrics.deadLetter();
+            return;
+        }
+        if (pendingRecords > 0 && pendingTokens + tokens > limits.maxTokens()) {
+            flush();
+        }
+        pending.put(nextSequence++, new PendingRecord(record.key(), record.value().raw(), record.timestamp(),
+                record.headers(), source, tokens));
+        if (pendingRecords++ == 0) {
+            oldestPendingSinceMs = context.currentSystemTimeMs();
+        }
+        pendingTokens += tokens;
+        if (pendingRecords >= limits.maxRecords() || pendingTokens >= limits.maxTokens()) {
+            flush();
+        }
+    }
+
+    private void flushIfWaitedLongEnough(long nowMs) {
+        if (pendingRecords > 0 && nowMs - oldestPendingSinceMs >= limits.maxWait().toMillis()) {
+            flush();
+        }
+    }
+
+    /** Empties the store into one model batch (records restored from a changelog may make several). */
+    private void flush() {
+        List<KeyValue<Long, PendingRecord>> entries = new ArrayList<>(pendingRecords);
+        // a range from the first live key, not all(): RocksDB then skips the tombstones of earlier batches
+        try (KeyValueIterator<Long, PendingRecord> live = pending.range(firstSequence, nextSequence - 1)) {
+            live.forEachRemaining(entries::add);
+        }
+        for (KeyValue<Long, PendingRecord> entry : entries) {
+            pending.delete(entry.key);
+        }
+        firstSequence = nextSequence;
+        pendingRecords = 0;
+        pendingTokens = 0;
+
+        List<PendingRecord> batch = new ArrayList<>();
+        long batchTokens = 0;
+        for (KeyValue<Long, PendingRecord> entry : entries) {
+            if (!batch.isEmpty() && batchTokens + entry.value.tokens() > limits.maxTokens()) {
+                runBatch(batch);
+                batch = new ArrayList<>();
+                batchTokens = 0;
+            }
+            batch.add(entry.value);
+            batchTokens += entry.value.tokens();
+        }
+        if (!batch.isEmpty()) {
+            runBatch(batch);
+        }
+    }
+
+    private void runBatch(List<PendingRecord> batch) {
+        var events = new ArrayList<EventParser.ParsedEvent>(batch.size());
+        var texts = new ArrayList<String>(batch.size());
+        for (PendingRecord record : batch) {
+            // these bytes passed the same parser before they were stored; parsing is cheap next to the model
+            EventParser.ParsedEvent event = parser.parse(record.value());
+            events.add(event);
+            texts.add(event.text());
+        }
+        long start = System.nanoTime();
+        BatchInference.Result result = BatchInference.run(task, texts);
+        long nanos = System.nanoTime() - start;
+        int tokens = batch.stream().mapToInt(PendingRecord::tokens).sum();
+        metrics.batch(tokens, result.modelCalls(), nanos);
+        if (nanos / 1_000_000 > slowFlushMillis) {
+            log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
+                    + "lower the batch token budget.", batch.size(), tokens, result.modelCalls(), nanos / 1_000_000);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            PendingRecord record = batch.get(i);
+            switch (result.outcomes().get(i)) {
+                case BatchInference.Outcome.Enriched enriched -> context.forward(new Record<>(record.key(),
+                        new EnrichProcessor.InferredEvent(events.get(i).json(), enriched.fields(), record),
+                        record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
+                case BatchInference.Outcome.Failed failed -> {
+                    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
+                            record.headers(), DeadLetters.Stage.INFER, failed.reason(), failed.error(), record.source(),
+                            task.modelId(), record.tokens())), EnrichmentTopology.DEAD_LETTER_SINK);
+                    metrics.deadLetter();
+                }
+            }
+        }
+    }
+
+    private void recountPendingStore() {
+        pendingRecords = 0;
+        pendingTokens = 0;
+        firstSequence = Long.MAX_VALUE;
+        nextSequence = 0;
+        try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
+            while (all.hasNext()) {
+                KeyValue<Long, PendingRecord> entry = all.next();
+                firstSequence = Math.min(firstSequence, entry.key);
+                pendingRecords++;
+                pendingTokens += entry.value.tokens();
+                nextSequence = Math.max(nextSequence, entry.key + 1);
+            }
+        }
+        firstSequence = Math.min(firstSequence, nextSequence);
+        oldestPendingSinceMs = context.currentSystemTimeMs();
+        if (pendingRecords > 0) {
+            metrics.restoredPending(pendingRecords);
+            log.info("Task {}: {} records ({} tokens) restored in the pending batch", context.taskId(), pendingRecords, pendingTokens);
+        }
+    }
+}

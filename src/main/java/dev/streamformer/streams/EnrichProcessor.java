@@ -1,0 +1,67 @@
+package dev.streamformer.streams;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Node {@value EnrichmentTopology#ENRICH}: adds the task's fields and {@code model} to the input event (all input
+ * fields kept; a result field replaces an input field of the same name), writes it as UTF-8 JSON and picks the
+ * routing value. Key, timestamp and headers stay those of the input record.
+ */
+final class EnrichProcessor implements Processor<byte[], EnrichProcessor.InferredEvent, byte[], Object> {
+
+    /** The parsed input event, the task's fields for it, and the record it came from. */
+    record InferredEvent(ObjectNode json, ObjectNode fields, PendingRecord pending) {}
+
+    /** An enriched event ready to write: its JSON bytes and the value of the routing field (null if none). */
+    record EnrichedEvent(byte[] json, String route) {}
+
+    private final String modelId;
+    private final String routeField;
+    private final PipelineMetrics metrics;
+    private ProcessorContext<byte[], Object> context;
+
+    EnrichProcessor(String modelId, String routeField, PipelineMetrics metrics) {
+        this.modelId = modelId;
+        this.routeField = routeField;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], InferredEvent> record) {
+        InferredEvent event = record.value();
+        ObjectNode output = event.json();
+        output.setAll(event.fields());
+        output.put("model", modelId);
+        byte[] json;
+        try {
+            json = EventParser.mapper().writeValueAsBytes(output);
+        } catch (JacksonException e) {
+            PendingRecord pending = event.pending();
+            context.forward(new Record<>(pending.key(), pending.value(), pending.timestamp(),
+                    DeadLetters.headers(pending.headers(), DeadLetters.Stage.ENRICH, "unwritable-json", e, pending.source(), null, 0)),
+                    EnrichmentTopology.DEAD_LETTER_SINK);
+            metrics.deadLetter();
+            return;
+        }
+        context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), EnrichmentTopology.OUTPUT_SINK);
+        metrics.recordOut();
+    }
+
+    private String route(ObjectNode fields) {
+        if (routeField == null) {
+            return null;
+        }
+        JsonNode value = fields.get(routeField);
+        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.streamformer.streams;
+
+import dev.streamformer.task.Task;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
+
+/**
+ * The enrichment topology, in one readable method:
+ *
+ * <pre>
+ *  read-events ─► parse-validate ─► batch-infer ─► enrich ─► write-enriched   (output topic, or routed by a result field)
+ *  (bytes)            │ invalid       │ model failed   │ unwritable
+ *                     └───────────────┴────────────────┴──► write-dead-letters  (original bytes + error headers)
+ *                                    [pending-batch store, changelogged]
+ * </pre>
+ *
+ * Keys and values are read as raw bytes, so invalid UTF-8 and malformed JSON reach our own code (and the
+ * dead-letter topic) instead of failing inside a deserializer.
+ */
+public final class EnrichmentTopology {
+
+    static final String SOURCE = "read-events";
+    static final String PARSE = "parse-validate";
+    static final String BATCH = "batch-infer";
+    static final String ENRICH = "enrich";
+    static final String OUTPUT_SINK = "write-enriched";
+    static final String DEAD_LETTER_SINK = "write-dead-letters";
+    static final String PENDING_STORE = "pending-batch";
+
+    /** Changelog segments of 8 MiB, so compaction keeps the changelog close to what is actually pending. */
+    private static final String CHANGELOG_SEGMENT_BYTES = Integer.toString(8 * 1024 * 1024);
+
+    private EnrichmentTopology() {}
+
+    public static Topology build(PipelineConfig config, Task task, PipelineMetrics metrics) {
+        var parser = new EventParser(config.textField(), config.maxTextBytes());
+        String routeField = config.routing() == null ? null : config.routing().field();
+
+        // persistent (RocksDB) rather than in-memory: with a persistent store Kafka Streams keeps its process id in
+        // the state directory, so a restarted instance reuses its transactional id and fences the crashed one's open
+        // transaction at once, instead of waiting for transaction.timeout.ms; a clean restart also skips restoring
+        StoreBuilder<KeyValueStore<Long, PendingRecord>> pendingStore = Stores
+                .keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
+                .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES));
+
+        var topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
+        topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, metrics), SOURCE);
+        topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics), PARSE);
+        topology.addStateStore(pendingStore, BATCH);
+        topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), routeField, metrics), BATCH);
+
+        Serializer<EnrichProcessor.EnrichedEvent> enrichedJson = (topic, event) -> event.json();
+        if (config.routing() == null) {
+            topology.addSink(OUTPUT_SINK, config.outputTopic(), new ByteArraySerializer(), enrichedJson, ENRICH);
+        } else {
+            topology.addSink(OUTPUT_SINK, new RouteByField(config.routing(), config.outputTopic()),
+                    new ByteArraySerializer(), enrichedJson, ENRICH);
+        }
+        topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                PARSE, BATCH, ENRICH);
+        return topology;
+    }
+
+    /** The input coordinates of the record being processed (the record's own, not a punctuation's). */
+    static DeadLetters.Source source(ProcessorContext<?, ?> context) {
+        return context.recordMetadata()
+                .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset()))
+                .orElse(new DeadLetters.Source("unknown", -1, -1));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.streamformer.streams;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns the raw bytes of an input record into a JSON object and its text, or says exactly why not.
+ *
+ * <p>Rules, in order (each failure is an {@link InvalidEventException} with the reason in brackets):
+ * <ol>
+ *   <li>the bytes are strict UTF-8 [{@code invalid-utf8}] (checked by us, so that Jackson's encoding
+ *       auto-detection never reads UTF-16 or guesses);</li>
+ *   <li>they hold exactly one JSON value [{@code malformed-json}]: no trailing data, no duplicate keys, at most
+ *       {@value #MAX_NESTING_DEPTH} levels of nesting; numbers are kept exactly (BigDecimal), so a field is
+ *       written back as it came in;</li>
+ *   <li>the value is an object [{@code not-an-object}];</li>
+ *   <li>the text field is present [{@code missing-text}], a string [{@code text-not-string}], not blank
+ *       [{@code empty-text}], holds no unpaired UTF-16 surrogate [{@code invalid-unicode}] and is at most
+ *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}].</li>
+ * </ol>
+ * Thread-safe (Jackson's mapper is).
+ */
+public final class EventParser {
+
+    static final int MAX_NESTING_DEPTH = 100;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    // write 😀 as its 4 UTF-8 bytes, not as the escaped surrogate pair \uD83D\uDE00
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
+
+    private final String textField;
+    private final int maxTextBytes;
+
+    public EventParser(String textField, int maxTextBytes) {
+        this.textField = textField;
+        this.maxTextBytes = maxTextBytes;
+    }
+
+    /** A valid event: the whole JSON object and the text to run the model on. */
+    public record ParsedEvent(ObjectNode json, String text) {}
+
+    public ParsedEvent parse(byte[] value) {
+        if (value == null) {
+            throw new InvalidEventException("malformed-json", "The record has no value (null); expected a JSON object.");
+        }
+        JsonNode node = readJson(decodeUtf8(value));
+        if (!(node instanceof ObjectNode json)) {
+            throw new InvalidEventException("not-an-object",
+                    "The event is a JSON " + node.getNodeType().name().toLowerCase() + ", expected a JSON object.");
+        }
+        JsonNode field = json.get(textField);
+        if (field == null || field.isNull()) {
+            throw new InvalidEventException("missing-text", "The event has no '" + textField + "' field.");
+        }
+        if (!field.isTextual()) {
+            throw new InvalidEventException("text-not-string", "The '" + textField + "' field is a "
+                    + field.getNodeType().name().toLowerCase() + ", expected a string.");
+        }
+        String text = field.textValue();
+        if (text.isBlank()) {
+            throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace.");
+        }
+        checkSurrogatesPaired(text);
+        int bytes = utf8Length(text);
+        if (bytes > maxTextBytes) {
+            throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes
+                    + " bytes of UTF-8, over the limit of " + maxTextBytes + " bytes.");
+        }
+        return new ParsedEvent(json, text);
+    }
+
+    /** The shared, strict mapper; also used to write enriched events. */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    private static String decodeUtf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (MalformedInputException e) {
+            throw new InvalidEventException("invalid-utf8", "The value is not valid UTF-8 (" + e.getInputLength()
+                    + " malformed byte(s)); produce UTF-8 encoded JSON.", e);
+        } catch (CharacterCodingException e) {
+            throw new InvalidEventException("invalid-utf8", "The value is not valid UTF-8; produce UTF-8 encoded JSON.", e);
+        }
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode()) {
+                throw new InvalidEventException("malformed-json", "The value is empty; expected a JSON object.");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new InvalidEventException("malformed-json", "The value is not valid JSON (" + e.getOriginalMessage() + ").", e);
+        }
+    }
+
+    private static void checkSurrogatesPaired(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidEventException("invalid-unicode", String.format(
+                        "The text holds an unpaired UTF-16 surrogate \\u%04X at char %d; it is not a Unicode character.", (int) c, i));
+            }
+        }
+    }
+
+    /** UTF-8 length of a string whose surrogates are paired, without encoding it. */
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) bytes += 1;
+            else if (c < 0x800) bytes += 2;
+            else if (Character.isHighSurrogate(c)) { bytes += 4; i++; }
+            else bytes += 3;
+        }
+        return bytes;
+    }
+}

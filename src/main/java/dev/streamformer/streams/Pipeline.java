@@ -1,0 +1,95 @@
+package dev.streamformer.streams;
+
+import dev.streamformer.task.Task;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * One running enrichment pipeline: the {@link EnrichmentTopology} on a {@link KafkaStreams} client.
+ *
+ * <pre>{@code
+ * try (Task task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
+ *      Pipeline pipeline = new Pipeline(config, task)) {
+ *     System.out.println(pipeline.describe());
+ *     pipeline.start();
+ *     ... pipeline.counters() ...
+ * }
+ * }</pre>
+ *
+ * Scaling out is Kafka's: start more instances (processes) with the same {@code application.id}, or raise
+ * {@code num.stream.threads}; they share the input partitions. The task is shared by all threads of this instance.
+ * The pipeline does not close the task: whoever loaded it does.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final PipelineConfig config;
+    private final PipelineMetrics metrics = new PipelineMetrics();
+    private final Topology topology;
+    private final KafkaStreams streams;
+
+    public Pipeline(PipelineConfig config, Task task) {
+        this.config = config;
+        this.topology = EnrichmentTopology.build(config, task, metrics);
+        Properties props = config.streamsProperties();
+        this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        log.debug("Topology:\n{}", topology.describe());
+    }
+
+    /**
+     * Checks the topics, then starts the stream threads and returns (see {@link #state()}).
+     *
+     * @throws IllegalStateException when Kafka cannot be reached or the input topic does not exist
+     */
+    public void start() {
+        TopicCheck.run(config);
+        log.info("Pipeline {} → {} (dead letters: {}) starting, application.id {}", config.inputTopic(), config.outputTopic(),
+                config.deadLetterTopic(), config.streamsProperties().get("application.id"));
+        streams.start();
+    }
+
+    /** The topology as Kafka Streams prints it: every node by name, with its topics and store. */
+    public String describe() {
+        return topology.describe().toString();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public PipelineMetrics.Counters counters() {
+        return metrics.snapshot();
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** The Kafka Streams client, for metrics, state listeners and queries. */
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    /** Clean shutdown: commits what is done; pending batches stay in their changelog for the next start. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(Duration timeout) {
+        if (!streams.close(timeout)) {
+            log.warn("Kafka Streams did not shut down within {} s", timeout.toSeconds());
+        }
+    }
+}

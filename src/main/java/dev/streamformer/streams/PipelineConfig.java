@@ -1,0 +1,149 @@
+package dev.streamformer.streams;
+
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Everything one enrichment pipeline needs besides its {@link dev.streamformer.task.Task}.
+ *
+ * <pre>{@code
+ * PipelineConfig config = PipelineConfig.builder()
+ *         .inputTopic("events").outputTopic("events.enriched")          // DLQ defaults to "events.dlq"
+ *         .batching(new PipelineConfig.Batching(4096, 32, Duration.ofMillis(50)))
+ *         .streamsConfig("bootstrap.servers", "localhost:9092")           // any Kafka Streams / client key
+ *         .streamsConfig("application.id", "streamformer-embed")
+ *         .build();
+ * }</pre>
+ *
+ * @param deadLetterTopic  where bad records go: as set, else Kafka's {@code errors.dead.letter.queue.topic.name}
+ *                         from the streams config, else {@code <input>.dlq}
+ * @param textField        the JSON field holding the text (default {@code text})
+ * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
+ * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
+ * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
+ */
+public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
+                             int maxTextBytes, Batching batching, Routing routing, Map<String, Object> streamsConfig) {
+
+    public static final String DEFAULT_TEXT_FIELD = "text";
+    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
+
+    /**
+     * How records are grouped for the model. A batch is flushed when adding a record would pass
+     * {@code maxTokens}, when it holds {@code maxRecords}, or when its oldest record has waited {@code maxWait}.
+     * A single record over {@code maxTokens} is run alone.
+     *
+     * <p>These also bound the work a stream thread does between two polls of Kafka: see {@link BatchInferenceProcessor}.
+     */
+    public record Batching(int maxTokens, int maxRecords, Duration maxWait) {
+        public static final Batching DEFAULT = new Batching(4096, 32, Duration.ofMillis(50));
+
+        public Batching {
+            if (maxTokens < 1 || maxRecords < 1) {
+                throw new IllegalArgumentException("Batch limits must be positive: max tokens " + maxTokens + ", max records " + maxRecords + ".");
+            }
+            if (maxWait.isNegative() || maxWait.isZero()) {
+                throw new IllegalArgumentException("The batch max wait must be positive, got " + maxWait.toMillis() + " ms.");
+            }
+        }
+    }
+
+    /**
+     * Route each enriched record by the value of one result field, e.g. {@code label} of a classifier:
+     * {@code topicsByValue} maps values to topics; other values (or a missing field) go to the output topic.
+     */
+    public record Routing(String field, Map<String, String> topicsByValue) {
+        public Routing {
+            Objects.requireNonNull(field, "routing field");
+            topicsByValue = Map.copyOf(topicsByValue);
+        }
+    }
+
+    public PipelineConfig {
+        require(inputTopic, "input topic");
+        require(outputTopic, "output topic");
+        streamsConfig = Map.copyOf(streamsConfig);
+        if (deadLetterTopic == null) {
+            Object kafkaDlq = streamsConfig.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+            deadLetterTopic = kafkaDlq != null ? kafkaDlq.toString() : inputTopic + ".dlq";
+        }
+        textField = textField == null ? DEFAULT_TEXT_FIELD : textField;
+        batching = batching == null ? Batching.DEFAULT : batching;
+        if (maxTextBytes < 1) {
+            throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
+        }
+        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
+            throw new IllegalArgumentException("The input topic '" + inputTopic + "' must differ from the output and dead-letter topics.");
+        }
+    }
+
+    /**
+     * The Kafka Streams properties: the user's, unchanged, over these defaults: {@code processing.guarantee=exactly_once_v2},
+     * {@code application.id=streamformer-<input topic>}, {@code processing.exception.handler.global.enabled=true}.
+     */
+    public Properties streamsProperties() {
+        var props = new Properties();
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic);
+        // the behaviour Kafka 5.0 makes the default; setting it now silences Streams' start-up warning
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.putAll(streamsConfig);
+        if (!props.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("No Kafka to connect to: set bootstrap.servers (e.g. --bootstrap-servers localhost:9092).");
+        }
+        return props;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static void require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The " + what + " is not set: name a Kafka topic.");
+        }
+    }
+
+    /** Fluent builder; unset values get the defaults above. */
+    public static final class Builder {
+        private String inputTopic;
+        private String outputTopic;
+        private String deadLetterTopic;
+        private String textField;
+        private int maxTextBytes = DEFAULT_MAX_TEXT_BYTES;
+        private Batching batching;
+        private Routing routing;
+        private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
+
+        public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
+
+        public Builder outputTopic(String topic) { this.outputTopic = topic; return this; }
+
+        public Builder deadLetterTopic(String topic) { this.deadLetterTopic = topic; return this; }
+
+        public Builder textField(String field) { this.textField = field; return this; }
+
+        public Builder maxTextBytes(int bytes) { this.maxTextBytes = bytes; return this; }
+
+        public Builder batching(Batching batching) { this.batching = batching; return this; }
+
+        public Builder routing(Routing routing) { this.routing = routing; return this; }
+
+        public Builder streamsConfig(String key, Object value) { streamsConfig.put(key, value); return this; }
+
+        public Builder streamsConfig(Map<?, ?> config) {
+            config.forEach((k, v) -> streamsConfig.put(k.toString(), v));
+            return this;
+        }
+
+        public PipelineConfig build() {
+            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing,
+                    streamsConfig);
+        }
+    }
+}

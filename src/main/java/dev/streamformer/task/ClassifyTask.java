@@ -1,0 +1,210 @@
+package dev.streamformer.task;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.engine.Engine;
+import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.tokenize.Encoding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code classify} task: a label and a score per text.
+ *
+ * <p>Where the scores come from is a {@link Classifier}: a fine-tuned sequence-classification model's logits
+ * (softmax, or sigmoid per label for multi-label models), cosine similarity to label descriptions (zero-shot),
+ * or a head trained on the pooled embeddings. This class only adds the JSON: {@code label}, {@code score},
+ * {@code labels} (multi-label: all over the threshold), and with {@code allScores} a {@code scores} object.
+ */
+public final class ClassifyTask implements Task {
+
+    /** Scores for a batch of texts: {@code [texts][labels]}, each row a probability (or similarity) per label. */
+    public interface Classifier {
+        List<String> labels();
+
+        boolean multiLabel();
+
+        String modelId();
+
+        int countTokens(String text);
+
+        float[][] scores(List<String> texts);
+    }
+
+    private final Classifier classifier;
+    private final boolean allScores;
+    private final float threshold;
+    private final float minScore;
+
+    /**
+     * @param threshold multi-label models: labels whose sigmoid score reaches this go into {@code labels}
+     * @param minScore  single-label: below this best score the label is {@code unknown} (0 disables)
+     */
+    public ClassifyTask(Classifier classifier, boolean allScores, float threshold, float minScore) {
+        this.classifier = classifier;
+        this.allScores = allScores;
+        this.threshold = threshold;
+        this.minScore = minScore;
+    }
+
+    @Override public String name() { return "classify"; }
+
+    @Override public String modelId() { return classifier.modelId(); }
+
+    @Override public int countTokens(String text) { return classifier.countTokens(text); }
+
+    public List<String> labels() { return classifier.labels(); }
+
+    @Override
+    public List<ObjectNode> run(List<String> texts) {
+        float[][] scores = classifier.scores(texts);
+        List<String> labels = classifier.labels();
+        List<ObjectNode> out = new ArrayList<>(texts.size());
+        for (float[] row : scores) {
+            int best = 0;
+            for (int j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            boolean known = minScore <= 0 || row[best] >= minScore;
+            node.put("label", known ? labels.get(best) : "unknown");
+            node.put("score", row[best]);
+            if (classifier.multiLabel()) {
+                var over = node.putArray("labels");
+                for (int j = 0; j < row.length; j++) if (row[j] >= threshold) over.add(labels.get(j));
+            }
+            if (allScores) {
+                ObjectNode all = node.putObject("scores");
+                for (int j = 0; j < row.length; j++) all.put(labels.get(j), row[j]);
+            }
+            out.add(node);
+        }
+        return out;
+    }
+
+    /** A fine-tuned {@code *ForSequenceClassification} model: logits from the engine, softmax or sigmoid, {@code id2label}. */
+    public static final class FineTuned implements Classifier {
+        private final LoadedModel model;
+        private final TokenBudget budget;
+        private final List<String> labels;
+        private final boolean multiLabel;
+
+        public FineTuned(LoadedModel model, TokenBudget budget) {
+            this.model = model;
+            this.budget = budget;
+            this.multiLabel = model.files().config().isMultiLabel();
+            int count = model.files().config().json().path("id2label").size();
+            if (count == 0) {
+                throw new IllegalArgumentException("Model " + model.id() + " has no id2label in config.json: a fine-tuned"
+                        + " classifier needs its labels there (or use --labels for zero-shot).");
+            }
+            this.labels = model.files().config().labels(count);
+        }
+
+        @Override public List<String> labels() { return labels; }
+        @Override public boolean multiLabel() { return multiLabel; }
+        @Override public String modelId() { return model.id(); }
+        @Override public int countTokens(String text) { return model.tokenizer().encode(text).length(); }
+
+        /** Raw logits {@code [texts][labels]}, in input order. */
+        public float[][] logits(List<String> texts) {
+            Encoding[] enc = new Encoding[texts.size()];
+            int[] lengths = new int[enc.length];
+            for (int i = 0; i < enc.length; i++) {
+                enc[i] = model.tokenizer().encode(texts.get(i));
+                lengths[i] = enc[i].length();
+            }
+            float[][] out = new float[enc.length][];
+            for (int[] group : budget.plan(lengths)) {
+                int[][] ids = new int[group.length][];
+                int[][] types = new int[group.length][];
+                for (int g = 0; g < group.length; g++) {
+                    ids[g] = enc[group[g]].ids();
+                    types[g] = enc[group[g]].typeIds();
+                }
+                Engine.Output result = model.engine().run(TokenBatch.pad(ids, types, model.tokenizer().padId()));
+                if (result.logits() == null) {
+                    throw new IllegalStateException("Model " + model.id() + " gives no logits: it is not a sequence classifier"
+                            + " (use --labels for zero-shot classification with an embedding model).");
+                }
+                int n = result.logits().dim(1);
+                if (n != labels.size()) {
+                    throw new IllegalStateException("Model " + model.id() + " gives " + n + " logits but config.json names "
+                            + labels.size() + " labels: fix id2label.");
+                }
+                for (int g = 0; g < group.length; g++) {
+                    float[] row = new float[n];
+                    System.arraycopy(result.logits().data(), g * n, row, 0, n);
+                    out[group[g]] = row;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public float[][] scores(List<String> texts) {
+            float[][] logits = logits(texts);
+            for (float[] row : logits) {
+                if (multiLabel) {
+                    for (int j = 0; j < row.length; j++) row[j] = (float) (1 / (1 + Math.exp(-row[j])));
+                } else {
+                    dev.streamformer.tensor.Kernels.softmaxInPlace(row, 0, row.length);
+                }
+            }
+            return logits;
+        }
+    }
+
+    /**
+     * Zero-shot by label descriptions: each description is embedded once; a text's score for a label is the cosine
+     * similarity of its embedding with the description's (embeddings are L2-normalised, so a dot product).
+     */
+    public static final class ZeroShot implements Classifier {
+        private final EmbedTask embedder;
+        private final List<String> labels;
+        private final float[][] descriptions;
+
+        /** @param labelDescriptions label → description, in the order to report */
+        public ZeroShot(EmbedTask embedder, java.util.LinkedHashMap<String, String> labelDescriptions) {
+            this.embedder = embedder;
+            this.labels = List.copyOf(labelDescriptions.keySet());
+            this.descriptions = normalized(embedder.embed(List.copyOf(labelDescriptions.values())));
+        }
+
+        /** Parses {@code "sports=a sports story,business=news about business"}. */
+        public static java.util.LinkedHashMap<String, String> parse(String spec) {
+            var map = new java.util.LinkedHashMap<String, String>();
+            for (String part : spec.split(",")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0 || eq == part.length() - 1) {
+                    throw new IllegalArgumentException("Label '" + part.trim() + "' has no description: write label=description,"
+                            + " e.g. sports=a story about sports.");
+                }
+                map.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+            }
+            if (map.size() < 2) throw new IllegalArgumentException("Zero-shot classification needs at least two labels.");
+            return map;
+        }
+
+        @Override public List<String> labels() { return labels; }
+        @Override public boolean multiLabel() { return false; }
+        @Override public String modelId() { return embedder.modelId(); }
+        @Override public int countTokens(String text) { return embedder.countTokens(text); }
+
+        @Override
+        public float[][] scores(List<String> texts) {
+            float[][] vectors = normalized(embedder.embed(texts));
+            float[][] out = new float[vectors.length][labels.size()];
+            for (int i = 0; i < vectors.length; i++) {
+                for (int j = 0; j < labels.size(); j++) {
+                    out[i][j] = dev.streamformer.tensor.Kernels.dot(vectors[i], 0, descriptions[j], 0, vectors[i].length);
+                }
+            }
+            return out;
+        }
+
+        private static float[][] normalized(float[][] v) {
+            for (float[] row : v) Pooler.l2Normalize(row);
+            return v;
+        }
+    }
+}

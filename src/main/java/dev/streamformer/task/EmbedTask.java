@@ -1,0 +1,106 @@
+package dev.streamformer.task;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.engine.Engine;
+import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.model.Pooling;
+import dev.streamformer.tokenize.Encoding;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code embed} task: one sentence vector per text.
+ *
+ * <p>Steps: tokenize each text (truncating to the model's maximum length, or rejecting, as {@link Overflow} says) →
+ * plan batches by {@link TokenBudget} (sorted by length, little padding) → run the engine per batch → pool the hidden states
+ * (mean / CLS / last, from the model's descriptor) → L2-normalise when the descriptor says so → restore input order.
+ */
+public final class EmbedTask implements Task {
+
+    private final LoadedModel model;
+    private final TokenBudget budget;
+    private final Overflow overflow;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final String prefix;
+
+    public EmbedTask(LoadedModel model, TokenBudget budget, Overflow overflow, String prefix) {
+        this.model = model;
+        this.budget = budget;
+        this.overflow = overflow;
+        this.pooling = model.files().descriptor().poolingMode();
+        this.normalize = model.files().descriptor().normalizeOrDefault();
+        this.prefix = prefix == null ? "" : prefix;
+    }
+
+    /** The default model on ONNX Runtime with default batching. */
+    public static EmbedTask load(String idOrPath, EngineOptions options) {
+        return new EmbedTask(LoadedModel.load(idOrPath, options), TokenBudget.DEFAULT, Overflow.TRUNCATE, null);
+    }
+
+    @Override public String name() { return "embed"; }
+
+    @Override public String modelId() { return model.id(); }
+
+    public LoadedModel model() { return model; }
+
+    @Override
+    public int countTokens(String text) { return model.tokenizer().encode(prefix + text).length(); }
+
+    /** Embeds the texts; returns one {@code float[]} per text, in order. */
+    public float[][] embed(List<String> texts) {
+        Encoding[] encodings = new Encoding[texts.size()];
+        int[] lengths = new int[texts.size()];
+        for (int i = 0; i < encodings.length; i++) {
+            encodings[i] = model.tokenizer().encode(prefix + texts.get(i));
+            if (encodings[i].truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
+            lengths[i] = encodings[i].length();
+        }
+        float[][] vectors = new float[texts.size()][];
+        for (int[] group : budget.plan(lengths)) {
+            int[][] ids = new int[group.length][];
+            int[][] types = new int[group.length][];
+            for (int g = 0; g < group.length; g++) {
+                ids[g] = encodings[group[g]].ids();
+                types[g] = encodings[group[g]].typeIds();
+            }
+            TokenBatch batch = TokenBatch.pad(ids, types, model.tokenizer().padId());
+            Engine.Output out = model.engine().run(batch);
+            if (out.hiddenStates() == null) {
+                throw new IllegalStateException("Model " + model.id() + " gives no hidden states, only logits: use --task classify.");
+            }
+            for (int g = 0; g < group.length; g++) {
+                float[] v = Pooler.pool(out.hiddenStates(), batch, g, pooling, normalize);
+                for (float x : v) {
+                    if (!Float.isFinite(x)) throw new ArithmeticException("The model produced a non-finite embedding value.");
+                }
+                vectors[group[g]] = v;
+            }
+        }
+        return vectors;
+    }
+
+    @Override
+    public List<ObjectNode> run(List<String> texts) {
+        float[][] vectors = embed(texts);
+        List<ObjectNode> results = new ArrayList<>(vectors.length);
+        for (int i = 0; i < vectors.length; i++) {
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            ArrayNode arr = node.putArray("embedding");
+            for (float x : vectors[i]) arr.add(x);
+            results.add(node);
+        }
+        return results;
+    }
+
+    /** Token counts (after truncation) of the texts, for throughput reports. */
+    public int[] tokenCounts(List<String> texts) {
+        return texts.stream().mapToInt(this::countTokens).toArray();
+    }
+
+    @Override
+    public String toString() { return "embed(" + model.id() + ", " + pooling + (normalize ? ", normalized" : "") + ")"; }
+}

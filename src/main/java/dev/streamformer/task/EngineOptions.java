@@ -1,0 +1,33 @@
+package dev.streamformer.task;
+
+import dev.streamformer.engine.onnx.OnnxEngine;
+
+import java.util.Locale;
+
+/**
+ * Which engine runs a model and how.
+ *
+ * @param engine  {@code onnx} (ONNX Runtime) or {@code java} (Streamformer's own Transformer)
+ * @param device  {@code cpu} or {@code cuda} (ONNX Runtime only)
+ * @param threads intra-op threads (0: the engine's default, one per core)
+ */
+public record EngineOptions(String engine, String device, int threads) {
+
+    public static final EngineOptions DEFAULT = new EngineOptions("onnx", "cpu", 0);
+
+    public EngineOptions {
+        engine = engine.toLowerCase(Locale.ROOT);
+        device = device.toLowerCase(Locale.ROOT);
+        if (!engine.equals("onnx") && !engine.equals("java")) {
+            throw new IllegalArgumentException("Unknown engine '" + engine + "': use onnx or java.");
+        }
+        if (!device.equals("cpu") && !device.equals("cuda")) {
+            throw new IllegalArgumentException("Unknown device '" + device + "': use cpu or cuda.");
+        }
+        if (engine.equals("java") && device.equals("cuda")) {
+            throw new IllegalArgumentException("The java engine runs on the CPU only: use --engine onnx --device cuda for a GPU.");
+        }
+    }
+
+    OnnxEngine.Device ortDevice() { return device.equals("cuda") ? OnnxEngine.Device.CUDA : OnnxEngine.Device.CPU; }
+}

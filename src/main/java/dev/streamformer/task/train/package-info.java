@@ -1,0 +1,5 @@
+/**
+ * The "fine-tune BERT" step on a frozen encoder: train a small classifier head on pooled embeddings, save it as a
+ * model directory that {@code --model DIR} classifies with.
+ */
+package dev.streamformer.task.train;

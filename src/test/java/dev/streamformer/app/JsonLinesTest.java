@@ -1,0 +1,82 @@
+package dev.streamformer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JSON Lines contract of the CLI: one output line per input line, in order, bad lines as error lines. */
+class JsonLinesTest {
+
+    /** Stands in for a model: the line logic under test does not depend on what the task computes. */
+    static final Function<List<String>, List<ObjectNode>> LENGTH = texts -> {
+        List<ObjectNode> out = new ArrayList<>();
+        for (String t : texts) {
+            if (t.equals("explode")) throw new IllegalStateException("the model failed on this text");
+            out.add(JsonNodeFactory.instance.objectNode().put("length", t.length()));
+        }
+        return out;
+    };
+
+    static List<JsonNode> run(byte[] input, boolean failFast, int[] exit) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        JsonLines lines = new JsonLines("text", failFast, new Progress(System.err, false), String::length, "m");
+        exit[0] = lines.run(new ByteArrayInputStream(input), out, LENGTH);
+        List<JsonNode> nodes = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String l : bytes.toString(StandardCharsets.UTF_8).split("\n")) if (!l.isEmpty()) nodes.add(json.readTree(l));
+        return nodes;
+    }
+
+    @Test
+    void everyLineGetsAnAnswerInOrder() throws Exception {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        in.write("{\"id\":1,\"text\":\"hello\"}\n".getBytes(StandardCharsets.UTF_8));
+        in.write("plain text line\n".getBytes(StandardCharsets.UTF_8));
+        in.write("{\"id\":3,\"text\":\"broken\"\n".getBytes(StandardCharsets.UTF_8));
+        in.write(new byte[]{'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+        in.write("{\"id\":5}\n".getBytes(StandardCharsets.UTF_8));
+        in.write("{\"id\":6,\"text\":42}\n".getBytes(StandardCharsets.UTF_8));
+        in.write("{\"id\":7,\"text\":\"explode\"}\n".getBytes(StandardCharsets.UTF_8));
+        in.write("{\"id\":8,\"text\":\"héllo 😀\"}\r\n".getBytes(StandardCharsets.UTF_8));
+        in.write("[1,2]\n".getBytes(StandardCharsets.UTF_8));
+        int[] exit = new int[1];
+        List<JsonNode> out = run(in.toByteArray(), false, exit);
+        assertEquals(0, exit[0]);
+        assertEquals(9, out.size());
+        assertEquals(1, out.get(0).get("id").asInt());
+        assertEquals(5, out.get(0).get("length").asInt());
+        assertEquals("m", out.get(0).get("model").asText());
+        assertEquals("plain text line", out.get(1).get("text").asText());
+        assertTrue(out.get(2).get("error").asText().contains("not valid JSON"));
+        assertEquals(3, out.get(2).get("line").asInt());
+        assertTrue(out.get(3).get("error").asText().contains("UTF-8"));
+        assertTrue(out.get(4).get("error").asText().contains("no 'text' field"));
+        assertTrue(out.get(5).get("error").asText().contains("number"));
+        assertEquals("the model failed on this text", out.get(6).get("error").asText());
+        assertEquals(8, out.get(7).get("length").asInt(), "\\r stripped, text kept as UTF-16 chars");
+        assertEquals("[1,2]", out.get(8).get("text").asText(), "a line that is not an object is plain text");
+    }
+
+    @Test
+    void failFastStopsAtTheFirstBadLine() throws Exception {
+        int[] exit = new int[1];
+        List<JsonNode> out = run("ok\n{bad\nnever\n".getBytes(StandardCharsets.UTF_8), true, exit);
+        assertEquals(1, exit[0]);
+        assertFalse(out.stream().anyMatch(n -> "never".equals(n.path("text").asText())));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.streamformer.streams;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineConfigTest {
+
+    private static PipelineConfig.Builder minimal() {
+        return PipelineConfig.builder().inputTopic("in").outputTopic("out").streamsConfig("bootstrap.servers", "h:9092");
+    }
+
+    @Test
+    void defaults() {
+        PipelineConfig config = minimal().build();
+        assertEquals("in.dlq", config.deadLetterTopic());
+        assertEquals("text", config.textField());
+        assertEquals(PipelineConfig.Batching.DEFAULT, config.batching());
+        var props = config.streamsProperties();
+        assertEquals("exactly_once_v2", props.get("processing.guarantee"));
+        assertEquals("streamformer-in", props.get("application.id"));
+    }
+
+    @Test
+    void everyStreamsKeyPassesThroughUnchangedAndWins() {
+        var props = minimal().streamsConfig(Map.of("processing.guarantee", "at_least_once", "application.id", "mine",
+                "sasl.jaas.config", "secret", "num.stream.threads", 3, "producer.linger.ms", "7")).build().streamsProperties();
+        assertEquals("at_least_once", props.get("processing.guarantee"));
+        assertEquals("mine", props.get("application.id"));
+        assertEquals("secret", props.get("sasl.jaas.config"));
+        assertEquals(3, props.get("num.stream.threads"));
+        assertEquals("7", props.get("producer.linger.ms"));
+    }
+
+    @Test
+    void deadLetterTopicFollowsKafkasKip1034KeyWhenNotSetExplicitly() {
+        assertEquals("kafka-dlq", minimal().streamsConfig("errors.dead.letter.queue.topic.name", "kafka-dlq").build().deadLetterTopic());
+        assertEquals("mine", minimal().streamsConfig("errors.dead.letter.queue.topic.name", "kafka-dlq")
+                .deadLetterTopic("mine").build().deadLetterTopic());
+    }
+
+    @Test
+    void clearErrors() {
+        var noBootstrap = PipelineConfig.builder().inputTopic("in").outputTopic("out").build();
+        assertTrue(assertThrows(IllegalArgumentException.class, noBootstrap::streamsProperties).getMessage().contains("bootstrap.servers"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PipelineConfig.builder().outputTopic("o").build())
+                .getMessage().contains("input topic"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> minimal().outputTopic("in").build())
+                .getMessage().contains("must differ"));
+        assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Batching(0, 1, Duration.ofMillis(1)));
+        assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Batching(1, 1, Duration.ZERO));
+    }
+}
