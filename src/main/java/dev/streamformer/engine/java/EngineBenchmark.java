@@ -1,22 +1,17 @@
 package dev.streamformer.engine.java;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.engine.onnx.OnnxEngine;
 
 import java.io.PrintStream;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
- * Java engine against ONNX Runtime on the same .onnx file, in one run: texts per second at a few batch shapes.
+ * Java engine against ONNX Runtime (the onnx engine, all cores) on the same .onnx file, in one run: texts per second at a few batch shapes.
  * Batches are full (no padding), ids drawn at random from the vocabulary between [CLS] and [SEP]; both engines get
  * the same batches. Each engine is timed in alternating rounds and its best round is kept, because the machine is
  * shared and single runs vary.
@@ -54,35 +49,29 @@ public final class EngineBenchmark {
     public static List<Result> run(Path model, List<Shape> shapes, int rounds, double secondsPerRound, PrintStream out)
             throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        JavaEngine java = JavaEngine.load(model);
         Path onnx = Files.isDirectory(model) ? model.resolve("model.onnx") : model;
         if (!onnx.getFileName().toString().endsWith(".onnx") || !Files.exists(onnx)) {
             throw new IllegalArgumentException("the benchmark runs ONNX Runtime on the same model: give an .onnx file or a directory with model.onnx");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Result> results = new ArrayList<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(cores);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession ort = env.createSession(onnx.toString(), options)) {
-                out.printf("engine benchmark: %s, %d cores, %d rounds of %.1f s, best round kept%n",
-                        onnx.getFileName(), cores, rounds, secondsPerRound);
-                for (Shape shape : shapes) {
-                    TokenBatch batch = randomBatch(shape, java.config().vocabSize(), 42);
-                    Runnable javaRun = () -> java.run(batch);
-                    Runnable ortRun = () -> runOrt(env, ort, batch);
-                    time(javaRun, secondsPerRound / 2);   // warm-up: JIT and scratch buffers
-                    time(ortRun, secondsPerRound / 2);
-                    double bestJava = 0, bestOrt = 0;
-                    for (int r = 0; r < rounds; r++) {
-                        bestOrt = Math.max(bestOrt, shape.batch() * time(ortRun, secondsPerRound));
-                        bestJava = Math.max(bestJava, shape.batch() * time(javaRun, secondsPerRound));
-                    }
-                    Result result = new Result(shape, bestJava, bestOrt);
-                    results.add(result);
-                    out.printf("batch %3d x %3d tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
-                            shape.batch(), shape.tokens(), bestJava, bestJava * shape.tokens(), bestOrt, result.ratio());
+        try (JavaEngine java = JavaEngine.load(onnx); OnnxEngine ort = new OnnxEngine(onnx, cores, OnnxEngine.Device.CPU)) {
+            out.printf("engine benchmark: %s, %d cores, %d rounds of %.1f s, best round kept%n",
+                    onnx.getFileName(), cores, rounds, secondsPerRound);
+            for (Shape shape : shapes) {
+                TokenBatch batch = randomBatch(shape, java.config().vocabSize(), 42);
+                Runnable javaRun = () -> java.run(batch);
+                Runnable ortRun = () -> ort.run(batch);
+                time(javaRun, secondsPerRound / 2);   // warm-up: JIT and scratch buffers
+                time(ortRun, secondsPerRound / 2);
+                double bestJava = 0, bestOrt = 0;
+                for (int r = 0; r < rounds; r++) {
+                    bestOrt = Math.max(bestOrt, shape.batch() * time(ortRun, secondsPerRound));
+                    bestJava = Math.max(bestJava, shape.batch() * time(javaRun, secondsPerRound));
                 }
+                Result result = new Result(shape, bestJava, bestOrt);
+                results.add(result);
+                out.printf("batch %3d x %3d tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
+                        shape.batch(), shape.tokens(), bestJava, bestJava * shape.tokens(), bestOrt, result.ratio());
             }
         }
         return results;
@@ -98,18 +87,6 @@ public final class EngineBenchmark {
             n++;
         } while (System.nanoTime() < deadline);
         return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static void runOrt(OrtEnvironment env, OrtSession session, TokenBatch batch) {
-        long[] shape = {batch.batchSize(), batch.seqLen()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape);
-             OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
-             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape);
-             OrtSession.Result ignored = session.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            // the result is closed unread: we time the forward pass
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
-        }
     }
 
     /** {@code batch} sequences of exactly {@code tokens} tokens: [CLS] (101), random word pieces, [SEP] (102). */
