@@ -16,7 +16,7 @@ import java.util.Random;
  * the same batches. Each engine is timed in alternating rounds and its best round is kept, because the machine is
  * shared and single runs vary.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp ... dev.streamformer.engine.java.EngineBenchmark model.onnx [rounds]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp ... dev.streamformer.engine.java.EngineBenchmark model.onnx [rounds] [seconds]</pre>
  */
 public final class EngineBenchmark {
 
@@ -34,11 +34,12 @@ public final class EngineBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: EngineBenchmark <model.onnx or model dir> [rounds]");
+            System.err.println("usage: EngineBenchmark <model.onnx or model dir> [rounds (5)] [seconds per round (2)]");
             System.exit(2);
         }
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        run(Path.of(args[0]), DEFAULT_SHAPES, rounds, 1.0, System.out);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
+        run(Path.of(args[0]), DEFAULT_SHAPES, rounds, seconds, System.out);
     }
 
     /**
@@ -77,7 +78,7 @@ public final class EngineBenchmark {
         return results;
     }
 
-    /** Batches per second over at least {@code seconds}. */
+    /** Batches per second over at least {@code seconds} and at least 3 batches. */
     private static double time(Runnable run, double seconds) {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
@@ -85,7 +86,7 @@ public final class EngineBenchmark {
         do {
             run.run();
             n++;
-        } while (System.nanoTime() < deadline);
+        } while (System.nanoTime() < deadline || n < 3);
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
