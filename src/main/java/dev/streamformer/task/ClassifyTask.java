@@ -2,8 +2,6 @@ package dev.streamformer.task;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.engine.Engine;
-import dev.streamformer.engine.TokenBatch;
 import dev.streamformer.tokenize.Encoding;
 
 import java.util.ArrayList;
@@ -108,20 +106,9 @@ public final class ClassifyTask implements Task {
         /** Raw logits {@code [texts][labels]}, in input order. */
         public float[][] logits(List<String> texts) {
             Encoding[] enc = new Encoding[texts.size()];
-            int[] lengths = new int[enc.length];
-            for (int i = 0; i < enc.length; i++) {
-                enc[i] = model.tokenizer().encode(texts.get(i));
-                lengths[i] = enc[i].length();
-            }
+            for (int i = 0; i < enc.length; i++) enc[i] = model.tokenizer().encode(texts.get(i));
             float[][] out = new float[enc.length][];
-            for (int[] group : budget.plan(lengths)) {
-                int[][] ids = new int[group.length][];
-                int[][] types = new int[group.length][];
-                for (int g = 0; g < group.length; g++) {
-                    ids[g] = enc[group[g]].ids();
-                    types[g] = enc[group[g]].typeIds();
-                }
-                Engine.Output result = model.engine().run(TokenBatch.pad(ids, types, model.tokenizer().padId()));
+            Batches.run(model, budget, enc, (group, batch, result) -> {
                 if (result.logits() == null) {
                     throw new IllegalStateException("Model " + model.id() + " gives no logits: it is not a sequence classifier"
                             + " (use --labels for zero-shot classification with an embedding model).");
@@ -132,11 +119,12 @@ public final class ClassifyTask implements Task {
                             + labels.size() + " labels: fix id2label.");
                 }
                 for (int g = 0; g < group.length; g++) {
-                    float[] row = new float[n];
-                    System.arraycopy(result.logits().data(), g * n, row, 0, n);
-                    out[group[g]] = row;
+                    out[group[g]] = java.util.Arrays.copyOfRange(result.logits().data(), g * n, (g + 1) * n);
+                    for (float x : out[group[g]]) {
+                        if (!Float.isFinite(x)) throw new ArithmeticException("The model produced a non-finite logit.");
+                    }
                 }
-            }
+            });
             return out;
         }
 
@@ -170,10 +158,13 @@ public final class ClassifyTask implements Task {
             this.descriptions = normalized(embedder.embed(List.copyOf(labelDescriptions.values())));
         }
 
-        /** Parses {@code "sports=a sports story,business=news about business"}. */
+        /**
+         * Parses {@code "sports=a sports story,business=news about business, companies and markets"}: a comma starts a
+         * new label only when a {@code label=} follows it, so descriptions may contain commas.
+         */
         public static java.util.LinkedHashMap<String, String> parse(String spec) {
             var map = new java.util.LinkedHashMap<String, String>();
-            for (String part : spec.split(",")) {
+            for (String part : spec.split(",(?=[^,=]+=)")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0 || eq == part.length() - 1) {
                     throw new IllegalArgumentException("Label '" + part.trim() + "' has no description: write label=description,"

@@ -3,8 +3,6 @@ package dev.streamformer.task;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.engine.Engine;
-import dev.streamformer.engine.TokenBatch;
 import dev.streamformer.model.Pooling;
 import dev.streamformer.tokenize.Encoding;
 
@@ -53,22 +51,12 @@ public final class EmbedTask implements Task {
     /** Embeds the texts; returns one {@code float[]} per text, in order. */
     public float[][] embed(List<String> texts) {
         Encoding[] encodings = new Encoding[texts.size()];
-        int[] lengths = new int[texts.size()];
         for (int i = 0; i < encodings.length; i++) {
             encodings[i] = model.tokenizer().encode(prefix + texts.get(i));
             if (encodings[i].truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
-            lengths[i] = encodings[i].length();
         }
         float[][] vectors = new float[texts.size()][];
-        for (int[] group : budget.plan(lengths)) {
-            int[][] ids = new int[group.length][];
-            int[][] types = new int[group.length][];
-            for (int g = 0; g < group.length; g++) {
-                ids[g] = encodings[group[g]].ids();
-                types[g] = encodings[group[g]].typeIds();
-            }
-            TokenBatch batch = TokenBatch.pad(ids, types, model.tokenizer().padId());
-            Engine.Output out = model.engine().run(batch);
+        Batches.run(model, budget, encodings, (group, batch, out) -> {
             if (out.hiddenStates() == null) {
                 throw new IllegalStateException("Model " + model.id() + " gives no hidden states, only logits: use --task classify.");
             }
@@ -79,7 +67,7 @@ public final class EmbedTask implements Task {
                 }
                 vectors[group[g]] = v;
             }
-        }
+        });
         return vectors;
     }
 

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.concurrent.ForkJoinTask;
 import java.util.stream.IntStream;
 
 /**
@@ -17,7 +18,8 @@ import java.util.stream.IntStream;
  * <p>Speed: loops run on the Vector API's preferred species (16 floats on AVX-512, 8 on AVX2). Big matrix
  * products run on {@link #pack packed} weights with a register-blocked micro-kernel, split over the cores
  * with parallel streams on the common ForkJoinPool: one CPU-sized pool for the whole JVM, so several
- * stream threads calling at once share the cores instead of each starting its own threads.
+ * stream threads calling at once share the cores instead of each starting its own threads. See
+ * {@link #range} for when a kernel forks.
  */
 public final class Kernels {
 
@@ -42,9 +44,7 @@ public final class Kernels {
             throw new IllegalArgumentException("linear: arrays too small for [" + n + ", " + k + "] x [" + m + ", " + k + "]ᵀ");
         }
         final int block = 32;  // output features per task: 32 weight rows stay in L1/L2 while every x row passes them
-        IntStream blocks = IntStream.range(0, (m + block - 1) / block);
-        if ((long) n * m * k >= PARALLEL_THRESHOLD) blocks = blocks.parallel();
-        blocks.forEach(blk -> {
+        range((m + block - 1) / block, (long) n * m * k).forEach(blk -> {
             int j0 = blk * block;
             int j1 = Math.min(m, j0 + block);
             for (int i = 0; i < n; i++) {
@@ -97,6 +97,17 @@ public final class Kernels {
     public static final int PANEL = NV * L;
     /** Rows of x the micro-kernel keeps in flight. */
     private static final int MR = 6;
+    /**
+     * The tasks {@code [0, tasks)} of one kernel, as a parallel stream when the kernel is worth forking: it does at
+     * least {@link #PARALLEL_THRESHOLD} multiply-adds ({@code work}) and it is not already running inside a
+     * ForkJoinPool task. The second rule stops nested forking when a caller already splits its work over the pool
+     * (the java engine runs groups of sequences side by side): then each kernel runs on the thread that called it.
+     */
+    public static IntStream range(int tasks, long work) {
+        IntStream s = IntStream.range(0, tasks);
+        return work >= PARALLEL_THRESHOLD && !ForkJoinTask.inForkJoinPool() ? s.parallel() : s;
+    }
+
     /** Rows per parallel tile: a tile of x stays in L2 while the kernel sweeps one weight panel over it. */
     private static final int ROW_TILE = 8 * MR;
     /** Below this many multiply-adds a product runs on the calling thread: forking would cost more than it saves. */
@@ -145,9 +156,7 @@ public final class Kernels {
         if (packed.length != panels * k * PANEL) throw new IllegalArgumentException("packed weight does not match [" + m + ", " + k + "]");
         if (x.length < n * k || out.length < n * m) throw new IllegalArgumentException("x or out is too small for " + n + " rows");
         int rowTiles = (n + ROW_TILE - 1) / ROW_TILE;
-        IntStream tiles = IntStream.range(0, rowTiles * panels);
-        if ((long) n * m * k >= PARALLEL_THRESHOLD) tiles = tiles.parallel();
-        tiles.forEach(t -> {
+        range(rowTiles * panels, (long) n * m * k).forEach(t -> {
             int p = t % panels;
             int r0 = (t / panels) * ROW_TILE;
             int r1 = Math.min(n, r0 + ROW_TILE);
@@ -300,6 +309,9 @@ public final class Kernels {
         int i = 0;
         for (; i + 4 <= n; i += 4) {
             int j = 0;
+            for (; j + 2 * L <= m; j += 2 * L) {
+                strided4x2(k, alpha, a, aOff + i * aStride, aStride, b, bOff + j, bStride, c, cOff + i * cStride + j, cStride);
+            }
             for (; j + L <= m; j += L) {
                 strided4Rows(k, alpha, a, aOff + i * aStride, aStride, b, bOff + j, bStride, c, cOff + i * cStride + j, cStride);
             }
@@ -308,6 +320,32 @@ public final class Kernels {
             }
         }
         for (; i < n; i++) stridedTail(m, 0, k, alpha, a, aOff + i * aStride, b, bOff, bStride, c, cOff + i * cStride);
+    }
+
+    /** Four rows × two vectors of columns: each broadcast of {@code a} feeds two multiply-adds. */
+    private static void strided4x2(int k, float alpha, float[] a, int a0, int aStride, float[] b, int bp, int bStride,
+                                   float[] c, int ci, int cStride) {
+        int a1 = a0 + aStride, a2 = a1 + aStride, a3 = a2 + aStride;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        for (int p = 0; p < k; p++, bp += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector v = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = v.fma(b0, c00); c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = v.fma(b0, c10); c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = v.fma(b0, c20); c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = v.fma(b0, c30); c31 = v.fma(b1, c31);
+        }
+        c00.mul(alpha).intoArray(c, ci); c01.mul(alpha).intoArray(c, ci + L);
+        ci += cStride;
+        c10.mul(alpha).intoArray(c, ci); c11.mul(alpha).intoArray(c, ci + L);
+        ci += cStride;
+        c20.mul(alpha).intoArray(c, ci); c21.mul(alpha).intoArray(c, ci + L);
+        ci += cStride;
+        c30.mul(alpha).intoArray(c, ci); c31.mul(alpha).intoArray(c, ci + L);
     }
 
     /** Four rows × one vector of columns: the four rows of {@code a} share every vector loaded from {@code b}. */
@@ -436,8 +474,7 @@ public final class Kernels {
 
     /** Blocks of {@link #ROW_BLOCK} rows, parallel when there are enough values to be worth a fork. */
     private static IntStream rowBlocks(int n, int d) {
-        IntStream blocks = IntStream.range(0, (n + ROW_BLOCK - 1) / ROW_BLOCK);
-        return (long) n * d >= PARALLEL_THRESHOLD / 4 ? blocks.parallel() : blocks;
+        return range((n + ROW_BLOCK - 1) / ROW_BLOCK, 4L * n * d);
     }
 
     private static void layerNormRow(float[] x, int o, int d, float[] gamma, float[] beta, float eps, float[] out) {

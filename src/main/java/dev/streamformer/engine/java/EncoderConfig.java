@@ -62,6 +62,11 @@ public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, in
             default -> throw new IllegalArgumentException(configJson + ": hidden_act '" + act
                     + "' is not supported by the java engine (gelu, gelu_new); use --engine onnx");
         };
+        String modelType = c.path("model_type").asText("bert");
+        if (!modelType.equals("bert")) {
+            throw new IllegalArgumentException(configJson + ": model_type '" + modelType
+                    + "' is not supported by the java engine (BERT encoders only); use --engine onnx");
+        }
         String posType = c.path("position_embedding_type").asText("absolute");
         if (!posType.equals("absolute")) {
             throw new IllegalArgumentException(configJson + ": position_embedding_type '" + posType

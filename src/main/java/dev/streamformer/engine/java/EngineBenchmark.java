@@ -1,27 +1,22 @@
 package dev.streamformer.engine.java;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.engine.onnx.OnnxEngine;
 
 import java.io.PrintStream;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
- * Java engine against ONNX Runtime on the same .onnx file, in one run: texts per second at a few batch shapes.
+ * Java engine against ONNX Runtime (the onnx engine, all cores) on the same .onnx file, in one run: texts per second at a few batch shapes.
  * Batches are full (no padding), ids drawn at random from the vocabulary between [CLS] and [SEP]; both engines get
  * the same batches. Each engine is timed in alternating rounds and its best round is kept, because the machine is
  * shared and single runs vary.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp ... dev.streamformer.engine.java.EngineBenchmark model.onnx [rounds]</pre>
+ * <pre>java --add-modules jdk.incubator.vector -cp ... dev.streamformer.engine.java.EngineBenchmark model.onnx [rounds] [seconds]</pre>
  */
 public final class EngineBenchmark {
 
@@ -39,11 +34,12 @@ public final class EngineBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: EngineBenchmark <model.onnx or model dir> [rounds]");
+            System.err.println("usage: EngineBenchmark <model.onnx or model dir> [rounds (5)] [seconds per round (2)]");
             System.exit(2);
         }
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        run(Path.of(args[0]), DEFAULT_SHAPES, rounds, 1.0, System.out);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
+        run(Path.of(args[0]), DEFAULT_SHAPES, rounds, seconds, System.out);
     }
 
     /**
@@ -54,41 +50,35 @@ public final class EngineBenchmark {
     public static List<Result> run(Path model, List<Shape> shapes, int rounds, double secondsPerRound, PrintStream out)
             throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        JavaEngine java = JavaEngine.load(model);
         Path onnx = Files.isDirectory(model) ? model.resolve("model.onnx") : model;
         if (!onnx.getFileName().toString().endsWith(".onnx") || !Files.exists(onnx)) {
             throw new IllegalArgumentException("the benchmark runs ONNX Runtime on the same model: give an .onnx file or a directory with model.onnx");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<Result> results = new ArrayList<>();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(cores);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            try (OrtSession ort = env.createSession(onnx.toString(), options)) {
-                out.printf("engine benchmark: %s, %d cores, %d rounds of %.1f s, best round kept%n",
-                        onnx.getFileName(), cores, rounds, secondsPerRound);
-                for (Shape shape : shapes) {
-                    TokenBatch batch = randomBatch(shape, java.config().vocabSize(), 42);
-                    Runnable javaRun = () -> java.run(batch);
-                    Runnable ortRun = () -> runOrt(env, ort, batch);
-                    time(javaRun, secondsPerRound / 2);   // warm-up: JIT and scratch buffers
-                    time(ortRun, secondsPerRound / 2);
-                    double bestJava = 0, bestOrt = 0;
-                    for (int r = 0; r < rounds; r++) {
-                        bestOrt = Math.max(bestOrt, shape.batch() * time(ortRun, secondsPerRound));
-                        bestJava = Math.max(bestJava, shape.batch() * time(javaRun, secondsPerRound));
-                    }
-                    Result result = new Result(shape, bestJava, bestOrt);
-                    results.add(result);
-                    out.printf("batch %3d x %3d tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
-                            shape.batch(), shape.tokens(), bestJava, bestJava * shape.tokens(), bestOrt, result.ratio());
+        try (JavaEngine java = JavaEngine.load(onnx); OnnxEngine ort = new OnnxEngine(onnx, cores, OnnxEngine.Device.CPU)) {
+            out.printf("engine benchmark: %s, %d cores, %d rounds of %.1f s, best round kept%n",
+                    onnx.getFileName(), cores, rounds, secondsPerRound);
+            for (Shape shape : shapes) {
+                TokenBatch batch = randomBatch(shape, java.config().vocabSize(), 42);
+                Runnable javaRun = () -> java.run(batch);
+                Runnable ortRun = () -> ort.run(batch);
+                time(javaRun, secondsPerRound / 2);   // warm-up: JIT and scratch buffers
+                time(ortRun, secondsPerRound / 2);
+                double bestJava = 0, bestOrt = 0;
+                for (int r = 0; r < rounds; r++) {
+                    bestOrt = Math.max(bestOrt, shape.batch() * time(ortRun, secondsPerRound));
+                    bestJava = Math.max(bestJava, shape.batch() * time(javaRun, secondsPerRound));
                 }
+                Result result = new Result(shape, bestJava, bestOrt);
+                results.add(result);
+                out.printf("batch %3d x %3d tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
+                        shape.batch(), shape.tokens(), bestJava, bestJava * shape.tokens(), bestOrt, result.ratio());
             }
         }
         return results;
     }
 
-    /** Batches per second over at least {@code seconds}. */
+    /** Batches per second over at least {@code seconds} and at least 3 batches. */
     private static double time(Runnable run, double seconds) {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
@@ -96,20 +86,8 @@ public final class EngineBenchmark {
         do {
             run.run();
             n++;
-        } while (System.nanoTime() < deadline);
+        } while (System.nanoTime() < deadline || n < 3);
         return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static void runOrt(OrtEnvironment env, OrtSession session, TokenBatch batch) {
-        long[] shape = {batch.batchSize(), batch.seqLen()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape);
-             OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
-             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape);
-             OrtSession.Result ignored = session.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
-            // the result is closed unread: we time the forward pass
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
-        }
     }
 
     /** {@code batch} sequences of exactly {@code tokens} tokens: [CLS] (101), random word pieces, [SEP] (102). */

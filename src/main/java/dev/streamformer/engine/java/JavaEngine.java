@@ -109,25 +109,20 @@ public final class JavaEngine implements Engine {
     }
 
     private Output forward(TokenBatch batch, float[][] attentionWeights) {
-        PackedBatch packed = new PackedBatch(batch);
-        if (packed.maxLength() > model.config.maxPositions()) {
+        EncoderConfig c = model.config;
+        PackedBatch packed = PackedBatch.of(batch);
+        if (packed.maxLength() > c.maxPositions()) {
             throw new IllegalArgumentException("a sequence of " + packed.maxLength() + " tokens is longer than the model's "
-                    + model.config.maxPositions() + " positions; truncate the input");
+                    + c.maxPositions() + " positions; truncate the input");
         }
         EncoderState s = state.get();
-        float[] logits = model.forward(packed, s, attentionWeights);
-        return new Output(unpack(packed, s.x), logits == null ? null
-                : new Tensor(logits, new int[] {batch.batchSize(), logits.length / batch.batchSize()}));
-    }
-
-    /** Packed {@code [tokens, hidden]} back to padded {@code [batch, T, hidden]}, zeros at padding. */
-    private Tensor unpack(PackedBatch batch, float[] x) {
-        int h = model.config.hidden();
-        int t = batch.paddedLength();
-        float[] out = new float[batch.sequences() * t * h];
-        for (int b = 0; b < batch.sequences(); b++) {
-            System.arraycopy(x, batch.start(b) * h, out, b * t * h, batch.length(b) * h);
+        float[] logits = model.forward(packed, s, attentionWeights);    // (batch, labels) or null
+        int t = batch.seqLen();
+        float[] hidden = new float[batch.batchSize() * t * c.hidden()];  // (batch, T, hidden), 0 at padding
+        for (int b = 0; b < packed.sequences(); b++) {
+            System.arraycopy(s.x, packed.start(b) * c.hidden(), hidden, b * t * c.hidden(), packed.length(b) * c.hidden());
         }
-        return new Tensor(out, new int[] {batch.sequences(), t, h});
+        return new Output(new Tensor(hidden, new int[] {batch.batchSize(), t, c.hidden()}),
+                logits == null ? null : new Tensor(logits, new int[] {batch.batchSize(), logits.length / Math.max(1, batch.batchSize())}));
     }
 }

@@ -3,9 +3,9 @@ package dev.streamformer.engine.java;
 import dev.streamformer.engine.TokenBatch;
 
 /**
- * A padded {@link TokenBatch} seen as its real tokens only: sequence {@code b}'s tokens are rows
- * {@code [start(b), start(b) + length(b))} of every {@code [tokens, features]} activation. Padding never
- * enters a matrix product, and attention never looks past a sequence's length: that is the padding mask.
+ * A padded {@link TokenBatch}, seen as its real tokens only: sequence {@code b}'s
+ * tokens are rows {@code [start(b), start(b) + length(b))} of every {@code [tokens, features]} activation. Padding
+ * never enters a matrix product, and attention never looks past a sequence's length: that is the padding mask.
  *
  * <p>A sequence's real tokens are those whose attention mask is 1; they must come first (right padding).
  */
@@ -17,23 +17,15 @@ final class PackedBatch {
     private final int tokens;
     private final int maxLength;
 
-    PackedBatch(TokenBatch batch) {
+    private PackedBatch(TokenBatch batch) {
         this.batch = batch;
-        int b = batch.batchSize();
-        int t = batch.seqLen();
-        starts = new int[b];
-        lengths = new int[b];
+        int count = batch.batchSize();
+        starts = new int[count];
+        lengths = new int[count];
         int n = 0;
         int max = 0;
-        for (int i = 0; i < b; i++) {
-            int len = 0;
-            while (len < t && batch.attentionMask()[i * t + len] != 0) len++;
-            for (int j = len; j < t; j++) {
-                if (batch.attentionMask()[i * t + j] != 0) {
-                    throw new IllegalArgumentException("row " + i + " of the batch has padding before real tokens; "
-                            + "the java engine needs right-padded batches");
-                }
-            }
+        for (int i = 0; i < count; i++) {
+            int len = realLength(batch, i);
             starts[i] = n;
             lengths[i] = len;
             n += len;
@@ -41,6 +33,25 @@ final class PackedBatch {
         }
         this.tokens = n;
         this.maxLength = max;
+    }
+
+    /** The whole batch. */
+    static PackedBatch of(TokenBatch batch) {
+        return new PackedBatch(batch);
+    }
+
+    private static int realLength(TokenBatch batch, int row) {
+        int t = batch.seqLen();
+        long[] mask = batch.attentionMask();
+        int len = 0;
+        while (len < t && mask[row * t + len] != 0) len++;
+        for (int j = len; j < t; j++) {
+            if (mask[row * t + j] != 0) {
+                throw new IllegalArgumentException("row " + row + " of the batch has padding before real tokens; "
+                        + "the java engine needs right-padded batches");
+            }
+        }
+        return len;
     }
 
     int sequences() { return starts.length; }
@@ -52,7 +63,7 @@ final class PackedBatch {
 
     int length(int b) { return lengths[b]; }
 
-    /** Real tokens in the whole batch: the row count of every activation. */
+    /** Real tokens: the row count of every activation. */
     int tokens() { return tokens; }
 
     int maxLength() { return maxLength; }

@@ -56,7 +56,8 @@ class JavaEngineTest {
     void attentionWeightsAreLayerZerosSoftmaxAndOutputIsUnchanged() throws Exception {
         TokenBatch batch = TestModels.batch(tokenizer, List.of("a cat sat on the mat .", "attention is all you need"));
         JavaEngine.OutputWithAttention out = engine.runWithAttention(batch);
-        assertArrayEquals(engine.run(batch).hiddenStates().data(), out.output().hiddenStates().data());
+        // same numbers either way (up to the JIT swapping a vector reduction's order between compilation tiers)
+        assertArrayEquals(engine.run(batch).hiddenStates().data(), out.output().hiddenStates().data(), 1e-5f);
         assertEquals(6, out.attentions().size());
         Tensor layer0 = out.attentions().getFirst();
         int t = batch.seqLen();
