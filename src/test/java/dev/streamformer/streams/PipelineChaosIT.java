@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * SIGKILL mid-run and started again; later the broker itself is restarted. Then a read_committed consumer must
  * find 0 lost and 0 duplicated records, and every bad record in the dead-letter topic.
  *
- * <p>Not in the default test run (the pom excludes {@code *ChaosIT}); run it with
- * {@code ./mvnw test -Dtest=PipelineChaosIT} (10,000 records, about a minute) or
- * {@code -Dstreamformer.chaos.records=100000} for the full-size run. The model is the test task slowed to
- * {@code streamformer.chaos.sleepMs} per batch (default 10⁶/records ms), so the faults land mid-stream.
+ * <p>Runs with the integration tests at the CI size, 10,000 records (2–3 minutes on a busy 2-core machine). Alone:
+ * {@code ./mvnw test -Dtest=PipelineChaosIT}; full size: add {@code -Dstreamformer.chaos.records=100000}; add
+ * {@code -Dstreamformer.debugKafka=true} to see rebalances in {@code target/chaos-*.log}. The model is the test task
+ * slowed to {@code streamformer.chaos.sleepMs} per batch (default 10⁶/records ms), so the faults land mid-stream.
  */
 class PipelineChaosIT {
 
