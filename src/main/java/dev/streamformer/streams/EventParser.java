@@ -120,6 +120,10 @@ public final class EventParser {
             return node;
         } catch (JacksonException e) {
             throw new InvalidEventException("malformed-json", "The value is not valid JSON (" + e.getOriginalMessage() + ").", e);
+        } catch (NumberFormatException e) {
+            // valid JSON grammar, but a number BigDecimal cannot hold (an exponent beyond ±2^31, e.g. 1e9912567890)
+            throw new InvalidEventException("malformed-json", "The value holds a number too large to keep exactly ("
+                    + e.getMessage() + "); send it as a string.", e);
         }
     }
 

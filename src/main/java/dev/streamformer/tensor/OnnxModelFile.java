@@ -256,7 +256,8 @@ public final class OnnxModelFile {
         }
         OnnxTensor.DataType type = OnnxTensor.DataType.of(dataType, name);
         if (raw != null) return new OnnxTensor(name, shape, type, raw, null, null);
-        if (floats.size() > 0) return new OnnxTensor(name, shape, type, null, floats.toArray(), null);
+        // the field a type uses, even when empty: an empty FLOAT tensor has no float_data, yet toFloats() must work
+        if (OnnxTensor.isFloatField(type)) return new OnnxTensor(name, shape, type, null, floats.toArray(), null);
         return new OnnxTensor(name, shape, type, null, null, ints.toArray());
     }
 }

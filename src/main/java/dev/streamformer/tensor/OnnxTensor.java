@@ -35,6 +35,10 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
     }
 
     public OnnxTensor {
+        // without raw_data, values sit in float_data/double_data (FLOAT, DOUBLE) or int32_data/int64_data (the rest)
+        if (raw == null && (isFloatField(dataType) ? floatData == null : intData == null)) {
+            throw new OnnxFormatException("tensor '" + name + "' of type " + dataType + " has no values in the field its type uses");
+        }
         long count = 1;
         for (int d : dims) count *= d;
         long have = raw != null ? raw.remaining() / dataType.bytes
@@ -47,6 +51,11 @@ public record OnnxTensor(String name, int[] dims, DataType dataType, ByteBuffer 
             throw new OnnxFormatException("tensor '" + name + "' of shape " + Arrays.toString(dims) + " needs " + count
                     + " values but the file holds " + have);
         }
+    }
+
+    /** True for the types whose values, without raw_data, are in float_data or double_data (read as floats). */
+    static boolean isFloatField(DataType type) {
+        return type == DataType.FLOAT || type == DataType.DOUBLE;
     }
 
     /** Number of elements. */

@@ -24,10 +24,16 @@ public record SafeTensorInfo(String name, DType dtype, long[] shape, long begin,
         return n;
     }
 
-    /** The shape as ints, for a {@link Tensor}. */
+    /** The shape as ints, for a {@link Tensor}; a dimension over {@code Integer.MAX_VALUE} cannot be one. */
     public int[] intShape() {
         int[] s = new int[shape.length];
-        for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(shape[i]);
+        for (int i = 0; i < s.length; i++) {
+            if (shape[i] > Integer.MAX_VALUE) {
+                throw new SafeTensorsException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+                        + ", a dimension too large for a Java array; it cannot be read as a Tensor.");
+            }
+            s[i] = (int) shape[i];
+        }
         return s;
     }
 

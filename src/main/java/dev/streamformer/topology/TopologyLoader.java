@@ -38,7 +38,7 @@ public final class TopologyLoader {
 
     private TopologyLoader() {}
 
-    /** A checked stage: the task to build and the pipeline settings (Kafka settings completed by the caller). */
+    /** A checked stage: the task to build and the pipeline settings (with the kafka block; the caller adds application.id). */
     public record StagePlan(String name, TaskSpec task, PipelineConfig.Builder pipeline) {}
 
     /** A checked topology. */
@@ -106,6 +106,9 @@ public final class TopologyLoader {
         Plan check(TopologyFile f) {
             String name = f.name() == null ? "streamformer" : f.name();
             Map<String, Object> kafka = f.kafka() == null ? Map.of() : new LinkedHashMap<>(f.kafka());
+            kafka.forEach((k, v) -> {
+                if (v == null) throw error("/kafka/" + k, "kafka." + k, "has no value; give one or remove the key.");
+            });
             if (f.stages() == null || f.stages().isEmpty()) {
                 throw error("/stages", "stages", "no stages; a topology needs at least one stage with task, model, input and output.");
             }
@@ -121,14 +124,14 @@ public final class TopologyLoader {
             List<StagePlan> stages = new ArrayList<>();
             Set<String> names = new HashSet<>();
             for (int i = 0; i < f.stages().size(); i++) {
-                StagePlan s = stage(f.stages().get(i), "/stages/" + i, "stages[" + i + "]");
+                StagePlan s = stage(f.stages().get(i), "/stages/" + i, "stages[" + i + "]", kafka);
                 if (!names.add(s.name())) throw error("/stages/" + i + "/name", "stages[" + i + "].name", "'" + s.name() + "' is used twice; stage names must be unique.");
                 stages.add(s);
             }
             return new Plan(name, kafka, port, host, stages);
         }
 
-        StagePlan stage(TopologyFile.Stage s, String at, String key) {
+        StagePlan stage(TopologyFile.Stage s, String at, String key, Map<String, Object> kafka) {
             if (s == null) throw error(at, key, "empty stage; give task, model, input and output.");
             String name = s.name() != null ? s.name() : "stage" + at.substring(at.lastIndexOf('/') + 1);
             if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -171,6 +174,9 @@ public final class TopologyLoader {
             String template = null;
             if (task.equals("generate")) {
                 var g = s.generation();
+                if (g != null && g.stop() != null && g.stop().contains(null)) {
+                    throw error(at + "/generation/stop", key + ".generation.stop", "holds an empty entry; give each stop string as text.");
+                }
                 try {
                     generation = new GenerationConfig(
                             g == null || g.maxNewTokens() == null ? 64 : g.maxNewTokens(),
@@ -197,7 +203,19 @@ public final class TopologyLoader {
                 if (s.route().topics() == null || s.route().topics().isEmpty()) {
                     throw error(at + "/route", key + ".route.topics", "missing; map values to topics, e.g. {positive: reviews.positive}.");
                 }
+                s.route().topics().forEach((value, topic) -> {
+                    if (topic == null || topic.isBlank()) {
+                        throw error(at + "/route/topics/" + value, key + ".route.topics." + value, "names no topic; give the topic for this value.");
+                    }
+                });
                 pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
+            }
+            // the pipeline's own checks (topics set and distinct, positive limits), reported here with a line;
+            // the kafka block is applied as the runner will (it may name the dead-letter topic)
+            try {
+                pipeline.streamsConfig(kafka).build();
+            } catch (IllegalArgumentException e) {
+                throw error(at, key, e.getMessage());
             }
             return new StagePlan(name, spec, pipeline);
         }
