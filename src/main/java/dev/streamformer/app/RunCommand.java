@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
     @Option(names = "--task", paramLabel = "embed|classify|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
-    @Option(names = "--max-wait-ms", defaultValue = "50", description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
+    @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
