@@ -7,6 +7,7 @@ import dev.streamformer.http.FeedEvent;
 import dev.streamformer.metrics.StreamformerMetrics;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -74,9 +75,9 @@ public final class PipelineMetrics {
             String keyText = key == null ? null : new String(key, StandardCharsets.UTF_8);
             JsonNode label = fields.get("label");
             JsonNode score = fields.get("score");
-            r.feed().push(label != null && label.isTextual() && score != null && score.isNumber()
-                    ? FeedEvent.classified(r.stage(), keyText, text, label.asText(), score.doubleValue())
-                    : FeedEvent.of(r.stage(), keyText, text));
+            r.feed().push(new FeedEvent(Instant.now(), r.stage(), keyText, text,
+                    label != null && label.isTextual() ? label.asText() : null,
+                    score != null && score.isNumber() ? score.doubleValue() : null));
         }
     }
 
