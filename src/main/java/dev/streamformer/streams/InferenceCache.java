@@ -149,10 +149,6 @@ final class InferenceCache {
         return parse(json);
     }
 
-    long entries() {
-        return entries;
-    }
-
     private void evictOldest() {
         if (entries <= maxEntries) {
             return;
