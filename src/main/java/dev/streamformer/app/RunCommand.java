@@ -32,6 +32,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
+    @Option(names = "--cache", description = "Keep results in a changelogged inference cache, so replays and duplicate texts skip the model.") boolean cache;
+    @Option(names = "--cache-max-entries", defaultValue = "100000", description = "Cache entries kept per input partition; the oldest go first. Default: ${DEFAULT-VALUE}.") int cacheMaxEntries;
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
     @Option(names = "--http-port", defaultValue = "-1", description = "Status server port (/health, /metrics, /attention; 0: off). Default: the topology file's, else 8080.") int httpPort;
     @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
@@ -54,8 +56,8 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "streamformer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            runner.start();
             var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
+            runner.start();
             status.ifPresent(server -> System.err.println("streamformer: status on http://" + server.host() + ":" + server.port()
                     + "/ (health: /health, metrics: /metrics, attention: /attention)"));
             System.err.println("streamformer: running " + plan.stages().size() + " stage(s) on " + plan.kafka().get("bootstrap.servers")
@@ -98,7 +100,8 @@ final class RunCommand implements Callable<Integer> {
                 new TopologyFile.Batching(options.maxTokens, options.maxBatch, maxWaitMs), options.overflow, options.prefix,
                 options.labels, options.allScores, options.threshold, options.minScore, route,
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
-                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null));
+                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null),
+                cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
     }
@@ -106,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null);
+                s.minScore(), s.route(), null, s.cache());
     }
 
 }

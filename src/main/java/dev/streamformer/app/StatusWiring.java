@@ -15,7 +15,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Starts the status server for a running topology: health from the stages' states, metrics, config, attention view. */
+/**
+ * Starts the status server for a topology: health from the stages' states, metrics (every stage reports into one
+ * {@link StreamformerMetrics}, labelled by stage name), config, the live feed of enriched events, attention view.
+ * Call it before {@link TopologyRunner#start()} so that the metrics count from the first record.
+ */
 final class StatusWiring {
 
     private StatusWiring() {}
@@ -25,17 +29,12 @@ final class StatusWiring {
         StreamformerMetrics metrics = new StreamformerMetrics(registry);
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(runner));
         metrics.consumerLag(() -> ConsumerLag.total(allKafkaMetrics(runner)));
-        var perStage = registry.gauge("streamformer_stage_records", "Records a stage has handled so far, by outcome (in, out, dlq).",
-                "stage", "outcome");
-        runner.pipelines().forEach((stage, pipeline) -> {
-            perStage.labels(stage, "in").setSupplier(() -> pipeline.counters().recordsIn());
-            perStage.labels(stage, "out").setSupplier(() -> pipeline.counters().recordsOut());
-            perStage.labels(stage, "dlq").setSupplier(() -> pipeline.counters().deadLetters());
-        });
+        var feed = new EventFeed(50);
+        runner.pipelines().forEach((stage, pipeline) -> pipeline.reportTo(metrics, stage, feed));
         String attentionModel = runner.plan().stages().stream()
                 .filter(s -> !s.task().task().equals("generate")).map(s -> s.task().model()).findFirst().orElse(null);
         var builder = StatusServer.builder().host(host).port(port).state(() -> runner.state().name())
-                .metrics(registry).config(runner.plan().kafka()).events(new EventFeed(50));
+                .metrics(registry).config(runner.plan().kafka()).events(feed);
         if (attentionModel != null) builder.attention(new JavaEngineAttention(attentionModel));
         return builder.start();
     }

@@ -1,7 +1,9 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.task.Task;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Node {@value EnrichmentTopology#BATCH}: collects valid events into batches by token budget, runs the task on each
@@ -45,6 +49,13 @@ import java.util.List;
  * The store is persistent so that Kafka Streams keeps its process id, hence its transactional id, across restarts:
  * a restarted instance fences its crashed predecessor's open transaction at once (measured: see the chaos test).
  *
+ * <h2>Inference cache (optional)</h2>
+ * With the stage's {@link InferenceCache} on, a record whose text is cached while no batch is pending goes to
+ * {@code enrich} at once, without tokenizing or batching. Otherwise it joins the batch as usual, and the flush
+ * looks each text up first: hits take the cached fields, the misses run the model (a text that appears several
+ * times in one batch runs once), and each fresh result is put into the cache in the same transaction as the output.
+ * Either way the records leave in input order, and a hit's output equals the miss's.
+ *
  * <h2>Bounded work per poll</h2>
  * A model inside a stream thread is the classic way to exceed {@code max.poll.interval.ms} and be thrown out of
  * the group. The work between two polls is bounded in three ways:
@@ -69,6 +80,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private final EventParser parser;
     private final PipelineConfig.Batching limits;
     private final PipelineMetrics metrics;
+    private final InferenceCache cache; // null: the stage has no cache
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, PendingRecord> pending;
@@ -81,11 +93,13 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private long oldestPendingSinceMs;
     private boolean addedSinceLastTick;
 
-    BatchInferenceProcessor(Task task, EventParser parser, PipelineConfig.Batching limits, PipelineMetrics metrics) {
+    BatchInferenceProcessor(Task task, EventParser parser, PipelineConfig.Batching limits, PipelineMetrics metrics,
+                            InferenceCache cache) {
         this.task = task;
         this.parser = parser;
         this.limits = limits;
         this.metrics = metrics;
+        this.cache = cache;
     }
 
     @Override
@@ -95,6 +109,9 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         Object maxPollInterval = context.appConfigs().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
         this.slowFlushMillis = (maxPollInterval == null ? 300_000 : Long.parseLong(maxPollInterval.toString())) / 4;
         recountPendingStore();
+        if (cache != null) {
+            cache.init(context);
+        }
         long tickMs = Math.clamp(limits.maxWait().toMillis() / 4, 5, 1_000);
         context.schedule(Duration.ofMillis(tickMs), PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedLongEnough);
     }
@@ -102,6 +119,9 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     @Override
     public void process(Record<byte[], ParseValidateProcessor.ValidEvent> record) {
         DeadLetters.Source source = EnrichmentTopology.source(context);
+        if (cache != null && pendingRecords == 0 && emittedFromCache(record, source)) {
+            return;
+        }
         int tokens;
         try {
             tokens = task.countTokens(record.value().text());
@@ -109,7 +129,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             context.forward(new Record<>(record.key(), record.value().raw(), record.timestamp(), DeadLetters.headers(
                     record.headers(), DeadLetters.Stage.TOKENIZE, "tokenizer-failure", e, source, task.modelId(), 0)),
                     EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter();
+            metrics.deadLetter("tokenizer-failure");
             return;
         }
         if (pendingRecords > 0 && pendingTokens + tokens > limits.maxTokens()) {
@@ -125,6 +145,20 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         if (pendingRecords >= limits.maxRecords() || pendingTokens >= limits.maxTokens()) {
             flush();
         }
+    }
+
+    /** With nothing pending (so no order to keep), a cached text goes straight to {@code enrich}. */
+    private boolean emittedFromCache(Record<byte[], ParseValidateProcessor.ValidEvent> record, DeadLetters.Source source) {
+        ObjectNode cached = cache.get(cache.key(record.value().text()));
+        if (cached == null) {
+            return false; // counted as a miss (or a hit) when its batch is flushed
+        }
+        metrics.cacheHit();
+        var pendingRecord = new PendingRecord(record.key(), record.value().raw(), record.timestamp(), record.headers(), source, 0);
+        EventParser.ParsedEvent event = parser.parse(record.value().raw());
+        context.forward(new Record<>(record.key(), new EnrichProcessor.InferredEvent(event.json(), event.text(), cached, pendingRecord),
+                record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
+        return true;
     }
 
     /**
@@ -189,33 +223,96 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
                 context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
                         record.headers(), DeadLetters.Stage.PARSE, e.reason(), e, record.source(), null, 0)),
                         EnrichmentTopology.DEAD_LETTER_SINK);
-                metrics.deadLetter();
+                metrics.deadLetter(e.reason());
             }
         }
         if (batch.isEmpty()) {
             return;
         }
-        long start = System.nanoTime();
-        BatchInference.Result result = BatchInference.run(task, texts);
-        long nanos = System.nanoTime() - start;
-        int tokens = batch.stream().mapToInt(PendingRecord::tokens).sum();
-        metrics.batch(tokens, result.modelCalls(), nanos);
-        if (nanos / 1_000_000 > slowFlushMillis) {
-            log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
-                    + "lower the batch token budget.", batch.size(), tokens, result.modelCalls(), nanos / 1_000_000);
+        BatchInference.Outcome[] outcomes = new BatchInference.Outcome[batch.size()];
+        var work = new ModelWork();
+        for (int i = 0; i < batch.size(); i++) {
+            String text = texts.get(i);
+            if (cache == null) {
+                work.add(null, text, i, batch.get(i).tokens());
+                continue;
+            }
+            Bytes key = cache.key(text);
+            ObjectNode cached = cache.get(key);
+            if (cached != null) {
+                metrics.cacheHit();
+                outcomes[i] = new BatchInference.Outcome.Enriched(cached);
+            } else if (work.add(key, text, i, batch.get(i).tokens())) {
+                metrics.cacheMiss();
+            } else {
+                metrics.cacheHit(); // the same text earlier in this batch: it runs once for both
+            }
+        }
+        if (!work.texts.isEmpty()) {
+            runModel(work, outcomes);
         }
         for (int i = 0; i < batch.size(); i++) {
             PendingRecord record = batch.get(i);
-            switch (result.outcomes().get(i)) {
+            switch (outcomes[i]) {
                 case BatchInference.Outcome.Enriched enriched -> context.forward(new Record<>(record.key(),
-                        new EnrichProcessor.InferredEvent(events.get(i).json(), enriched.fields(), record),
+                        new EnrichProcessor.InferredEvent(events.get(i).json(), texts.get(i), enriched.fields(), record),
                         record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
                 case BatchInference.Outcome.Failed failed -> {
                     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
                             record.headers(), DeadLetters.Stage.INFER, failed.reason(), failed.error(), record.source(),
                             task.modelId(), record.tokens())), EnrichmentTopology.DEAD_LETTER_SINK);
-                    metrics.deadLetter();
+                    metrics.deadLetter(failed.reason());
                 }
+            }
+        }
+    }
+
+    /**
+     * The distinct texts of a batch that the model must run, and which records each one answers. Without a cache
+     * every record is its own text; with one, records with the same text (the same cache key) share one run.
+     */
+    private static final class ModelWork {
+        final List<String> texts = new ArrayList<>();
+        final List<Bytes> keys = new ArrayList<>();
+        final List<List<Integer>> records = new ArrayList<>();
+        final Map<Bytes, Integer> textByKey = new HashMap<>();
+        int tokens;
+
+        /** Returns false when the record's text is already in this batch (then it shares that run). */
+        boolean add(Bytes key, String text, int record, int recordTokens) {
+            Integer known = key == null ? null : textByKey.get(key);
+            if (known != null) {
+                records.get(known).add(record);
+                return false;
+            }
+            if (key != null) {
+                textByKey.put(key, texts.size());
+            }
+            texts.add(text);
+            keys.add(key);
+            records.add(new ArrayList<>(List.of(record)));
+            tokens += recordTokens;
+            return true;
+        }
+    }
+
+    /** Runs the model on the work's texts and gives each record its outcome; fresh results go into the cache. */
+    private void runModel(ModelWork work, BatchInference.Outcome[] outcomes) {
+        long start = System.nanoTime();
+        BatchInference.Result result = BatchInference.run(task, work.texts);
+        long nanos = System.nanoTime() - start;
+        metrics.batch(work.texts.size(), work.tokens, result.modelCalls(), nanos);
+        if (nanos / 1_000_000 > slowFlushMillis) {
+            log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
+                    + "lower the batch token budget.", work.texts.size(), work.tokens, result.modelCalls(), nanos / 1_000_000);
+        }
+        for (int t = 0; t < work.texts.size(); t++) {
+            BatchInference.Outcome outcome = result.outcomes().get(t);
+            if (cache != null && outcome instanceof BatchInference.Outcome.Enriched enriched) {
+                outcome = new BatchInference.Outcome.Enriched(cache.put(work.keys.get(t), enriched.fields()));
+            }
+            for (int record : work.records.get(t)) {
+                outcomes[record] = outcome;
             }
         }
     }

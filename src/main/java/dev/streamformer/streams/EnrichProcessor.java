@@ -14,8 +14,8 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class EnrichProcessor implements Processor<byte[], EnrichProcessor.InferredEvent, byte[], Object> {
 
-    /** The parsed input event, the task's fields for it, and the record it came from. */
-    record InferredEvent(ObjectNode json, ObjectNode fields, PendingRecord pending) {}
+    /** The parsed input event, its text, the task's fields for it, and the record it came from. */
+    record InferredEvent(ObjectNode json, String text, ObjectNode fields, PendingRecord pending) {}
 
     /** An enriched event ready to write: its JSON bytes and the value of the routing field (null if none). */
     record EnrichedEvent(byte[] json, String route) {}
@@ -50,11 +50,11 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
             context.forward(new Record<>(pending.key(), pending.value(), pending.timestamp(),
                     DeadLetters.headers(pending.headers(), DeadLetters.Stage.ENRICH, "unwritable-json", e, pending.source(), null, 0)),
                     EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter();
+            metrics.deadLetter("unwritable-json");
             return;
         }
         context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), EnrichmentTopology.OUTPUT_SINK);
-        metrics.recordOut();
+        metrics.recordOut(record.key(), event.text(), event.fields());
     }
 
     private String route(ObjectNode fields) {

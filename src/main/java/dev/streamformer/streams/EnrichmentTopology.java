@@ -24,6 +24,7 @@ import java.util.Map;
  *  (bytes)            │ invalid       │ model failed   │ unwritable
  *                     └───────────────┴────────────────┴──► write-dead-letters  (original bytes + error headers)
  *                                    [pending-batch store, changelogged]
+ *                                    [inference-cache + inference-cache-order stores, changelogged; if the cache is on]
  * </pre>
  *
  * Keys and values are read as raw bytes, so invalid UTF-8 and malformed JSON reach our own code (and the
@@ -44,7 +45,16 @@ public final class EnrichmentTopology {
 
     private EnrichmentTopology() {}
 
+    /** The topology for a task whose results depend only on its model and name (its cache key holds no other settings). */
     public static Topology build(PipelineConfig config, Task task, PipelineMetrics metrics) {
+        return build(config, task, task.name(), metrics);
+    }
+
+    /**
+     * @param taskSettings names every setting of the task that can change its result (e.g. its
+     *                     {@link dev.streamformer.task.TaskSpec}); part of the inference cache's key
+     */
+    public static Topology build(PipelineConfig config, Task task, String taskSettings, PipelineMetrics metrics) {
         var parser = new EventParser(config.textField(), config.maxTextBytes());
         String routeField = config.routing() == null ? null : config.routing().field();
 
@@ -59,8 +69,15 @@ public final class EnrichmentTopology {
         var topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
         topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, metrics), SOURCE);
-        topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics), PARSE);
+        PipelineConfig.Cache cache = config.cache();
+        topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics,
+                cache.enabled() ? new InferenceCache(task.modelId(), taskSettings, cache.maxEntries()) : null), PARSE);
         topology.addStateStore(pendingStore, BATCH);
+        if (cache.enabled()) {
+            for (StoreBuilder<?> store : InferenceCache.storeBuilders(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES))) {
+                topology.addStateStore(store, BATCH);
+            }
+        }
         topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), routeField, metrics), BATCH);
 
         Serializer<EnrichProcessor.EnrichedEvent> enrichedJson = (topic, event) -> event.json();

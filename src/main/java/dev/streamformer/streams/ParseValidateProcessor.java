@@ -37,7 +37,7 @@ final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], 
             var source = EnrichmentTopology.source(context);
             context.forward(record.withHeaders(DeadLetters.headers(record.headers(), DeadLetters.Stage.PARSE, e.reason(), e,
                     source, null, 0)), EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter();
+            metrics.deadLetter(e.reason());
             return;
         }
         context.forward(record.withValue(new ValidEvent(record.value(), event.text())), EnrichmentTopology.BATCH);

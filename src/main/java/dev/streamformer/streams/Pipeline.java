@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.http.EventFeed;
+import dev.streamformer.metrics.StreamformerMetrics;
 import dev.streamformer.task.Task;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,8 +39,16 @@ public final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
 
     public Pipeline(PipelineConfig config, Task task) {
+        this(config, task, task.name());
+    }
+
+    /**
+     * @param taskSettings names every task setting that can change a result (e.g. the stage's
+     *                     {@link dev.streamformer.task.TaskSpec}); it keys the inference cache, if the config turns it on
+     */
+    public Pipeline(PipelineConfig config, Task task, String taskSettings) {
         this.config = config;
-        this.topology = EnrichmentTopology.build(config, task, metrics);
+        this.topology = EnrichmentTopology.build(config, task, taskSettings, metrics);
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(error -> {
@@ -71,6 +81,14 @@ public final class Pipeline implements AutoCloseable {
 
     public PipelineMetrics.Counters counters() {
         return metrics.snapshot();
+    }
+
+    /**
+     * Also report into the process's shared metrics (labelled {@code stage}) and push enriched events into
+     * {@code feed} (null: none). Call it before {@link #start()} so that nothing goes uncounted.
+     */
+    public void reportTo(StreamformerMetrics sharedMetrics, String stage, EventFeed feed) {
+        metrics.reportTo(sharedMetrics, stage, feed);
     }
 
     public PipelineConfig config() {

@@ -27,10 +27,12 @@ import java.util.regex.Pattern;
  * @param textField        the JSON field holding the text (default {@code text})
  * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
  * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
+ * @param cache            the optional inference cache (default: off), see {@link InferenceCache}
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
 public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
-                             int maxTextBytes, Batching batching, Routing routing, Map<String, Object> streamsConfig) {
+                             int maxTextBytes, Batching batching, Routing routing, Cache cache,
+                             Map<String, Object> streamsConfig) {
 
     public static final String DEFAULT_TEXT_FIELD = "text";
     public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
@@ -67,6 +69,22 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
     }
 
+    /**
+     * The inference cache of a stage: results kept by a hash of (model, task settings, text), so that replays,
+     * rebalances and duplicate texts skip the model. {@code maxEntries} bounds each input partition's store; the
+     * oldest entries are evicted first. See {@link InferenceCache}.
+     */
+    public record Cache(boolean enabled, int maxEntries) {
+        public static final int DEFAULT_MAX_ENTRIES = 100_000;
+        public static final Cache OFF = new Cache(false, DEFAULT_MAX_ENTRIES);
+
+        public Cache {
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("The cache's maxEntries must be positive, got " + maxEntries + ".");
+            }
+        }
+    }
+
     public PipelineConfig {
         require(inputTopic, "input topic");
         require(outputTopic, "output topic");
@@ -77,6 +95,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
         textField = textField == null ? DEFAULT_TEXT_FIELD : textField;
         batching = batching == null ? Batching.DEFAULT : batching;
+        cache = cache == null ? Cache.OFF : cache;
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
@@ -112,7 +131,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         var shown = new TreeMap<String, Object>();
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
         return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
-                + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing
+                + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
                 + ", streamsConfig=" + shown + "]";
     }
 
@@ -134,6 +153,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         private int maxTextBytes = DEFAULT_MAX_TEXT_BYTES;
         private Batching batching;
         private Routing routing;
+        private Cache cache;
         private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
 
         public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
@@ -150,6 +170,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public Builder routing(Routing routing) { this.routing = routing; return this; }
 
+        public Builder cache(Cache cache) { this.cache = cache; return this; }
+
         public Builder streamsConfig(String key, Object value) { streamsConfig.put(key, value); return this; }
 
         public Builder streamsConfig(Map<?, ?> config) {
@@ -158,7 +180,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
 
         public PipelineConfig build() {
-            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing,
+            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing, cache,
                     streamsConfig);
         }
     }

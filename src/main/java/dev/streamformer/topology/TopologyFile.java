@@ -20,6 +20,7 @@ import java.util.Map;
  *     input: reviews
  *     output: reviews.scored
  *     route: {field: label, topics: {positive: reviews.positive, negative: reviews.negative}}
+ *     cache: {enabled: true, maxEntries: 100000}   # results by hash of (model, settings, text); default off
  * }</pre>
  */
 public record TopologyFile(String name, Map<String, Object> kafka, Http http, List<Stage> stages) {
@@ -38,7 +39,10 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         Batching batching, String overflow, String prefix,
                         String labels, @JsonProperty("allScores") Boolean allScores, Float threshold,
                         @JsonProperty("minScore") Float minScore,
-                        Route route, Generation generation) {}
+                        Route route, Generation generation, Cache cache) {}
+
+    /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
+    public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}
 
     /** Batch limits: padded tokens per model call, records per batch, longest wait for a batch to fill. */
     public record Batching(@JsonProperty("maxTokens") Integer maxTokens, @JsonProperty("maxRecords") Integer maxRecords,

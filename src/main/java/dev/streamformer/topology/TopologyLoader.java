@@ -199,6 +199,11 @@ public final class TopologyLoader {
                     .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (s.maxTextBytes() != null) pipeline.maxTextBytes(s.maxTextBytes());
+            if (s.cache() != null) {
+                int maxEntries = s.cache().maxEntries() == null ? PipelineConfig.Cache.DEFAULT_MAX_ENTRIES : s.cache().maxEntries();
+                if (maxEntries < 1) throw error(at + "/cache/maxEntries", key + ".cache.maxEntries", "must be positive, got " + maxEntries + ".");
+                pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
+            }
             if (s.route() != null) {
                 if (s.route().topics() == null || s.route().topics().isEmpty()) {
                     throw error(at + "/route", key + ".route.topics", "missing; map values to topics, e.g. {positive: reviews.positive}.");

@@ -38,7 +38,7 @@ public final class TopologyRunner implements AutoCloseable {
                 });
                 var config = stage.pipeline().streamsConfig(plan.kafka())
                         .streamsConfig(StreamsConfig.APPLICATION_ID_CONFIG, base + "-" + stage.name()).build();
-                pipelines.put(stage.name(), new Pipeline(config, task));
+                pipelines.put(stage.name(), new Pipeline(config, task, stage.task().toString()));
             }
         } catch (RuntimeException e) {
             close();
