@@ -50,6 +50,13 @@ public final class EmbedTask implements Task {
 
     /** Embeds the texts; returns one {@code float[]} per text, in order. */
     public float[][] embed(List<String> texts) {
+        return embedAll(texts).vectors();
+    }
+
+    /** Vectors, and which texts were cut to the model's maximum length. */
+    private record Embedded(float[][] vectors, boolean[] truncated) {}
+
+    private Embedded embedAll(List<String> texts) {
         Encoding[] encodings = new Encoding[texts.size()];
         for (int i = 0; i < encodings.length; i++) {
             encodings[i] = model.tokenizer().encode(prefix + texts.get(i));
@@ -68,17 +75,21 @@ public final class EmbedTask implements Task {
                 vectors[group[g]] = v;
             }
         });
-        return vectors;
+        boolean[] truncated = new boolean[encodings.length];
+        for (int i = 0; i < encodings.length; i++) truncated[i] = encodings[i].truncated();
+        return new Embedded(vectors, truncated);
     }
 
     @Override
     public List<ObjectNode> run(List<String> texts) {
-        float[][] vectors = embed(texts);
+        Embedded embedded = embedAll(texts);
+        float[][] vectors = embedded.vectors();
         List<ObjectNode> results = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
             ArrayNode arr = node.putArray("embedding");
             for (float x : vectors[i]) arr.add(x);
+            if (embedded.truncated()[i]) node.put("truncated", true); // only the first maxLength tokens were embedded
             results.add(node);
         }
         return results;

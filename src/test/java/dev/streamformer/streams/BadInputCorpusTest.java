@@ -1,0 +1,130 @@
+package dev.streamformer.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.broker.QuietKafkaLogs;
+import dev.streamformer.task.EmbedTask;
+import dev.streamformer.task.EngineOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A corpus of bad and odd events, written here, each with its defined outcome: enriched, enriched with
+ * {@code truncated: true}, or dead-lettered with a reason. Runs through the real topology with the real all-minilm-l6-v2
+ * model, and checks that a good event after all of them is still enriched.
+ */
+class BadInputCorpusTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ENRICHED = "enriched", TRUNCATED = "truncated";
+
+    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    static Map<String, byte[]> corpus() {
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        c.put("malformed-json", utf8("{\"text\": \"x\" \"y\"}"));
+        c.put("truncated-json", utf8("{\"text\": \"hel"));
+        c.put("invalid-utf8", new byte[]{'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        c.put("raw-nul-byte", new byte[]{'{', '"', 't', 'e', 'x', 't', '"', ':', '"', 'a', 0, 'b', '"', '}'});
+        c.put("escaped-nul", utf8("{\"text\": \"a\\u0000b nul inside\"}"));
+        c.put("ten-megabytes", utf8("{\"text\": \"" + "a".repeat(10 * 1024 * 1024) + "\"}"));
+        c.put("long-but-allowed", utf8("{\"text\": \"" + "word ".repeat(2000) + "\"}"));
+        c.put("empty", utf8("{\"text\": \"\"}"));
+        c.put("whitespace-only", utf8("{\"text\": \"  \\t\\n \"}"));
+        c.put("text-number", utf8("{\"text\": 42}"));
+        c.put("text-array", utf8("{\"text\": [\"a\"]}"));
+        c.put("text-object", utf8("{\"text\": {\"a\": 1}}"));
+        c.put("missing-text", utf8("{\"body\": \"hello\"}"));
+        c.put("not-an-object", utf8("[\"text\", \"hello\"]"));
+        c.put("deep-nesting", utf8("{\"text\": \"ok\", \"n\": " + "[".repeat(500) + "]".repeat(500) + "}"));
+        c.put("duplicate-keys", utf8("{\"text\": \"one\", \"text\": \"two\"}"));
+        c.put("huge-number", utf8("{\"text\": \"ok\", \"n\": 123456789012345678901234567890123456789.5e300}"));
+        c.put("exponent-overflow", utf8("{\"text\": \"ok\", \"n\": 1e9912567890}"));
+        c.put("control-characters", utf8("{\"text\": \"bell \\u0007 and escape \\u001b[0m here\"}"));
+        c.put("lone-surrogate", utf8("{\"text\": \"broken \\ud800 pair\"}"));
+        c.put("right-to-left-marks", utf8("{\"text\": \"\\u202Ehello\\u202C \\u200F\\u05E9\\u05DC\\u05D5\\u05DD\"}"));
+        c.put("emoji-only", utf8("{\"text\": \"😀🎉👩‍👩‍👧‍👦🇫🇷\"}"));
+        c.put("unknown-fields", utf8("{\"text\": \"kept as they are\", \"extra\": {\"a\": [1, 2]}, \"n\": 0.1}"));
+        return c;
+    }
+
+    static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+    static {
+        EXPECTED.put("malformed-json", "malformed-json");
+        EXPECTED.put("truncated-json", "malformed-json");
+        EXPECTED.put("invalid-utf8", "invalid-utf8");
+        EXPECTED.put("raw-nul-byte", "malformed-json");      // JSON forbids unescaped control characters
+        EXPECTED.put("escaped-nul", ENRICHED);               // the tokenizer's clean_text drops it
+        EXPECTED.put("ten-megabytes", "text-too-long");      // over the 64 KiB byte limit
+        EXPECTED.put("long-but-allowed", TRUNCATED);         // under the byte limit, over the model's 256 tokens
+        EXPECTED.put("empty", "empty-text");
+        EXPECTED.put("whitespace-only", "empty-text");
+        EXPECTED.put("text-number", "text-not-string");
+        EXPECTED.put("text-array", "text-not-string");
+        EXPECTED.put("text-object", "text-not-string");
+        EXPECTED.put("missing-text", "missing-text");
+        EXPECTED.put("not-an-object", "not-an-object");
+        EXPECTED.put("deep-nesting", "malformed-json");      // more than 100 levels
+        EXPECTED.put("duplicate-keys", "malformed-json");
+        EXPECTED.put("huge-number", ENRICHED);               // kept exactly as sent
+        EXPECTED.put("exponent-overflow", "malformed-json");
+        EXPECTED.put("control-characters", ENRICHED);
+        EXPECTED.put("lone-surrogate", "invalid-unicode");
+        EXPECTED.put("right-to-left-marks", ENRICHED);
+        EXPECTED.put("emoji-only", ENRICHED);
+        EXPECTED.put("unknown-fields", ENRICHED);
+    }
+
+    @Test
+    void everyBadEventHasItsDefinedOutcomeAndTheStreamGoesOn() throws Exception {
+        QuietKafkaLogs.apply();
+        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)))
+                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "corpus").build();
+        EmbedTask task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
+        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, new PipelineMetrics()),
+                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
+            var input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+            var output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            var dlq = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            Map<String, byte[]> corpus = corpus();
+            assertEquals(EXPECTED.keySet(), corpus.keySet());
+            corpus.forEach((name, bytes) -> input.pipeInput(utf8(name), bytes));
+            input.pipeInput(utf8("after-all"), utf8("{\"text\": \"The stream still runs after all of that.\"}"));
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+            Map<String, String> outcome = new LinkedHashMap<>();
+            for (TestRecord<byte[], byte[]> r : output.readRecordsToList()) {
+                JsonNode event = JSON.readTree(r.value());
+                assertEquals(384, event.get("embedding").size());
+                outcome.put(new String(r.key(), StandardCharsets.UTF_8), event.path("truncated").asBoolean() ? TRUNCATED : ENRICHED);
+            }
+            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
+                String name = new String(r.key(), StandardCharsets.UTF_8);
+                var reason = r.headers().lastHeader(DeadLetters.REASON);
+                assertNotNull(reason, name);
+                assertNotNull(r.headers().lastHeader(DeadLetters.MESSAGE), name);
+                assertTrue(java.util.Arrays.equals(corpus.get(name), r.value()), name + ": the original bytes go to the DLQ");
+                outcome.put(name, new String(reason.value(), StandardCharsets.UTF_8));
+            }
+            assertEquals(ENRICHED, outcome.remove("after-all"), "the stream is still running");
+            assertEquals(EXPECTED, outcome);
+        }
+    }
+}
