@@ -3,14 +3,12 @@ package dev.streamformer.app;
 import dev.streamformer.engine.TokenBatch;
 import dev.streamformer.engine.java.JavaEngine;
 import dev.streamformer.http.AttentionSource;
-import dev.streamformer.model.ModelRegistry;
-import dev.streamformer.model.ResolvedModel;
+import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.LoadedModel;
 import dev.streamformer.tensor.Tensor;
 import dev.streamformer.tokenize.Encoding;
 import dev.streamformer.tokenize.Tokenizer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -56,13 +54,9 @@ final class JavaEngineAttention implements AttentionSource {
         if (l != null) return l;
         synchronized (this) {
             if (loaded == null) {
-                ResolvedModel files = ModelRegistry.standard().resolve(model);
-                try {
-                    JavaEngine engine = JavaEngine.load(files.safetensors() != null && !files.config().isEmpty() ? files.safetensors() : files.onnx());
-                    loaded = new Loaded(Tokenizer.fromFile(files.tokenizer()).withMaxLength(MAX_TOKENS), engine);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                // the per-JVM model cache: a stage already running this model on the java engine shares its weights
+                LoadedModel model = LoadedModel.load(this.model, new EngineOptions("java", "cpu", 0));
+                loaded = new Loaded(model.tokenizer().withMaxLength(MAX_TOKENS), (JavaEngine) model.engine());
             }
             return loaded;
         }

