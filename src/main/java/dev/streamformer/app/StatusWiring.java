@@ -2,7 +2,6 @@ package dev.streamformer.app;
 
 import dev.streamformer.http.EventFeed;
 import dev.streamformer.http.StatusServer;
-import dev.streamformer.metrics.ConsumerLag;
 import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.StreamformerMetrics;
 import dev.streamformer.streams.Pipeline;
@@ -28,7 +27,6 @@ final class StatusWiring {
         MetricsRegistry registry = new MetricsRegistry();
         StreamformerMetrics metrics = new StreamformerMetrics(registry);
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(runner));
-        metrics.consumerLag(() -> ConsumerLag.total(allKafkaMetrics(runner)));
         var feed = new EventFeed(50);
         runner.pipelines().forEach((stage, pipeline) -> pipeline.reportTo(metrics, stage, feed));
         String attentionModel = runner.plan().stages().stream()

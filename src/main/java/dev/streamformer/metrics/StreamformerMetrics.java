@@ -46,7 +46,26 @@ public final class StreamformerMetrics {
         cacheHits = registry.counter("streamformer_cache_hits_total", "Inference cache hits.", "stage");
         cacheMisses = registry.counter("streamformer_cache_misses_total", "Inference cache misses.", "stage");
         consumerLag = registry.gauge("streamformer_consumer_lag",
-                "Records not yet consumed from the input topics, summed over partitions.");
+                "Input records the stage has not committed yet, summed over partitions (log end minus committed offset).", "stage");
+        registerMemoryGauges(registry);
+    }
+
+    /** JVM and process memory, under the names Prometheus' own Java client uses, plus the heap after the last GC. */
+    private static void registerMemoryGauges(MetricsRegistry registry) {
+        GaugeFamily used = registry.gauge("jvm_memory_used_bytes", "Memory in use, heap or nonheap (JVM memory bean).", "area");
+        used.labels("heap").setSupplier(() -> ProcessMemory.heap().getUsed());
+        used.labels("nonheap").setSupplier(() -> ProcessMemory.nonHeap().getUsed());
+        GaugeFamily committed = registry.gauge("jvm_memory_committed_bytes", "Memory the JVM has reserved from the OS, heap or nonheap.", "area");
+        committed.labels("heap").setSupplier(() -> ProcessMemory.heap().getCommitted());
+        committed.labels("nonheap").setSupplier(() -> ProcessMemory.nonHeap().getCommitted());
+        registry.gauge("jvm_memory_max_bytes", "The heap's limit (-Xmx).", "area")
+                .labels("heap").setSupplier(() -> ProcessMemory.heap().getMax());
+        registry.gauge("jvm_memory_heap_after_gc_bytes",
+                "Heap in use right after the most recent garbage collection; its maximum over time is the heap ceiling.")
+                .labels().setSupplier(ProcessMemory::heapAfterLastGcBytes);
+        registry.gauge("process_resident_memory_bytes",
+                "Resident memory of the process, including what is outside the heap (ONNX Runtime, RocksDB); Linux only.")
+                .labels().setSupplier(ProcessMemory::residentBytes);
     }
 
     public MetricsRegistry registry() {
@@ -84,9 +103,9 @@ public final class StreamformerMetrics {
         tokens.labels(stage).inc(batchTokenCount);
     }
 
-    /** Reads the consumer lag from {@code lag} at each scrape. */
-    public void consumerLag(DoubleSupplier lag) {
-        consumerLag.labels().setSupplier(lag);
+    /** Reads a stage's consumer lag from {@code lag} at each scrape. */
+    public void consumerLag(String stage, DoubleSupplier lag) {
+        consumerLag.labels(stage).setSupplier(lag);
     }
 
     /** Bridges Kafka Streams' own metrics ({@code KafkaStreams::metrics}) into the same registry. */

@@ -37,6 +37,7 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final Topology topology;
     private final KafkaStreams streams;
+    private final CommittedLag lag;
 
     public Pipeline(PipelineConfig config, Task task) {
         this(config, task, task.name());
@@ -51,6 +52,7 @@ public final class Pipeline implements AutoCloseable {
         this.topology = EnrichmentTopology.build(config, task, taskSettings, metrics);
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
+        this.lag = new CommittedLag(config);
         streams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -89,6 +91,15 @@ public final class Pipeline implements AutoCloseable {
      */
     public void reportTo(StreamformerMetrics sharedMetrics, String stage, EventFeed feed) {
         metrics.reportTo(sharedMetrics, stage, feed);
+        sharedMetrics.consumerLag(stage, this::lag);
+    }
+
+    /**
+     * Input records not yet committed by this application (all its instances), as {@code kafka-consumer-groups.sh}
+     * counts them; read from Kafka at most every 5 s; NaN while Kafka cannot be asked.
+     */
+    public double lag() {
+        return lag.records();
     }
 
     public PipelineConfig config() {
@@ -111,6 +122,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        lag.close();
         if (!streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             log.warn("Kafka Streams did not shut down within {} s", timeout.toSeconds());
         }

@@ -31,7 +31,7 @@ class PrometheusTextTest {
         // batches of 1, 3, 3, 8 and 600 records; tokens = 10 * records; 0.002 s each
         for (int records : new int[] {1, 3, 3, 8, 600}) metrics.recordBatch("embed", records, 10 * records, 0.002);
         var lag = new AtomicLong(42);
-        metrics.consumerLag(lag::get);
+        metrics.consumerLag("embed", lag::get);
 
         var families = PrometheusTextParser.parse(PrometheusText.write(metrics.registry().collect()));
 
@@ -44,7 +44,7 @@ class PrometheusTextTest {
         assertEquals(2, value(families, "streamformer_cache_misses_total", "streamformer_cache_misses_total", embed));
         assertEquals(6150, value(families, "streamformer_tokens_total", "streamformer_tokens_total", embed));
         assertEquals("counter", families.get("streamformer_tokens_total").type());
-        assertEquals(42, value(families, "streamformer_consumer_lag", "streamformer_consumer_lag", Map.of()));
+        assertEquals(42, value(families, "streamformer_consumer_lag", "streamformer_consumer_lag", embed));
         assertEquals("gauge", families.get("streamformer_consumer_lag").type());
 
         // batch size buckets 1,2,4,...,512: counted by hand from {1,3,3,8,600}
@@ -63,7 +63,7 @@ class PrometheusTextTest {
 
         lag.set(7); // a supplier gauge is read at each scrape
         var afterChange = PrometheusTextParser.parse(PrometheusText.write(metrics.registry().collect()));
-        assertEquals(7, value(afterChange, "streamformer_consumer_lag", "streamformer_consumer_lag", Map.of()));
+        assertEquals(7, value(afterChange, "streamformer_consumer_lag", "streamformer_consumer_lag", Map.of("stage", "embed")));
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class OnnxEngine implements Engine {
     public enum Device { CPU, CUDA }
 
     public OnnxEngine(Path onnxFile, int intraOpThreads, Device device) {
-        this.env = OrtEnvironment.getEnvironment();
+        this.env = environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (intraOpThreads > 0) options.setIntraOpNumThreads(intraOpThreads);
@@ -73,6 +73,36 @@ public final class OnnxEngine implements Engine {
         } catch (OrtException e) {
             throw new ModelLoadException(onnxFile + " has unreadable input/output metadata (" + e.getMessage() + ").", e);
         }
+    }
+
+    /**
+     * ORT's shared environment. The first call, which loads the native library and starts ORT's telemetry, runs on a
+     * thread with a large stack: that start-up parses {@code /proc/self/cmdline}, and with a long command line (a
+     * {@code -cp} of a hundred jars, as IDEs and build tools write them) it overflows the main thread's 1 MiB stack and the
+     * JVM dies with SIGSEGV and no error report (measured with ORT 1.29: a 7 KB classpath is enough).
+     */
+    private static OrtEnvironment environment() {
+        var created = new java.util.concurrent.atomic.AtomicReference<OrtEnvironment>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread starter = new Thread(null, () -> {
+            try {
+                created.set(OrtEnvironment.getEnvironment());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "onnxruntime-start", 64L << 20);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException("Interrupted while ONNX Runtime was starting.", e);
+        }
+        if (failure.get() != null) {
+            throw new ModelLoadException("ONNX Runtime could not start (" + failure.get() + "): check that its native library"
+                    + " matches this platform (linux-x64, linux-aarch64, macOS, Windows).", failure.get());
+        }
+        return created.get();
     }
 
     private static void enableCuda(OrtSession.SessionOptions options) {
