@@ -38,6 +38,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "Input partitions. Default: ${DEFAULT-VALUE}.") int partitions;
     @Option(names = "--max-tokens", defaultValue = "4096", description = "Default: ${DEFAULT-VALUE}.") int maxTokens;
     @Option(names = "--max-batch", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.") int maxBatch;
+    @Option(names = "--config", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams / client property for the pipeline, unchanged (repeatable), e.g. --config commit.interval.ms=1000.")
+    List<String> config;
 
     @Override
     public Integer call() throws Exception {
@@ -51,12 +54,18 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         task.embed(all.subList(0, Math.min(300, all.size()))); // warm-up
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, null)) {
+            Map<String, Object> streamsConfig = new java.util.LinkedHashMap<>();
+            streamsConfig.put("state.dir", Files.createTempDirectory("streamformer-bench").toString());
+            streamsConfig.putAll(KafkaOptions.parse(config));
             var r = PipelineBenchmark.run(broker, task, all, partitions,
-                    new PipelineConfig.Batching(maxTokens, maxBatch, Duration.ofMillis(50)),
-                    Map.of("state.dir", Files.createTempDirectory("streamformer-bench").toString()), seen -> { });
+                    new PipelineConfig.Batching(maxTokens, maxBatch, Duration.ofMillis(50)), streamsConfig, seen -> { });
             System.out.printf(Locale.ROOT, "  raw embed task, same batches, no Kafka   %8.1f records/s%n", r.rawRecordsPerSecond());
             System.out.printf(Locale.ROOT, "  pipeline through Kafka, exactly once    %8.1f records/s  %8.0f tokens/s  (%d dead letters)%n",
                     r.pipelineRecordsPerSecond(), r.pipelineTokensPerSecond(), r.deadLetters());
+            var c = r.counters();
+            System.out.printf(Locale.ROOT, "  pipeline: %d batches of %.1f records on average; the model ran %.1f s of the %.1f s (%.0f %%), raw: %.1f s%n",
+                    c.batches(), c.batches() == 0 ? 0.0 : (double) c.recordsOut() / c.batches(), c.inferenceMillis() / 1e3,
+                    r.pipeline().toMillis() / 1e3, 100.0 * c.inferenceMillis() / Math.max(1, r.pipeline().toMillis()), r.raw().toMillis() / 1e3);
             System.out.printf(Locale.ROOT, "  pipeline / raw = %.2fx%n", r.ratio());
             return 0;
         }

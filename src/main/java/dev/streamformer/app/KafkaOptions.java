@@ -34,14 +34,21 @@ final class KafkaOptions {
             }
             p.forEach((k, v) -> out.put(k.toString(), v));
         }
-        if (config != null) {
-            for (String kv : config) {
+        out.putAll(parse(config));
+        if (bootstrapServers != null) out.put("bootstrap.servers", bootstrapServers);
+        return out;
+    }
+
+    /** {@code KEY=VALUE} flags as a map, in order; null or empty: none. */
+    static Map<String, Object> parse(List<String> keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (keyValues != null) {
+            for (String kv : keyValues) {
                 int eq = kv.indexOf('=');
                 if (eq <= 0) throw new IllegalArgumentException("--config '" + kv + "' is not KEY=VALUE: write e.g. --config num.stream.threads=2.");
                 out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
         }
-        if (bootstrapServers != null) out.put("bootstrap.servers", bootstrapServers);
         return out;
     }
 }

@@ -44,8 +44,10 @@ public final class PipelineBenchmark {
      * @param records     texts sent through both paths
      * @param deadLetters records the pipeline dead-lettered (0 unless a text fails)
      * @param tokens      token count of all texts, as the task counts them
+     * @param counters    the pipeline's own counters: its batches and the time the model spent on them
      */
-    public record Result(int records, long deadLetters, long tokens, Duration pipeline, Duration raw) {
+    public record Result(int records, long deadLetters, long tokens, Duration pipeline, Duration raw,
+                         PipelineMetrics.Counters counters) {
         public double pipelineRecordsPerSecond() { return records / seconds(pipeline); }
 
         public double rawRecordsPerSecond() { return records / seconds(raw); }
@@ -115,7 +117,7 @@ public final class PipelineBenchmark {
             }
             Duration pipelineTime = Duration.ofNanos(System.nanoTime() - start);
             return new Result(texts.size(), reader.deadLetters, Arrays.stream(tokens).asLongStream().sum(),
-                    pipelineTime, raw);
+                    pipelineTime, raw, pipeline.counters());
         }
     }
 

@@ -58,10 +58,10 @@ class OverloadIT {
 
     /** One reading of the pipeline's metrics. */
     record Sample(double seconds, long produced, double recordsOut, double lag, double heapUsed, double heapAfterGc,
-                  double liveHeap, double resident) {
+                  double liveHeap, double heapCommitted, double nonHeapUsed, double resident) {
         String csv() {
-            return String.format(java.util.Locale.ROOT, "%.1f,%d,%.0f,%.0f,%.1f,%.1f,%.1f,%.1f", seconds, produced, recordsOut,
-                    lag, heapUsed / MIB, heapAfterGc / MIB, liveHeap / MIB, resident / MIB);
+            return String.format(java.util.Locale.ROOT, "%.1f,%d,%.0f,%.0f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f", seconds, produced, recordsOut,
+                    lag, heapUsed / MIB, heapAfterGc / MIB, liveHeap / MIB, heapCommitted / MIB, nonHeapUsed / MIB, resident / MIB);
         }
     }
 
@@ -93,7 +93,7 @@ class OverloadIT {
             long start = System.nanoTime();
             var samples = new ArrayList<Sample>();
             Path csv = Path.of("target", "overload.csv");
-            Files.writeString(csv, "seconds,produced,records_out,lag,heap_used_mib,heap_after_gc_mib,live_heap_mib,resident_mib\n");
+            Files.writeString(csv, "seconds,produced,records_out,lag,heap_used_mib,heap_after_gc_mib,live_heap_mib,heap_committed_mib,nonheap_used_mib,resident_mib\n");
             while (System.nanoTime() - start < seconds * 1_000_000_000L) {
                 Thread.sleep(SAMPLE_SECONDS * 1000L);
                 assertTrue(pipeline.isAlive(), "the pipeline died under overload; see " + pipelineLog);
@@ -140,10 +140,11 @@ class OverloadIT {
         Sample last = samples.getLast();
         log.info(String.format(java.util.Locale.ROOT, "overload run: %.0f s, %d events (%.0f MiB) produced, %.0f written, backlog %.0f;"
                         + " -Xmx%dm: heap in use ≤ %.1f MiB, after GC ≤ %.1f MiB, live ≤ %.1f MiB (first sample %.1f, last %.1f);"
-                        + " RSS ≤ %.1f MiB (first %.1f, last %.1f); samples in target/overload.csv",
+                        + " heap committed ≤ %.1f MiB, nonheap ≤ %.1f MiB; RSS ≤ %.1f MiB (first %.1f, last %.1f); samples in target/overload.csv",
                 last.seconds(), last.produced(), producedBytes / MIB, last.recordsOut(), last.lag(), heapMb,
                 max(samples, Sample::heapUsed), max(samples, Sample::heapAfterGc), max(samples, Sample::liveHeap),
                 samples.getFirst().liveHeap() / MIB, last.liveHeap() / MIB,
+                max(samples, Sample::heapCommitted), max(samples, Sample::nonHeapUsed),
                 max(samples, Sample::resident), samples.getFirst().resident() / MIB, last.resident() / MIB));
     }
 
@@ -165,8 +166,9 @@ class OverloadIT {
         Map<String, PrometheusTextParser.Family> after = scrape(http, metricsUri);
         assertTrue(after != null, "/metrics did not answer");
         return new Sample(seconds, produced, sum(before, "streamformer_records_out_total"), sum(before, "streamformer_consumer_lag"),
-                heap(before, "jvm_memory_used_bytes"), sum(before, "jvm_memory_heap_after_gc_bytes"),
-                sum(after, "jvm_memory_heap_after_gc_bytes"), sum(before, "process_resident_memory_bytes"));
+                area(before, "jvm_memory_used_bytes", "heap"), sum(before, "jvm_memory_heap_after_gc_bytes"),
+                sum(after, "jvm_memory_heap_after_gc_bytes"), area(before, "jvm_memory_committed_bytes", "heap"),
+                area(before, "jvm_memory_used_bytes", "nonheap"), sum(before, "process_resident_memory_bytes"));
     }
 
     private static double sum(Map<String, PrometheusTextParser.Family> families, String name) {
@@ -175,8 +177,8 @@ class OverloadIT {
         return family.series().stream().mapToDouble(PrometheusTextParser.Series::value).sum();
     }
 
-    private static double heap(Map<String, PrometheusTextParser.Family> families, String name) {
-        return families.get(name).series().stream().filter(s -> "heap".equals(s.labels().get("area")))
+    private static double area(Map<String, PrometheusTextParser.Family> families, String name, String area) {
+        return families.get(name).series().stream().filter(s -> area.equals(s.labels().get("area")))
                 .mapToDouble(PrometheusTextParser.Series::value).findFirst().orElseThrow();
     }
 
