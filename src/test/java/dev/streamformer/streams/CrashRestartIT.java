@@ -1,11 +1,8 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.broker.EmbeddedKafkaBroker;
-import dev.streamformer.broker.QuietKafkaLogs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,18 +22,8 @@ class CrashRestartIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRestartIT.class);
     private static final Path CHILD_LOG = Path.of("target", "crash-restart-child.log");
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        QuietKafkaLogs.apply();
-        broker = EmbeddedKafkaBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     @Test
     void killedMidStreamAndRestartedStillExactlyOnce(@TempDir Path stateDir) throws Exception {

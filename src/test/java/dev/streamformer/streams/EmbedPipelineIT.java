@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
-import dev.streamformer.broker.EmbeddedKafkaBroker;
-import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.EngineOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,23 +36,18 @@ class EmbedPipelineIT {
 
     private static final Logger log = LoggerFactory.getLogger(EmbedPipelineIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
+
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
     private static EmbedTask task;
     private static List<String> sentences;
 
     @BeforeAll
     static void start() throws IOException {
-        QuietKafkaLogs.apply();
         Path train = Path.of("..", "shared", "data", "sst2", "train.tsv");
         assertTrue(Files.exists(train), "needs ../shared/data/sst2/train.tsv (the shared data folder next to the project)");
         sentences = Files.readAllLines(train).stream().skip(1).map(l -> l.split("\t")[0].strip()).limit(20_000).toList();
         task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
-        broker = EmbeddedKafkaBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) broker.close();
     }
 
     @Test
@@ -121,7 +114,7 @@ class EmbedPipelineIT {
     void pipelineThroughputNextToTheRawTask(@TempDir Path stateDir) throws Exception {
         int count = Integer.getInteger("streamformer.it.benchRecords", 500);
         List<String> texts = sentences.subList(5_000, 5_000 + count);
-        PipelineBenchmark.Result result = PipelineBenchmark.run(broker, task, texts, 2,
+        PipelineBenchmark.Result result = PipelineBenchmark.run(broker.broker(), task, texts, 2,
                 PipelineConfig.Batching.DEFAULT, Map.of("state.dir", stateDir.toString()), seen -> {});
         log.info("bench pipeline, {} SST-2 texts ({} tokens): pipeline {} records/s, raw task {} records/s, ratio {}",
                 result.records(), result.tokens(), String.format("%.0f", result.pipelineRecordsPerSecond()),

@@ -3,13 +3,10 @@ package dev.streamformer.streams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.broker.EmbeddedKafkaBroker;
-import dev.streamformer.broker.QuietKafkaLogs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,18 +30,8 @@ class EnrichmentPipelineIT {
 
     private static final Logger log = LoggerFactory.getLogger(EnrichmentPipelineIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        QuietKafkaLogs.apply();
-        broker = EmbeddedKafkaBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     @Test
     void tenThousandEventsExactlyOnceWithBadOnesDeadLettered(@TempDir Path stateDir) throws Exception {

@@ -1,14 +1,11 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.broker.EmbeddedKafkaBroker;
-import dev.streamformer.broker.QuietKafkaLogs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TwoInstancesIT {
 
     private static final Logger log = LoggerFactory.getLogger(TwoInstancesIT.class);
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        QuietKafkaLogs.apply();
-        broker = EmbeddedKafkaBroker.start(0, null);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     @Test
     void twoInstancesSplitThePartitionsAndProduceEachRecordOnce(@TempDir Path stateA, @TempDir Path stateB) throws Exception {

@@ -125,7 +125,7 @@ public final class Gpt2Model implements LanguageModel {
     final class State implements DecoderState {
         final int maxLength;
         final int maxRows;
-        final float[][] keyCache, valueCache; // [layer][slot, position, d]
+        final KvCache cache;    // [layer][slot, position, d]
         final float[] x;        // [rows, d] the residual stream
         final float[] xb;       // [rows, d] normalised input of a sublayer
         final float[] qkv;      // [rows, 3·d]
@@ -138,8 +138,7 @@ public final class Gpt2Model implements LanguageModel {
         State(int slots, int maxLength, int maxRows) {
             this.maxLength = maxLength;
             this.maxRows = maxRows;
-            keyCache = new float[blocks.length][slots * maxLength * dim];
-            valueCache = new float[blocks.length][slots * maxLength * dim];
+            cache = new KvCache(blocks.length, slots, maxLength, dim);
             x = new float[maxRows * dim];
             xb = new float[maxRows * dim];
             qkv = new float[maxRows * 3 * dim];
@@ -176,20 +175,10 @@ public final class Gpt2Model implements LanguageModel {
                 Kernels.layerNorm(x, n, d, b.ln1Gamma(), b.ln1Beta(), eps, xb);
                 // q, k, v of every row: qkv[n, 3d] = xb · W_qkvᵀ + b
                 b.qkv().apply(xb, n, qkv);
-                // save key and value to the kv cache of the row's sequence, at its position
-                for (int r = 0; r < n; r++) {
-                    int at = (slots[r] * maxLength + pos[r]) * d;
-                    System.arraycopy(qkv, r * 3 * d + d, keyCache[l], at, d);
-                    System.arraycopy(qkv, r * 3 * d + 2 * d, valueCache[l], at, d);
-                }
+                // save key and value (the 2nd and 3rd thirds of each qkv row) to the row's sequence, at its position
+                cache.store(l, n, slots, pos, qkv, d, qkv, 2 * d, 3 * d);
                 // causal self-attention: each head of row r looks at positions 0..pos[r] of its own sequence
-                for (int r = 0; r < n; r++) {
-                    int base = slots[r] * maxLength * d;
-                    for (int h = 0; h < heads; h++) {
-                        Attention.head(qkv, r * 3 * d + h * headDim, keyCache[l], valueCache[l], base + h * headDim, d,
-                                pos[r] + 1, headDim, scale, null, 0, scores, attnOut, r * d + h * headDim);
-                    }
-                }
+                cache.attend(l, n, slots, pos, qkv, 0, 3 * d, heads, heads, headDim, scale, null, null, scores, attnOut, d);
                 // output projection of the concatenated heads, then the residual connection
                 b.attnOut().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * d);

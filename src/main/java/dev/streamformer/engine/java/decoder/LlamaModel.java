@@ -158,14 +158,13 @@ public final class LlamaModel implements LanguageModel {
     /** KV caches and scratch buffers, as run.c's RunState. */
     final class State implements DecoderState {
         final int maxLength, maxRows;
-        final float[][] keyCache, valueCache; // [layer][slot, position, kvDim]
+        final KvCache cache;                  // [layer][slot, position, kvDim]
         final float[] x, xb, q, k, v, attnOut, proj, hb, hb2, scores, lastRows;
 
         State(int slots, int maxLength, int maxRows) {
             this.maxLength = maxLength;
             this.maxRows = maxRows;
-            keyCache = new float[blocks.length][slots * maxLength * kvDim];
-            valueCache = new float[blocks.length][slots * maxLength * kvDim];
+            cache = new KvCache(blocks.length, slots, maxLength, kvDim);
             x = new float[maxRows * dim];        // the residual stream
             xb = new float[maxRows * dim];       // normalised sublayer input
             q = new float[maxRows * dim];
@@ -192,7 +191,6 @@ public final class LlamaModel implements LanguageModel {
         @Override
         public void forward(int n, int[] slots, int[] pos, int[] tokens, int[] logitRows, int nLogits, float[] logits) {
             final float scale = (float) (1.0 / Math.sqrt(headDim));
-            final int kvMul = heads / kvHeads; // query heads per key/value head
             // copy the token embedding into x
             for (int r = 0; r < n; r++) System.arraycopy(tokenEmbedding, tokens[r] * dim, x, r * dim, dim);
             for (int l = 0; l < blocks.length; l++) {
@@ -209,19 +207,9 @@ public final class LlamaModel implements LanguageModel {
                     rope(k, r * kvDim, kvDim, pos[r]);
                 }
                 // save key and value to the kv cache
-                for (int r = 0; r < n; r++) {
-                    int at = (slots[r] * maxLength + pos[r]) * kvDim;
-                    System.arraycopy(k, r * kvDim, keyCache[l], at, kvDim);
-                    System.arraycopy(v, r * kvDim, valueCache[l], at, kvDim);
-                }
-                // multihead attention over positions 0..pos; query head h shares key/value head h / kvMul (GQA)
-                for (int r = 0; r < n; r++) {
-                    int base = slots[r] * maxLength * kvDim;
-                    for (int h = 0; h < heads; h++) {
-                        Attention.head(q, r * dim + h * headDim, keyCache[l], valueCache[l], base + (h / kvMul) * headDim,
-                                kvDim, pos[r] + 1, headDim, scale, null, 0, scores, attnOut, r * dim + h * headDim);
-                    }
-                }
+                cache.store(l, n, slots, pos, k, 0, v, 0, kvDim);
+                // multihead attention over positions 0..pos; query head h shares key/value head h / (heads / kvHeads) (GQA)
+                cache.attend(l, n, slots, pos, q, 0, dim, heads, kvHeads, headDim, scale, null, null, scores, attnOut, dim);
                 // output projection, then residual connection
                 b.wo().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);

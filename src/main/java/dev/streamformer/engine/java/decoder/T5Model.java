@@ -155,7 +155,7 @@ public final class T5Model implements LanguageModel {
     /** Decoder KV caches, each slot's encoder keys/values for cross-attention, and scratch buffers. */
     final class State implements DecoderState {
         final int maxLength, maxRows;
-        final float[][] keyCache, valueCache;  // [layer][slot, position, inner]
+        final KvCache cache;                   // [layer][slot, position, inner]
         final float[][][] crossKeys, crossValues; // [layer][slot][encoderLength, inner]
         final int[] encoderLength;             // [slot]
         final float[] selfBias;                // causal relative bias table, see biasTable
@@ -165,8 +165,7 @@ public final class T5Model implements LanguageModel {
         State(int slots, int maxLength, int maxRows) {
             this.maxLength = maxLength;
             this.maxRows = maxRows;
-            keyCache = new float[decoder.length][slots * maxLength * inner];
-            valueCache = new float[decoder.length][slots * maxLength * inner];
+            cache = new KvCache(decoder.length, slots, maxLength, inner);
             crossKeys = new float[decoder.length][slots][];
             crossValues = new float[decoder.length][slots][];
             encoderLength = new int[slots];
@@ -268,20 +267,11 @@ public final class T5Model implements LanguageModel {
                 sa.k().apply(xb, n, k);
                 sa.v().apply(xb, n, v);
                 // save key and value to the kv cache
-                for (int r = 0; r < n; r++) {
-                    int at = (slots[r] * maxLength + pos[r]) * inner;
-                    System.arraycopy(k, r * inner, keyCache[l], at, inner);
-                    System.arraycopy(v, r * inner, valueCache[l], at, inner);
-                }
-                // causal self-attention over positions 0..pos, unscaled, plus the relative position bias
-                for (int r = 0; r < n; r++) {
-                    int base = slots[r] * maxLength * inner;
-                    for (int h = 0; h < heads; h++) {
-                        Attention.head(q, r * inner + h * headDim, keyCache[l], valueCache[l], base + h * headDim, inner,
-                                pos[r] + 1, headDim, 1f, selfBias, h * maxLength + (maxLength - 1) - pos[r], scores,
-                                attnOut, r * inner + h * headDim);
-                    }
-                }
+                cache.store(l, n, slots, pos, k, 0, v, 0, inner);
+                // causal self-attention over positions 0..pos, unscaled, plus the relative position bias: head h's row
+                // of the bias table for a query at position p starts where key position 0 sits, (maxLength - 1) - p
+                cache.attend(l, n, slots, pos, q, 0, inner, heads, heads, headDim, 1f,
+                        selfBias, (h, p) -> h * maxLength + (maxLength - 1) - p, scores, attnOut, inner);
                 // output projection, residual
                 sa.o().apply(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
