@@ -1,7 +1,9 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.generate.GenerateTask;
+import dev.streamformer.task.TaskSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -20,12 +22,19 @@ final class GenerateCommand extends LinesCommand {
     @Option(names = "--prompt", description = "Generate for this one prompt and print the text as it is produced.")
     String prompt;
 
+    @Mixin GenerationOptions generation;
+
     @Override String task() { return "generate"; }
+
+    @Override
+    TaskSpec spec() {
+        return TaskOptions.spec(task(), model, batch, new EmbedOptions(), new ClassifyOptions(), generation);
+    }
 
     @Override
     public Integer call() throws Exception {
         if (prompt == null) return super.call();
-        try (GenerateTask task = (GenerateTask) options.spec(task()).create()) {
+        try (GenerateTask task = (GenerateTask) spec().create()) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             long start = System.nanoTime();
             var result = task.stream(prompt, (index, piece) -> out.print(piece));

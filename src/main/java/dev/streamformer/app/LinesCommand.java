@@ -1,6 +1,7 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.Task;
+import dev.streamformer.task.TaskSpec;
 import picocli.CommandLine.Mixin;
 
 import java.io.BufferedInputStream;
@@ -8,17 +9,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
-/** A command that runs one task over JSON Lines from stdin (embed, classify). */
+/** A command that runs one task over JSON Lines from stdin (embed, classify, generate). */
 abstract class LinesCommand implements Callable<Integer> {
 
-    @Mixin TaskOptions options;
+    @Mixin ModelOptions model;
+    @Mixin BatchOptions batch;
     @Mixin LineOptions lines;
 
     abstract String task();
 
+    /** The task with this command's options; options of the other tasks keep their defaults. */
+    abstract TaskSpec spec();
+
     @Override
     public Integer call() throws Exception {
-        try (Task task = options.spec(task()).create()) {
+        try (Task task = spec().create()) {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             try (Progress progress = new Progress(System.err, lines.progress)) {
                 JsonLines runner = new JsonLines(lines.textField, lines.failFast, progress, task::countTokens, task.modelId());

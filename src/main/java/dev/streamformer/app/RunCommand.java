@@ -97,8 +97,8 @@ final class RunCommand implements Callable<Integer> {
         var g = options.generation;
         var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
                 inputTopic, outputTopic, dlqTopic, textField, null,
-                new TopologyFile.Batching(options.maxTokens, options.maxBatch, maxWaitMs), options.overflow, options.prefix,
-                options.labels, options.allScores, options.threshold, options.minScore, route,
+                new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
+                options.classify.labels, options.classify.allScores, options.classify.threshold, options.classify.minScore, route,
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
