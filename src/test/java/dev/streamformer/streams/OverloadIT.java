@@ -42,12 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * last collection, resident memory, records written, consumer lag), then forces a full collection with {@code jcmd
  * <pid> GC.run} and reads the heap again: that second figure is the live heap, what the pipeline really keeps. The
  * samples go to {@code target/overload.csv}. Checks: the pipeline lives and keeps writing to the end; it really was
- * overloaded (most of what was produced is still waiting); the live heap in the last third of the run is no higher
- * than in the first third plus {@value #GROWTH_ALLOWANCE_MIB} MiB, and below half of {@code -Xmx}.
+ * overloaded (most of what was produced is still waiting); the live heap in the last third of the run is on average
+ * no higher than in the first third plus {@value #GROWTH_ALLOWANCE_MIB} MiB (a heap that held the backlog would grow by
+ * its ≈40 MiB at CI size), and always below half of {@code -Xmx}.
  *
  * <p>CI runs 60 s. The documented run: {@code ./mvnw verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=OverloadIT -Dstreamformer.overload.seconds=300}. Other knobs: {@code streamformer.overload.rate}
- * (events/s, default 1000), {@code streamformer.overload.heapMb} (default 256).
+ * (events/s, default 1000), {@code streamformer.overload.heapMb} (default 256), {@code streamformer.overload.config}
+ * (comma-separated Kafka settings for the pipeline).
  */
 class OverloadIT {
 
@@ -121,10 +123,11 @@ class OverloadIT {
             // the lag is read from Kafka at the scrape; the produced count a moment before it: allow a second of production
             assertTrue(Math.abs(last.lag() - backlog) <= 0.05 * backlog + rate, String.format(
                     "/metrics says the lag is %.0f, but %d were produced and %.0f written", last.lag(), last.produced(), last.recordsOut()));
-            double firstThirdLive = samples.subList(0, third).stream().mapToDouble(Sample::liveHeap).max().orElseThrow();
-            double lastThirdLive = samples.subList(samples.size() - third, samples.size()).stream().mapToDouble(Sample::liveHeap).max().orElseThrow();
+            // means, not maxima: one sample can catch a batch in flight or a fresh fetch (≈10 MiB either way)
+            double firstThirdLive = samples.subList(0, third).stream().mapToDouble(Sample::liveHeap).average().orElseThrow();
+            double lastThirdLive = samples.subList(samples.size() - third, samples.size()).stream().mapToDouble(Sample::liveHeap).average().orElseThrow();
             assertTrue(lastThirdLive <= firstThirdLive + GROWTH_ALLOWANCE_MIB * MIB, String.format(
-                    "the live heap grew under overload: at most %.1f MiB in the first third, %.1f MiB in the last (backlog %d → %d)",
+                    "the live heap grew under overload: %.1f MiB on average in the first third, %.1f MiB in the last (backlog %d → %d)",
                     firstThirdLive / MIB, lastThirdLive / MIB, Math.round(endOfFirstThird.lag()), Math.round(last.lag())));
             double maxLive = samples.stream().mapToDouble(Sample::liveHeap).max().orElseThrow();
             assertTrue(maxLive < heapMb * MIB / 2, String.format("live heap %.1f MiB, over half of -Xmx%dm", maxLive / MIB, heapMb));
@@ -235,11 +238,16 @@ class OverloadIT {
     /** {@code streamformer run} in its own JVM, as the launcher starts it, with a small heap. */
     private static Process startPipeline(Path log, int heapMb, String bootstrap, int httpPort, Path stateDir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        var command = List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector",
+        var command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-XX:+UseParallelGC", "--add-modules", "jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", "--model", "all-minilm-l6-v2",
                 "--input-topic", "overload-in", "--output-topic", "overload-out", "--http-port", Integer.toString(httpPort),
-                "-b", bootstrap, "--config", "application.id=it-overload", "--config", "state.dir=" + stateDir);
+                "-b", bootstrap, "--config", "application.id=it-overload", "--config", "state.dir=" + stateDir));
+        // to see what a setting does to memory, e.g. -Dstreamformer.overload.config=buffered.records.per.partition=10000000
+        // (measured: the live heap stays flat even then, since the consumer fetches one buffer per partition at a time)
+        for (String setting : System.getProperty("streamformer.overload.config", "").split(",")) {
+            if (!setting.isBlank()) command.addAll(List.of("--config", setting.strip()));
+        }
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
