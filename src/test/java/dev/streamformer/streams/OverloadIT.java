@@ -244,7 +244,7 @@ class OverloadIT {
                 "--input-topic", "overload-in", "--output-topic", "overload-out", "--http-port", Integer.toString(httpPort),
                 "-b", bootstrap, "--config", "application.id=it-overload", "--config", "state.dir=" + stateDir));
         // to see what a setting does to memory, e.g. -Dstreamformer.overload.config=buffered.records.per.partition=10000000
-        // (measured: the live heap stays flat even then, since the consumer fetches one buffer per partition at a time)
+        // (measured: the live heap stayed flat even with that one)
         for (String setting : System.getProperty("streamformer.overload.config", "").split(",")) {
             if (!setting.isBlank()) command.addAll(List.of("--config", setting.strip()));
         }
