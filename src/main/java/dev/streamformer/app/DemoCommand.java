@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
                         + " (dead letters: " + DLQ + ")");
                 PipelineConfig config = PipelineConfig.builder().inputTopic(INPUT).outputTopic(OUTPUT).deadLetterTopic(DLQ)
                         .streamsConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "application.id", "streamformer-demo",
-                                "commit.interval.ms", "200", "state.dir", Files.createTempDirectory("streamformer-demo").toString()))
+                                "commit.interval.ms", "200", "state.dir", freshStateDir().toString()))
                         .build();
                 try (Pipeline pipeline = new Pipeline(config, task)) {
                     long start = System.nanoTime();
@@ -179,5 +179,19 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println("  " + copy);
         }
+    }
+
+    /**
+     * An empty state directory under {@code ~/.cache/streamformer/demo-state}: not in the OS temp directory, which
+     * Kafka Streams warns about, and emptied first, since every demo starts a new broker.
+     */
+    private static Path freshStateDir() throws IOException {
+        Path dir = Path.of(System.getProperty("user.home"), ".cache", "streamformer", "demo-state");
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+        return Files.createDirectories(dir);
     }
 }

@@ -114,6 +114,9 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic);
         // the behaviour Kafka 5.0 makes the default; setting it now silences Streams' start-up warning
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // ... and again for the main consumer: Kafka 4.4's partition assignor re-reads the Streams config from the
+        // consumer's settings alone and would log the same warning on every start
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         props.putAll(streamsConfig);
         if (!props.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("No Kafka to connect to: set bootstrap.servers (e.g. --bootstrap-servers localhost:9092).");
