@@ -66,6 +66,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  pipeline: %d batches of %.1f records on average; the model ran %.1f s of the %.1f s (%.0f %%), raw: %.1f s%n",
                     c.batches(), c.batches() == 0 ? 0.0 : (double) c.recordsOut() / c.batches(), c.inferenceMillis() / 1e3,
                     r.pipeline().toMillis() / 1e3, 100.0 * c.inferenceMillis() / Math.max(1, r.pipeline().toMillis()), r.raw().toMillis() / 1e3);
+            var threadTime = new StringBuilder();
+            r.threadTime().forEach((name, ratio) -> threadTime.append(String.format(Locale.ROOT, " %s %.0f %%", name.replace("-ratio", ""), 100 * ratio)));
+            System.out.println("  stream thread's time (Kafka Streams, last 30 s):" + threadTime);
             System.out.printf(Locale.ROOT, "  pipeline / raw = %.2fx%n", r.ratio());
             return 0;
         }

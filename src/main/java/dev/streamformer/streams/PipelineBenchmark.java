@@ -45,9 +45,12 @@ public final class PipelineBenchmark {
      * @param deadLetters records the pipeline dead-lettered (0 unless a text fails)
      * @param tokens      token count of all texts, as the task counts them
      * @param counters    the pipeline's own counters: its batches and the time the model spent on them
+     * @param threadTime  where the stream threads spent their time, from Kafka Streams' own {@code stream-thread-metrics}
+     *                    ({@code poll-ratio}, {@code process-ratio}, {@code punctuate-ratio}, {@code commit-ratio}),
+     *                    averaged over the threads
      */
     public record Result(int records, long deadLetters, long tokens, Duration pipeline, Duration raw,
-                         PipelineMetrics.Counters counters) {
+                         PipelineMetrics.Counters counters, Map<String, Double> threadTime) {
         public double pipelineRecordsPerSecond() { return records / seconds(pipeline); }
 
         public double rawRecordsPerSecond() { return records / seconds(raw); }
@@ -117,8 +120,22 @@ public final class PipelineBenchmark {
             }
             Duration pipelineTime = Duration.ofNanos(System.nanoTime() - start);
             return new Result(texts.size(), reader.deadLetters, Arrays.stream(tokens).asLongStream().sum(),
-                    pipelineTime, raw, pipeline.counters());
+                    pipelineTime, raw, pipeline.counters(), threadTime(pipeline.kafkaStreams()));
         }
+    }
+
+    /** Kafka Streams' thread-level time ratios (a windowed average over the last 30 s), averaged over threads. */
+    private static Map<String, Double> threadTime(KafkaStreams streams) {
+        Map<String, List<Double>> byName = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                byName.computeIfAbsent(name.name(), k -> new ArrayList<>()).add(value);
+            }
+        });
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        byName.forEach((name, values) -> out.put(name, values.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        return out;
     }
 
     /** The task alone, batched as the pipeline batches (token budget, then record count). */

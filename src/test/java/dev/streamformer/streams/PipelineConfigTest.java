@@ -24,17 +24,19 @@ class PipelineConfigTest {
         var props = config.streamsProperties();
         assertEquals("exactly_once_v2", props.get("processing.guarantee"));
         assertEquals("streamformer-in", props.get("application.id"));
+        assertEquals(1000, props.get("commit.interval.ms"));
     }
 
     @Test
     void everyStreamsKeyPassesThroughUnchangedAndWins() {
         var props = minimal().streamsConfig(Map.of("processing.guarantee", "at_least_once", "application.id", "mine",
-                "sasl.jaas.config", "secret", "num.stream.threads", 3, "producer.linger.ms", "7")).build().streamsProperties();
+                "sasl.jaas.config", "secret", "num.stream.threads", 3, "producer.linger.ms", "7", "commit.interval.ms", "100")).build().streamsProperties();
         assertEquals("at_least_once", props.get("processing.guarantee"));
         assertEquals("mine", props.get("application.id"));
         assertEquals("secret", props.get("sasl.jaas.config"));
         assertEquals(3, props.get("num.stream.threads"));
         assertEquals("7", props.get("producer.linger.ms"));
+        assertEquals("100", props.get("commit.interval.ms"));
     }
 
     @Test
