@@ -77,10 +77,11 @@ final class DemoCommand implements Callable<Integer> {
                         + " (dead letters: " + DLQ + ")");
                 PipelineConfig config = PipelineConfig.builder().inputTopic(INPUT).outputTopic(OUTPUT).deadLetterTopic(DLQ)
                         .streamsConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "application.id", "streamformer-demo",
-                                "commit.interval.ms", "200", "state.dir", freshStateDir().toString()))
+                                "commit.interval.ms", "200", "state.dir", demoStateDir().toString()))
                         .build();
                 try (Pipeline pipeline = new Pipeline(config, task)) {
                     long start = System.nanoTime();
+                    pipeline.kafkaStreams().cleanUp(); // a state left by an earlier demo belongs to another broker
                     pipeline.start();
                     Results results = consume(broker.bootstrapServers(), events.size(), Duration.ofMinutes(5), start);
                     double seconds = (System.nanoTime() - start) / 1e9;
@@ -182,16 +183,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * An empty state directory under {@code ~/.cache/streamformer/demo-state}: not in the OS temp directory, which
-     * Kafka Streams warns about, and emptied first, since every demo starts a new broker.
+     * The demo's state directory, {@code ~/.cache/streamformer/demo-state}: not in the OS temp directory, which Kafka
+     * Streams warns about. The demo empties it with {@code KafkaStreams.cleanUp()} before it starts, since every demo
+     * starts a new broker.
      */
-    private static Path freshStateDir() throws IOException {
-        Path dir = Path.of(System.getProperty("user.home"), ".cache", "streamformer", "demo-state");
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-            }
-        }
-        return Files.createDirectories(dir);
+    private static Path demoStateDir() throws IOException {
+        return Files.createDirectories(Path.of(System.getProperty("user.home"), ".cache", "streamformer", "demo-state"));
     }
 }

@@ -14,7 +14,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -54,10 +53,7 @@ class CommittedLagIT {
 
     @Test
     void lagIsNaNWhenKafkaCannotBeReached(@TempDir Path dir) throws Exception {
-        int closedPort;
-        try (var socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = KafkaTestSupport.freePort();
         try (var lag = new CommittedLag(config("127.0.0.1:" + closedPort, dir))) {
             long start = System.nanoTime();
             for (int i = 0; i < 3; i++) {

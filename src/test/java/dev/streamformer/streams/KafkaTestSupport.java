@@ -177,6 +177,13 @@ final class KafkaTestSupport {
         return h == null ? null : string(h.value());
     }
 
+    /** A port that was free a moment ago (and nothing listens on now). */
+    static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

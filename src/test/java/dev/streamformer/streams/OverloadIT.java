@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,7 +82,7 @@ class OverloadIT {
         Thread producer = null;
         try {
             broker.createTopics(4, "overload-in", "overload-out", "overload-in.dlq");
-            int httpPort = freePort();
+            int httpPort = KafkaTestSupport.freePort();
             Path pipelineLog = Path.of("target", "overload-pipeline.log");
             pipeline = startPipeline(pipelineLog, heapMb, broker.bootstrapServers(), httpPort, stateDir);
             var metricsUri = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
@@ -258,11 +257,5 @@ class OverloadIT {
     private static String jcmd() {
         String java = ProcessHandle.current().info().command().orElseThrow();
         return Path.of(java).resolveSibling("jcmd").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

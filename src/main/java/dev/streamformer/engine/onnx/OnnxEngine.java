@@ -82,27 +82,17 @@ public final class OnnxEngine implements Engine {
      * JVM dies with SIGSEGV and no error report (measured with ORT 1.29: a 7 KB classpath is enough).
      */
     private static OrtEnvironment environment() {
-        var created = new java.util.concurrent.atomic.AtomicReference<OrtEnvironment>();
-        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-        Thread starter = new Thread(null, () -> {
-            try {
-                created.set(OrtEnvironment.getEnvironment());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "onnxruntime-start", 64L << 20);
-        starter.start();
+        var start = new java.util.concurrent.FutureTask<>(OrtEnvironment::getEnvironment);
+        new Thread(null, start, "onnxruntime-start", 64L << 20).start();
         try {
-            starter.join();
+            return start.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ModelLoadException("ONNX Runtime could not start (" + e.getCause() + "): check that its native library"
+                    + " matches this platform (linux-x64, linux-aarch64, macOS, Windows).", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelLoadException("Interrupted while ONNX Runtime was starting.", e);
         }
-        if (failure.get() != null) {
-            throw new ModelLoadException("ONNX Runtime could not start (" + failure.get() + "): check that its native library"
-                    + " matches this platform (linux-x64, linux-aarch64, macOS, Windows).", failure.get());
-        }
-        return created.get();
     }
 
     private static void enableCuda(OrtSession.SessionOptions options) {
