@@ -4,7 +4,7 @@ import dev.streamformer.model.ModelDescriptor;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.task.train.TrainedHeadClassifier;
 
-import dev.streamformer.engine.java.decoder.LanguageModel;
+import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LanguageModels;
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.task.generate.GenerationConfig;

@@ -2,7 +2,7 @@ package dev.streamformer.task.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamformer.engine.java.decoder.LanguageModel;
+import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LanguageModels;
 import dev.streamformer.tokenize.Tokenizer;
 

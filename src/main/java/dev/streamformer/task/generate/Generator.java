@@ -1,7 +1,7 @@
 package dev.streamformer.task.generate;
 
-import dev.streamformer.engine.java.decoder.DecoderState;
-import dev.streamformer.engine.java.decoder.LanguageModel;
+import dev.streamformer.engine.DecoderState;
+import dev.streamformer.engine.LanguageModel;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.streamformer.task.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamformer.engine.java.decoder.Gpt2Model;
-import dev.streamformer.engine.java.decoder.LanguageModel;
+import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LlamaModel;
 import dev.streamformer.engine.java.decoder.Reference;
 import dev.streamformer.engine.java.decoder.T5Model;

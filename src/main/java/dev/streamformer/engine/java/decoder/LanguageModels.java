@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.LanguageModel;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.LanguageModel;
+import dev.streamformer.engine.DecoderState;
+
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensors;
 

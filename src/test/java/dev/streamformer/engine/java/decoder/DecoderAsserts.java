@@ -1,5 +1,8 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.LanguageModel;
+import dev.streamformer.engine.DecoderState;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

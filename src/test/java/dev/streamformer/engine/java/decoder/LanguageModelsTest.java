@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.LanguageModel;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

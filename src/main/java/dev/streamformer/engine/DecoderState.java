@@ -1,4 +1,4 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine;
 
 /**
  * The mutable side of a {@link LanguageModel} for a batch of sequences ("slots"): KV caches and scratch

@@ -1,4 +1,4 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine;
 
 /**
  * A model that predicts the next token: decoder-only (GPT-2, Llama) or encoder–decoder (T5).
