@@ -13,8 +13,17 @@ public interface LanguageModel {
     /** Number of logits per step. */
     int vocabSize();
 
-    /** The end-of-sequence token id, or -1 when the model has none. */
-    int eosId();
+    /**
+     * The ids that end a sequence (empty when the model has none). Instruction models have several: Llama 3 ends a
+     * turn with {@code <|eot_id|>} and a document with {@code <|end_of_text|>}.
+     */
+    int[] eosIds();
+
+    /** True when {@code token} is one of {@link #eosIds()}. */
+    default boolean isEos(int token) {
+        for (int id : eosIds()) if (id == token) return true;
+        return false;
+    }
 
     /** True when the prompt goes to an encoder and the decoder starts from its own start token (T5). */
     default boolean encoderDecoder() {

@@ -53,7 +53,7 @@ public final class Generator {
             int[] prompt = prompts.get(i);
             if (prompt.length == 0 && !model.encoderDecoder()) {
                 // a decoder-only model needs something to condition on: start from its end-of-text token, as GPT-2 was trained
-                prompt = new int[] {Math.max(model.eosId(), 0)};
+                prompt = new int[] {model.eosIds().length > 0 ? model.eosIds()[0] : 0};
             }
             int prefix = model.encoderDecoder() ? 1 : prompt.length;
             if (prefix >= model.maxPositions()) {
@@ -184,7 +184,7 @@ public final class Generator {
 
         void accept(int token, LanguageModel model, int maxLength, StreamListener listener) {
             context[length++] = token;
-            if (config.stopAtEos() && token == model.eosId()) {
+            if (config.stopAtEos() && model.isEos(token)) {
                 end(FinishReason.STOP, listener);
                 return;
             }

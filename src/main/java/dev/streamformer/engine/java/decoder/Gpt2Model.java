@@ -112,7 +112,7 @@ public final class Gpt2Model implements LanguageModel {
 
     @Override public String architecture() { return "gpt2"; }
     @Override public int vocabSize() { return vocab; }
-    @Override public int eosId() { return eos; }
+    @Override public int[] eosIds() { return eos < 0 ? new int[0] : new int[] {eos}; }
     @Override public int maxPositions() { return positions; }
 
     @Override

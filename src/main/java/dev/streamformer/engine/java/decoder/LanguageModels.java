@@ -9,14 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Opens a generative model from a path: a Hugging Face directory (GPT-2, T5) or a llama2.c {@code .bin}. */
+/** Opens a generative model from a path: a Hugging Face directory (Llama family, GPT-2, T5) or a llama2.c {@code .bin}. */
 public final class LanguageModels {
 
     private LanguageModels() {}
 
     /**
      * Loads {@code path}: a llama2.c checkpoint file, a directory holding exactly one such {@code .bin} and no
-     * {@code config.json}, or a Hugging Face directory whose {@code config.json} says {@code gpt2} or {@code t5}.
+     * {@code config.json}, or a Hugging Face directory whose {@code config.json} says {@code llama}, {@code mistral}, {@code qwen2},
+     * {@code qwen3}, {@code gpt2} or {@code t5}.
      */
     public static LanguageModel load(Path path) {
         if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return LlamaModel.load(path);
@@ -30,11 +31,12 @@ public final class LanguageModels {
                     + "point it at a Hugging Face model directory.");
         }
         String type = ModelConfig.read(path).modelType();
+        if (DecoderConfig.FAMILIES.contains(type)) return HuggingFaceDecoder.load(path);
         return switch (type) {
             case "gpt2" -> Gpt2Model.load(path);
             case "t5" -> T5Model.load(path);
             default -> throw new IllegalArgumentException(path.resolve("config.json") + " has model_type '" + type
-                    + "'; the Java generator supports gpt2, t5 and llama2.c checkpoints.");
+                    + "', which the Java engine cannot run; it runs gpt2, llama, mistral, qwen2, qwen3, t5 and llama2.c checkpoints.");
         };
     }
 

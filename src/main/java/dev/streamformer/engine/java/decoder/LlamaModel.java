@@ -146,7 +146,7 @@ public final class LlamaModel implements LanguageModel {
     @Override public String architecture() { return "llama"; }
     @Override public int vocabSize() { return vocab; }
     /** llama2.c uses BOS = 1 to start and to end a story. */
-    @Override public int eosId() { return 1; }
+    @Override public int[] eosIds() { return new int[] {1}; }
     @Override public int maxPositions() { return seqLen; }
 
     @Override

@@ -23,6 +23,15 @@ record ModelConfig(Path file, JsonNode json) {
         }
     }
 
+    /** Any JSON file of the model folder (e.g. {@code generation_config.json}). */
+    static JsonNode readJson(Path file) {
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
     String modelType() {
         return json.path("model_type").asText("");
     }

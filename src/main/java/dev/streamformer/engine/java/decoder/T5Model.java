@@ -107,7 +107,7 @@ public final class T5Model implements LanguageModel {
 
     @Override public String architecture() { return "t5"; }
     @Override public int vocabSize() { return vocab; }
-    @Override public int eosId() { return eos; }
+    @Override public int[] eosIds() { return new int[] {eos}; }
     /** Relative positions put no hard limit on the decoder's length. */
     @Override public int maxPositions() { return Integer.MAX_VALUE; }
     @Override public boolean encoderDecoder() { return true; }

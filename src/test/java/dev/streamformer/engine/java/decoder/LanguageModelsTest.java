@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,14 +20,14 @@ class LanguageModelsTest {
         LanguageModel t5 = LanguageModels.load(Reference.model("t5-mini"));
         assertInstanceOf(T5Model.class, t5);
         assertTrue(t5.encoderDecoder());
-        assertEquals(1, t5.eosId());
+        assertArrayEquals(new int[] {1}, t5.eosIds());
         assertInstanceOf(LlamaModel.class, LanguageModels.load(Reference.model("stories260K")));
     }
 
     @Test
     void refusesAnEncoderOnlyModelInOneSentence() {
         var e = assertThrows(IllegalArgumentException.class, () -> LanguageModels.load(Reference.model("sst2-minilm")));
-        assertTrue(e.getMessage().contains("model_type 'bert'; the Java generator supports gpt2, t5"), e.getMessage());
+        assertTrue(e.getMessage().contains("model_type 'bert', which the Java engine cannot run; it runs gpt2, llama"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LanguageModels.load(Path.of("no-such-dir")));
     }
 }

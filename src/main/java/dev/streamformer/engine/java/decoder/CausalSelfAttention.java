@@ -1,0 +1,48 @@
+package dev.streamformer.engine.java.decoder;
+
+/**
+ * Masked multi-head self-attention with grouped key/value heads, as Llama, Mistral and Qwen compute it:
+ * <pre>
+ *   q = x·Wqᵀ (+bq)   [rows, heads·headDim]      k = x·Wkᵀ (+bk), v = x·Wvᵀ (+bv)   [rows, kvHeads·headDim]
+ *   (Qwen3) q, k ← RMSNorm of each head
+ *   q, k ← RoPE(position)
+ *   cache ← k, v at (slot, position)
+ *   head h:  softmax(q_h · K_g[0..pos]ᵀ / √headDim) · V_g[0..pos]     g = h / (heads / kvHeads)
+ *   out = concat(heads) · Woᵀ (+bo)
+ * </pre>
+ * A row attends only to earlier positions of its own sequence (the causal mask), and with a sliding window
+ * only to the last {@code window} of them.
+ *
+ * @param qNorm, kNorm per-head RMSNorm (over headDim) of queries and keys; null when the family has none
+ */
+record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
+                           int heads, int kvHeads, int headDim, int window) {
+
+    /** Scratch for one forward: queries, keys, values, the heads' outputs, and the scores of one head. */
+    record Scratch(float[] q, float[] k, float[] v, float[] heads, float[] scores) {}
+
+    /**
+     * Attention output {@code out[rows, hidden]} of {@code x[rows, hidden]}; row {@code r} belongs to sequence
+     * {@code slots[r]} at {@code positions[r]}, and its key and value join that sequence's cache in {@code layer}.
+     */
+    void forward(float[] x, int rows, int[] slots, int[] positions, RotaryEmbedding rope, KvCache cache, int layer,
+                 Scratch s, float[] out) {
+        q.apply(x, rows, s.q());
+        k.apply(x, rows, s.k());
+        v.apply(x, rows, s.v());
+        if (qNorm != null) {
+            qNorm.forward(s.q(), rows * heads, s.q());     // each head is a row of headDim features
+            kNorm.forward(s.k(), rows * kvHeads, s.k());
+        }
+        for (int r = 0; r < rows; r++) {
+            rope.rotate(s.q(), r * heads * headDim, heads, positions[r]);
+            rope.rotate(s.k(), r * kvHeads * headDim, kvHeads, positions[r]);
+        }
+        int kvWidth = kvHeads * headDim;
+        cache.store(layer, rows, slots, positions, s.k(), 0, s.v(), 0, kvWidth);
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        cache.attend(layer, rows, slots, positions, s.q(), 0, heads * headDim, heads, kvHeads, headDim, scale, window,
+                null, null, s.scores(), s.heads(), heads * headDim);
+        o.apply(s.heads(), rows, out);
+    }
+}

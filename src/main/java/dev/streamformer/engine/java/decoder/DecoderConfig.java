@@ -1,0 +1,96 @@
+package dev.streamformer.engine.java.decoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The shape of a decoder-only Transformer of the Llama lineage, read from a Hugging Face {@code config.json}.
+ * The families differ only in a few switches, so each is one line of {@link #read}:
+ * <pre>
+ *   llama   (Llama 2/3.x, SmolLM, TinyLlama)  RMSNorm, RoPE (+ rope_scaling), grouped-query attention, SwiGLU
+ *   mistral                                   llama + sliding-window attention
+ *   qwen2   (Qwen2, Qwen2.5)                  llama + biases on q, k and v
+ *   qwen3                                     llama + RMSNorm of every query and key head before RoPE
+ * </pre>
+ *
+ * @param heads          query heads per layer
+ * @param kvHeads        key/value heads (fewer than {@code heads}: grouped-query attention; 1: multi-query)
+ * @param headDim        features per head (Qwen3 sets it explicitly, it need not be hidden / heads)
+ * @param attentionBias  q, k, v (and o, when the weights have one) carry biases
+ * @param qkNorm         per-head RMSNorm of queries and keys (Qwen3)
+ * @param slidingWindow  each position attends to at most this many positions ending at itself (0: no window)
+ * @param eosIds         every id that ends a sequence: config.json's and generation_config.json's, in that order
+ */
+public record DecoderConfig(String modelType, int vocabSize, int hidden, int layers, int heads, int kvHeads, int headDim,
+                            int intermediate, int maxPositions, float rmsEps, RotaryEmbedding.Frequencies rope,
+                            boolean attentionBias, boolean qkNorm, int slidingWindow, boolean tiedEmbeddings,
+                            int[] eosIds) {
+
+    /** The {@code model_type}s this reader understands. */
+    public static final Set<String> FAMILIES = Set.of("llama", "mistral", "qwen2", "qwen3");
+
+    public DecoderConfig {
+        if (hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || intermediate <= 0 || vocabSize <= 0) {
+            throw new IllegalArgumentException("decoder dimensions must be positive (hidden " + hidden + ", layers " + layers
+                    + ", heads " + heads + "/" + kvHeads + ", head_dim " + headDim + ", intermediate " + intermediate + ").");
+        }
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " key/value heads evenly.");
+        }
+        if (headDim % 2 != 0) throw new IllegalArgumentException("RoPE needs an even head_dim, got " + headDim + ".");
+    }
+
+    /** Reads {@code config.json} (and {@code generation_config.json} for end-of-sequence ids) of a model folder. */
+    public static DecoderConfig read(Path modelDir) {
+        ModelConfig c = ModelConfig.read(modelDir);
+        String type = c.modelType();
+        c.require(FAMILIES.contains(type), "model_type '" + type + "' (decoder families: llama, mistral, qwen2, qwen3)");
+        String act = c.text("hidden_act", "silu");
+        c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
+        c.require(!c.flag("mlp_bias", false), "mlp_bias=true");
+        c.require(c.integer("pretraining_tp", 1) == 1, "pretraining_tp other than 1");
+        int hidden = c.integer("hidden_size");
+        int heads = c.integer("num_attention_heads");
+        int headDim = c.integer("head_dim", hidden / heads);
+        int maxPositions = c.integer("max_position_embeddings", 2048);
+        boolean bias = switch (type) {
+            case "qwen2" -> true;                          // Qwen2 always has q/k/v biases (no config key)
+            default -> c.flag("attention_bias", false);
+        };
+        int window = switch (type) {
+            case "mistral" -> c.integer("sliding_window", 0);
+            case "qwen2", "qwen3" -> c.flag("use_sliding_window", false) ? -1 : 0;
+            default -> 0;
+        };
+        c.require(window >= 0, "use_sliding_window=true");
+        return new DecoderConfig(type, c.integer("vocab_size"), hidden, c.integer("num_hidden_layers"), heads,
+                c.integer("num_key_value_heads", heads), headDim, c.integer("intermediate_size"), maxPositions,
+                (float) c.number("rms_norm_eps", 1e-6), RotaryEmbedding.Frequencies.fromConfig(c, headDim),
+                bias, type.equals("qwen3"), window, c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
+    }
+
+    /** {@code eos_token_id} of config.json and of generation_config.json; each may be one id or a list. */
+    private static int[] eosIds(ModelConfig config, Path modelDir) {
+        Set<Integer> ids = new LinkedHashSet<>();
+        addIds(config.json().get("eos_token_id"), ids);
+        Path generation = modelDir.resolve("generation_config.json");
+        if (Files.isRegularFile(generation)) addIds(ModelConfig.readJson(generation).get("eos_token_id"), ids);
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void addIds(JsonNode node, Set<Integer> into) {
+        if (node == null || node.isNull()) return;
+        if (node.isArray()) node.forEach(n -> into.add(n.asInt()));
+        else into.add(node.asInt());
+    }
+
+    /** Width of all query heads side by side. */
+    public int queryWidth() { return heads * headDim; }
+
+    /** Width of all key (or value) heads side by side. */
+    public int kvWidth() { return kvHeads * headDim; }
+}

@@ -1,0 +1,17 @@
+package dev.streamformer.engine.java.decoder;
+
+import dev.streamformer.tensor.Kernels;
+
+/**
+ * Root-mean-square layer norm (Zhang & Sennrich 2019): {@code x / sqrt(mean(x²) + eps) · w}. No mean is
+ * subtracted and there is no bias; Llama-family models use it in place of LayerNorm.
+ *
+ * @param weight the learned gain {@code w}, one per feature
+ */
+record RmsNorm(float[] weight, float eps) {
+
+    /** Normalizes {@code rows} rows of {@code weight.length} features from {@code x} into {@code out} (may be {@code x}). */
+    void forward(float[] x, int rows, float[] out) {
+        Kernels.rmsNorm(x, rows, weight.length, weight, eps, out);
+    }
+}
