@@ -3,7 +3,7 @@ package dev.streamformer.task.generate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamformer.engine.java.decoder.Gpt2Model;
 import dev.streamformer.engine.LanguageModel;
-import dev.streamformer.engine.java.decoder.LlamaModel;
+import dev.streamformer.engine.java.decoder.Llama2cCheckpoint;
 import dev.streamformer.engine.java.decoder.Reference;
 import dev.streamformer.engine.java.decoder.T5Model;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,7 +168,7 @@ class GeneratorTest {
 
     @Test
     void generatesIdsWithoutATokenizerForStories260K() {
-        Generator g = new Generator(LlamaModel.load(Reference.model("stories260K").resolve("stories260K.bin")), null);
+        Generator g = new Generator(Llama2cCheckpoint.load(Reference.model("stories260K").resolve("stories260K.bin")), null);
         int[] expected = {461, 461, 401, 401, 401, 461, 378, 455, 473, 456, 435, 299, 362, 409, 283, 264, 283, 452, 288, 13, 431, 431};
         Generation out = g.generate(List.of(new int[] {1}), GenerationConfig.greedy(expected.length), null).getFirst();
         assertArrayEquals(expected, out.tokens());

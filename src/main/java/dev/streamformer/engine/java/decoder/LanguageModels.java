@@ -20,13 +20,13 @@ public final class LanguageModels {
      * {@code qwen3}, {@code gpt2} or {@code t5}.
      */
     public static LanguageModel load(Path path) {
-        if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return LlamaModel.load(path);
+        if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return Llama2cCheckpoint.load(path);
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException(path + " is neither a model directory nor a llama2.c .bin file.");
         }
         if (!Files.isRegularFile(path.resolve("config.json"))) {
             List<Path> bins = binFiles(path);
-            if (bins.size() == 1) return LlamaModel.load(bins.getFirst());
+            if (bins.size() == 1) return Llama2cCheckpoint.load(bins.getFirst());
             throw new IllegalArgumentException(path + " has no config.json (and not exactly one llama2.c .bin file); "
                     + "point it at a Hugging Face model directory.");
         }
