@@ -4,6 +4,8 @@ import dev.streamformer.task.generate.GenerationConfig;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /** Decoding options of {@code generate} and {@code run --task generate}. */
@@ -13,17 +15,22 @@ final class GenerationOptions {
     int maxNewTokens = 64;
 
     @Option(names = "--temperature", paramLabel = "T",
-            description = "0: greedy (argmax); above 0: sample from softmax(logits / T). Default: ${DEFAULT-VALUE}.")
-    float temperature = 0f;
+            description = "0: greedy (argmax); above 0: sample from softmax(logits / T). Default: the model's"
+                    + " generation_config.json (as transformers), else 0.")
+    Float temperature;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Sample among the K most likely tokens (0: off).")
-    int topK = 0;
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Sample among the K most likely tokens (0: off). Default: the model's generation_config.json, else 0.")
+    Integer topK;
 
-    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling: the most likely tokens adding up to P (1: off).")
-    float topP = 1f;
+    @Option(names = "--top-p", paramLabel = "P",
+            description = "Nucleus sampling: the most likely tokens adding up to P (1: off). Default: the model's"
+                    + " generation_config.json, else 1.")
+    Float topP;
 
-    @Option(names = "--repetition-penalty", paramLabel = "R", description = "Above 1 discourages repeats (1: off).")
-    float repetitionPenalty = 1f;
+    @Option(names = "--repetition-penalty", paramLabel = "R",
+            description = "Above 1 discourages repeats (1: off). Default: the model's generation_config.json, else 1.")
+    Float repetitionPenalty;
 
     @Option(names = "--seed", description = "Same seed, same text. Default: ${DEFAULT-VALUE}.")
     long seed = 0;
@@ -42,7 +49,13 @@ final class GenerationOptions {
     String template;
 
     GenerationConfig config() {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stop, !ignoreEos,
-                timeBudgetMs > 0 ? Duration.ofMillis(timeBudgetMs) : null);
+        Set<GenerationConfig.Setting> fromModel = EnumSet.noneOf(GenerationConfig.Setting.class);
+        if (temperature == null) fromModel.add(GenerationConfig.Setting.TEMPERATURE);
+        if (topK == null) fromModel.add(GenerationConfig.Setting.TOP_K);
+        if (topP == null) fromModel.add(GenerationConfig.Setting.TOP_P);
+        if (repetitionPenalty == null) fromModel.add(GenerationConfig.Setting.REPETITION_PENALTY);
+        return new GenerationConfig(maxNewTokens, temperature == null ? 0f : temperature, topK == null ? 0 : topK,
+                topP == null ? 1f : topP, repetitionPenalty == null ? 1f : repetitionPenalty, seed, stop, !ignoreEos,
+                timeBudgetMs > 0 ? Duration.ofMillis(timeBudgetMs) : null, fromModel);
     }
 }

@@ -8,6 +8,7 @@ import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LanguageModels;
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.task.generate.GenerationConfig;
+import dev.streamformer.task.generate.GenerationDefaults;
 import dev.streamformer.task.generate.PromptTemplate;
 import dev.streamformer.tokenize.Tokenizer;
 
@@ -81,7 +82,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         }
         LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(dir, LanguageModels::load);
         Tokenizer tokenizer = Tokenizer.fromFile(dir.resolve("tokenizer.json"));
-        GenerationConfig config = generation != null ? generation : GenerationConfig.greedy(64);
+        GenerationConfig config = GenerationDefaults.read(dir).applyTo(generation != null ? generation : GenerationConfig.greedy(64));
         PromptTemplate prompt = template != null ? new PromptTemplate(template) : PromptTemplate.IDENTITY;
         return new GenerateTask(dir.getFileName().toString(), lm, tokenizer, config, prompt, budget.maxBatchSize());
     }

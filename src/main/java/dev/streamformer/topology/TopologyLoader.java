@@ -186,7 +186,8 @@ public final class TopologyLoader {
                             g == null || g.repetitionPenalty() == null ? 1f : g.repetitionPenalty(),
                             g == null || g.seed() == null ? 0L : g.seed(),
                             g == null ? null : g.stop(), true,
-                            g == null || g.timeBudgetMs() == null ? null : Duration.ofMillis(g.timeBudgetMs()));
+                            g == null || g.timeBudgetMs() == null ? null : Duration.ofMillis(g.timeBudgetMs()),
+                            unsetSampling(g));
                 } catch (IllegalArgumentException e) {
                     throw error(at + "/generation", key + ".generation", e.getMessage());
                 }
@@ -224,5 +225,15 @@ public final class TopologyLoader {
             }
             return new StagePlan(name, spec, pipeline);
         }
+    }
+
+    /** The sampling settings a generation block leaves out: those come from the model's generation_config.json. */
+    private static java.util.Set<GenerationConfig.Setting> unsetSampling(TopologyFile.Generation g) {
+        var unset = java.util.EnumSet.noneOf(GenerationConfig.Setting.class);
+        if (g == null || g.temperature() == null) unset.add(GenerationConfig.Setting.TEMPERATURE);
+        if (g == null || g.topK() == null) unset.add(GenerationConfig.Setting.TOP_K);
+        if (g == null || g.topP() == null) unset.add(GenerationConfig.Setting.TOP_P);
+        if (g == null || g.repetitionPenalty() == null) unset.add(GenerationConfig.Setting.REPETITION_PENALTY);
+        return unset;
     }
 }

@@ -1,7 +1,9 @@
 package dev.streamformer.task.generate;
 
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How to generate.
@@ -16,9 +18,22 @@ import java.util.List;
  * @param stopAtEos         stop at the model's end-of-sequence token ({@code finish_reason=stop})
  * @param timeBudget        wall-clock limit for one batch; when it runs out every unfinished prompt ends with
  *                          {@code finish_reason=length} (null or zero: no limit)
+ * @param fromModel         the sampling settings the user left unset: they come from the model folder's
+ *                          {@code generation_config.json} when there is one ({@link GenerationDefaults}), as in
+ *                          transformers; the values above stand where it is silent
  */
 public record GenerationConfig(int maxNewTokens, float temperature, int topK, float topP, float repetitionPenalty,
-                               long seed, List<String> stopStrings, boolean stopAtEos, Duration timeBudget) {
+                               long seed, List<String> stopStrings, boolean stopAtEos, Duration timeBudget,
+                               Set<Setting> fromModel) {
+
+    /** The sampling settings a model's {@code generation_config.json} may provide. */
+    public enum Setting { TEMPERATURE, TOP_K, TOP_P, REPETITION_PENALTY }
+
+    /** Every setting as given, none from the model. */
+    public GenerationConfig(int maxNewTokens, float temperature, int topK, float topP, float repetitionPenalty,
+                            long seed, List<String> stopStrings, boolean stopAtEos, Duration timeBudget) {
+        this(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, timeBudget, Set.of());
+    }
 
     public GenerationConfig {
         if (maxNewTokens < 1) throw new IllegalArgumentException("max new tokens must be at least 1, got " + maxNewTokens + ".");
@@ -28,6 +43,7 @@ public record GenerationConfig(int maxNewTokens, float temperature, int topK, fl
         if (!(repetitionPenalty > 0)) throw new IllegalArgumentException("repetition penalty must be positive (1 is off), got " + repetitionPenalty + ".");
         stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
         if (stopStrings.stream().anyMatch(String::isEmpty)) throw new IllegalArgumentException("a stop string must not be empty.");
+        fromModel = fromModel == null || fromModel.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(fromModel));
     }
 
     /** Greedy decoding of up to {@code maxNewTokens}, stopping at EOS. */
@@ -38,31 +54,37 @@ public record GenerationConfig(int maxNewTokens, float temperature, int topK, fl
     public boolean isGreedy() { return temperature == 0f; }
 
     public GenerationConfig withMaxNewTokens(int n) {
-        return new GenerationConfig(n, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, timeBudget);
+        return new GenerationConfig(n, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, timeBudget, fromModel);
     }
 
-    /** Sampling with this temperature, top-k and top-p. */
+    /** Sampling with this temperature, top-k and top-p (none of them from the model any more). */
     public GenerationConfig withSampling(float temperature, int topK, float topP) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, timeBudget);
+        Set<Setting> left = EnumSet.noneOf(Setting.class);
+        left.addAll(fromModel);
+        left.removeAll(Set.of(Setting.TEMPERATURE, Setting.TOP_K, Setting.TOP_P));
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, timeBudget, left);
     }
 
     public GenerationConfig withRepetitionPenalty(float penalty) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, penalty, seed, stopStrings, stopAtEos, timeBudget);
+        Set<Setting> left = EnumSet.noneOf(Setting.class);
+        left.addAll(fromModel);
+        left.remove(Setting.REPETITION_PENALTY);
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, penalty, seed, stopStrings, stopAtEos, timeBudget, left);
     }
 
     public GenerationConfig withSeed(long s) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, s, stopStrings, stopAtEos, timeBudget);
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, s, stopStrings, stopAtEos, timeBudget, fromModel);
     }
 
     public GenerationConfig withStopStrings(List<String> stops) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stops, stopAtEos, timeBudget);
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stops, stopAtEos, timeBudget, fromModel);
     }
 
     public GenerationConfig withStopAtEos(boolean stop) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stop, timeBudget);
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stop, timeBudget, fromModel);
     }
 
     public GenerationConfig withTimeBudget(Duration budget) {
-        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, budget);
+        return new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, stopAtEos, budget, fromModel);
     }
 }
