@@ -38,7 +38,8 @@ public final class Gpt2Model implements LanguageModel {
     final float[] lnFGamma, lnFBeta;
 
     private Gpt2Model(int dim, int heads, int ffn, int vocab, int positions, float eps, int eos,
-                      float[] tokenEmbedding, float[] positionEmbedding, Block[] blocks, float[] lnFGamma, float[] lnFBeta) {
+                      float[] tokenEmbedding, float[] positionEmbedding, Block[] blocks, float[] lnFGamma, float[] lnFBeta,
+                      Quantization quantization) {
         this.dim = dim;
         this.heads = heads;
         this.headDim = dim / heads;
@@ -48,7 +49,7 @@ public final class Gpt2Model implements LanguageModel {
         this.eps = eps;
         this.eos = eos;
         this.tokenEmbedding = tokenEmbedding;
-        this.lmHead = new Linear(tokenEmbedding, null, dim, vocab);
+        this.lmHead = quantization.apply(new Linear(tokenEmbedding, null, dim, vocab));
         this.positionEmbedding = positionEmbedding;
         this.blocks = blocks;
         this.lnFGamma = lnFGamma;
@@ -57,6 +58,11 @@ public final class Gpt2Model implements LanguageModel {
 
     /** Loads a Hugging Face {@code GPT2LMHeadModel} directory ({@code config.json} + {@code model.safetensors}). */
     public static Gpt2Model load(Path modelDir) {
+        return load(modelDir, Quantization.NONE);
+    }
+
+    /** Loads the folder, storing every weight matrix (the tied LM head included) as {@code quantization} says. */
+    public static Gpt2Model load(Path modelDir, Quantization quantization) {
         ModelConfig config = ModelConfig.read(modelDir);
         config.require(config.modelType().equals("gpt2"), "model_type '" + config.modelType() + "' (expected gpt2)");
         String act = config.text("activation_function", "gelu_new");
@@ -82,23 +88,23 @@ public final class Gpt2Model implements LanguageModel {
                 // so conv1D transposes each one once, here.
                 blocks[l] = new Block(
                         st.floats(b + "ln_1.weight", d), st.floats(b + "ln_1.bias", d),
-                        conv1D(st, b + "attn.c_attn", d, 3 * d),
-                        conv1D(st, b + "attn.c_proj", d, d),
+                        conv1D(st, b + "attn.c_attn", d, 3 * d, quantization),
+                        conv1D(st, b + "attn.c_proj", d, d, quantization),
                         st.floats(b + "ln_2.weight", d), st.floats(b + "ln_2.bias", d),
-                        conv1D(st, b + "mlp.c_fc", d, ffn),
-                        conv1D(st, b + "mlp.c_proj", ffn, d));
+                        conv1D(st, b + "mlp.c_fc", d, ffn, quantization),
+                        conv1D(st, b + "mlp.c_proj", ffn, d, quantization));
             }
             config.require(!st.contains("lm_head.weight") || config.flag("tie_word_embeddings", true),
                     "an untied lm_head.weight");
             return new Gpt2Model(d, heads, ffn, vocab, positions, eps, eos,
                     st.floats(p + "wte.weight", vocab, d), st.floats(p + "wpe.weight", positions, d), blocks,
-                    st.floats(p + "ln_f.weight", d), st.floats(p + "ln_f.bias", d));
+                    st.floats(p + "ln_f.weight", d), st.floats(p + "ln_f.bias", d), quantization);
         }
     }
 
     /** A GPT-2 Conv1D (weight {@code [in, out]}) as a {@link Linear} (weight {@code [out, in]}). */
-    private static Linear conv1D(SafeTensors st, String name, int in, int out) {
-        return new Linear(transpose(st.floats(name + ".weight", in, out), in, out), st.floats(name + ".bias", out), in, out);
+    private static Linear conv1D(SafeTensors st, String name, int in, int out, Quantization quantization) {
+        return quantization.apply(new Linear(transpose(st.floats(name + ".weight", in, out), in, out), st.floats(name + ".bias", out), in, out));
     }
 
     /** {@code [rows, cols]} → {@code [cols, rows]}. */

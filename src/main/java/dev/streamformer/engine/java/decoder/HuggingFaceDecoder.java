@@ -24,41 +24,46 @@ public final class HuggingFaceDecoder {
     private HuggingFaceDecoder() {}
 
     public static DecoderOnlyTransformer load(Path modelDir) {
+        return load(modelDir, Quantization.NONE);
+    }
+
+    /** Loads the folder, storing every weight matrix (the LM head included) as {@code quantization} says. */
+    public static DecoderOnlyTransformer load(Path modelDir, Quantization quantization) {
         DecoderConfig c = DecoderConfig.read(modelDir);
         try (SafeTensorShards w = SafeTensorShards.open(modelDir)) {
             int d = c.hidden();
             float[] embeddings = w.floats("model.embed_tokens.weight", c.vocabSize(), d);
             DecoderBlock[] blocks = new DecoderBlock[c.layers()];
-            for (int l = 0; l < blocks.length; l++) blocks[l] = block(w, "model.layers." + l + ".", c);
+            for (int l = 0; l < blocks.length; l++) blocks[l] = block(w, "model.layers." + l + ".", c, quantization);
             RmsNorm finalNorm = new RmsNorm(w.floats("model.norm.weight", d), c.rmsEps());
             boolean separateHead = w.contains("lm_head.weight") && !c.tiedEmbeddings();
-            Linear lmHead = new Linear(separateHead ? w.floats("lm_head.weight", c.vocabSize(), d) : embeddings,
-                    null, d, c.vocabSize());
+            Linear lmHead = quantization.apply(new Linear(separateHead ? w.floats("lm_head.weight", c.vocabSize(), d) : embeddings,
+                    null, d, c.vocabSize()));
             return new DecoderOnlyTransformer(c, c.modelType(), embeddings, blocks, finalNorm, lmHead,
                     RotaryEmbedding.Pairing.ROTATE_HALF);
         }
     }
 
-    private static DecoderBlock block(SafeTensorShards w, String p, DecoderConfig c) {
+    private static DecoderBlock block(SafeTensorShards w, String p, DecoderConfig c, Quantization q) {
         int d = c.hidden();
         String a = p + "self_attn.";
         RmsNorm qNorm = c.qkNorm() ? new RmsNorm(w.floats(a + "q_norm.weight", c.headDim()), c.rmsEps()) : null;
         RmsNorm kNorm = c.qkNorm() ? new RmsNorm(w.floats(a + "k_norm.weight", c.headDim()), c.rmsEps()) : null;
         CausalSelfAttention attention = new CausalSelfAttention(
-                linear(w, a + "q_proj", d, c.queryWidth(), c.attentionBias()),
-                linear(w, a + "k_proj", d, c.kvWidth(), c.attentionBias()),
-                linear(w, a + "v_proj", d, c.kvWidth(), c.attentionBias()),
-                linear(w, a + "o_proj", c.queryWidth(), d, c.attentionBias() && w.contains(a + "o_proj.bias")),
+                linear(w, a + "q_proj", d, c.queryWidth(), c.attentionBias(), q),
+                linear(w, a + "k_proj", d, c.kvWidth(), c.attentionBias(), q),
+                linear(w, a + "v_proj", d, c.kvWidth(), c.attentionBias(), q),
+                linear(w, a + "o_proj", c.queryWidth(), d, c.attentionBias() && w.contains(a + "o_proj.bias"), q),
                 qNorm, kNorm, c.heads(), c.kvHeads(), c.headDim(), c.slidingWindow());
         GatedFeedForward mlp = new GatedFeedForward(
-                linear(w, p + "mlp.gate_proj", d, c.intermediate(), false),
-                linear(w, p + "mlp.up_proj", d, c.intermediate(), false),
-                linear(w, p + "mlp.down_proj", c.intermediate(), d, false));
+                linear(w, p + "mlp.gate_proj", d, c.intermediate(), false, q),
+                linear(w, p + "mlp.up_proj", d, c.intermediate(), false, q),
+                linear(w, p + "mlp.down_proj", c.intermediate(), d, false, q));
         return new DecoderBlock(new RmsNorm(w.floats(p + "input_layernorm.weight", d), c.rmsEps()), attention,
                 new RmsNorm(w.floats(p + "post_attention_layernorm.weight", d), c.rmsEps()), mlp);
     }
 
-    private static Linear linear(SafeTensorShards w, String name, int in, int out, boolean bias) {
-        return new Linear(w.floats(name + ".weight", out, in), bias ? w.floats(name + ".bias", out) : null, in, out);
+    private static Linear linear(SafeTensorShards w, String name, int in, int out, boolean bias, Quantization q) {
+        return q.apply(new Linear(w.floats(name + ".weight", out, in), bias ? w.floats(name + ".bias", out) : null, in, out));
     }
 }

@@ -20,21 +20,26 @@ public final class LanguageModels {
      * {@code qwen3}, {@code gpt2} or {@code t5}.
      */
     public static LanguageModel load(Path path) {
-        if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return Llama2cCheckpoint.load(path);
+        return load(path, Quantization.NONE);
+    }
+
+    /** As {@link #load(Path)}, storing the weight matrices as {@code quantization} says. */
+    public static LanguageModel load(Path path, Quantization quantization) {
+        if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return Llama2cCheckpoint.load(path, quantization);
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException(path + " is neither a model directory nor a llama2.c .bin file.");
         }
         if (!Files.isRegularFile(path.resolve("config.json"))) {
             List<Path> bins = binFiles(path);
-            if (bins.size() == 1) return Llama2cCheckpoint.load(bins.getFirst());
+            if (bins.size() == 1) return Llama2cCheckpoint.load(bins.getFirst(), quantization);
             throw new IllegalArgumentException(path + " has no config.json (and not exactly one llama2.c .bin file); "
                     + "point it at a Hugging Face model directory.");
         }
         String type = ModelConfig.read(path).modelType();
-        if (DecoderConfig.FAMILIES.contains(type)) return HuggingFaceDecoder.load(path);
+        if (DecoderConfig.FAMILIES.contains(type)) return HuggingFaceDecoder.load(path, quantization);
         return switch (type) {
-            case "gpt2" -> Gpt2Model.load(path);
-            case "t5" -> T5Model.load(path);
+            case "gpt2" -> Gpt2Model.load(path, quantization);
+            case "t5" -> T5Model.load(path, quantization);
             default -> throw new IllegalArgumentException(path.resolve("config.json") + " has model_type '" + type
                     + "', which the Java engine cannot run; it runs gpt2, llama, mistral, qwen2, qwen3, t5 and llama2.c checkpoints.");
         };

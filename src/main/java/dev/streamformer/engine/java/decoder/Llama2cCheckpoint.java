@@ -28,6 +28,11 @@ public final class Llama2cCheckpoint {
      * then fp32 weights in run.c's order. The file size is checked against the header before any allocation.
      */
     public static DecoderOnlyTransformer load(Path checkpoint) {
+        return load(checkpoint, Quantization.NONE);
+    }
+
+    /** Loads the checkpoint, storing every weight matrix (the classifier included) as {@code q} says. */
+    public static DecoderOnlyTransformer load(Path checkpoint, Quantization q) {
         try (Arena arena = Arena.ofConfined();
              FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -75,15 +80,15 @@ public final class Llama2cCheckpoint {
                     false, false, 0, shared, new int[] {1});
             DecoderBlock[] blocks = new DecoderBlock[layers];
             for (int l = 0; l < layers; l++) {
-                CausalSelfAttention attention = new CausalSelfAttention(new Linear(wq[l], null, dim, dim),
-                        new Linear(wk[l], null, dim, kv), new Linear(wv[l], null, dim, kv), new Linear(wo[l], null, dim, dim),
+                CausalSelfAttention attention = new CausalSelfAttention(q.apply(new Linear(wq[l], null, dim, dim)),
+                        q.apply(new Linear(wk[l], null, dim, kv)), q.apply(new Linear(wv[l], null, dim, kv)), q.apply(new Linear(wo[l], null, dim, dim)),
                         null, null, heads, kvHeads, headDim, 0);
-                GatedFeedForward mlp = new GatedFeedForward(new Linear(w1[l], null, dim, hidden),
-                        new Linear(w3[l], null, dim, hidden), new Linear(w2[l], null, hidden, dim));
+                GatedFeedForward mlp = new GatedFeedForward(q.apply(new Linear(w1[l], null, dim, hidden)),
+                        q.apply(new Linear(w3[l], null, dim, hidden)), q.apply(new Linear(w2[l], null, hidden, dim)));
                 blocks[l] = new DecoderBlock(new RmsNorm(rmsAtt[l], RMS_EPS), attention, new RmsNorm(rmsFfn[l], RMS_EPS), mlp);
             }
             return new DecoderOnlyTransformer(config, "llama2.c", emb, blocks, new RmsNorm(rmsFinal, RMS_EPS),
-                    new Linear(classifier, null, dim, vocab), RotaryEmbedding.Pairing.NEIGHBOURS);
+                    q.apply(new Linear(classifier, null, dim, vocab)), RotaryEmbedding.Pairing.NEIGHBOURS);
         } catch (IOException e) {
             throw new UncheckedIOException(checkpoint + " cannot be read: " + e.getMessage(), e);
         }

@@ -40,8 +40,10 @@ public final class T5Model implements LanguageModel {
     final EncoderBlock[] encoder;
     final DecoderBlock[] decoder;
     final float[] encoderFinalNorm, decoderFinalNorm;
+    private final Quantization quantization;
 
-    private T5Model(ModelConfig c, SafeTensors st) {
+    private T5Model(ModelConfig c, SafeTensors st, Quantization quantization) {
+        this.quantization = quantization;
         dim = c.integer("d_model");
         heads = c.integer("num_heads");
         headDim = c.integer("d_kv");
@@ -58,7 +60,7 @@ public final class T5Model implements LanguageModel {
         boolean rescale = c.flag("scale_decoder_outputs", c.flag("tie_word_embeddings", true));
         outputScale = rescale ? (float) (1.0 / Math.sqrt(dim)) : 1f;
         shared = st.floats("shared.weight", vocab, dim);
-        lmHead = new Linear(shared, null, dim, vocab);
+        lmHead = quantization.apply(new Linear(shared, null, dim, vocab));
         encoderBias = st.floats("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets, heads);
         decoderBias = st.floats("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", buckets, heads);
         encoder = new EncoderBlock[c.integer("num_layers")];
@@ -79,29 +81,34 @@ public final class T5Model implements LanguageModel {
     private AttentionWeights attention(SafeTensors st, String p, String kind) {
         String a = p + kind + ".";
         return new AttentionWeights(st.floats(p + "layer_norm.weight", dim),
-                new Linear(st.floats(a + "q.weight", inner, dim), null, dim, inner),
-                new Linear(st.floats(a + "k.weight", inner, dim), null, dim, inner),
-                new Linear(st.floats(a + "v.weight", inner, dim), null, dim, inner),
-                new Linear(st.floats(a + "o.weight", dim, inner), null, inner, dim));
+                quantization.apply(new Linear(st.floats(a + "q.weight", inner, dim), null, dim, inner)),
+                quantization.apply(new Linear(st.floats(a + "k.weight", inner, dim), null, dim, inner)),
+                quantization.apply(new Linear(st.floats(a + "v.weight", inner, dim), null, dim, inner)),
+                quantization.apply(new Linear(st.floats(a + "o.weight", dim, inner), null, inner, dim)));
     }
 
     private FeedForward feedForward(SafeTensors st, String p) {
         String f = p + "DenseReluDense.";
         return new FeedForward(st.floats(p + "layer_norm.weight", dim),
-                new Linear(st.floats(f + "wi_0.weight", ffn, dim), null, dim, ffn),
-                new Linear(st.floats(f + "wi_1.weight", ffn, dim), null, dim, ffn),
-                new Linear(st.floats(f + "wo.weight", dim, ffn), null, ffn, dim));
+                quantization.apply(new Linear(st.floats(f + "wi_0.weight", ffn, dim), null, dim, ffn)),
+                quantization.apply(new Linear(st.floats(f + "wi_1.weight", ffn, dim), null, dim, ffn)),
+                quantization.apply(new Linear(st.floats(f + "wo.weight", dim, ffn), null, ffn, dim)));
     }
 
     /** Loads a Hugging Face {@code T5ForConditionalGeneration} directory (T5 v1.1: gated-GELU, tied output). */
     public static T5Model load(Path modelDir) {
+        return load(modelDir, Quantization.NONE);
+    }
+
+    /** Loads the folder, storing every weight matrix as {@code quantization} says. */
+    public static T5Model load(Path modelDir, Quantization quantization) {
         ModelConfig c = ModelConfig.read(modelDir);
         c.require(c.modelType().equals("t5"), "model_type '" + c.modelType() + "' (expected t5)");
         String proj = c.text("feed_forward_proj", "relu");
         c.require(proj.equals("gated-gelu"), "feed_forward_proj '" + proj + "' (only gated-gelu, T5 v1.1)");
         c.require(c.flag("tie_word_embeddings", true), "an untied lm_head (tie_word_embeddings=false)");
         try (SafeTensors st = SafeTensors.open(modelDir.resolve("model.safetensors"))) {
-            return new T5Model(c, st);
+            return new T5Model(c, st, quantization);
         }
     }
 
