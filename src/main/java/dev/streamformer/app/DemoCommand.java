@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Loading model " + model + " on " + engine + " ...");
             TaskSpec base = TaskSpec.embed(model);
             TaskSpec spec = new TaskSpec(base.task(), model, new dev.streamformer.task.EngineOptions(engine, "cpu", 0), base.budget(),
-                    base.overflow(), null, null, false, 0.5f, 0f, null, null);
+                    base.overflow(), null, null, false, 0.5f, 0f, null);
             try (Task task = spec.create()) {
                 produce(broker.bootstrapServers(), events);
                 System.out.println("Produced " + events.size() + " events to " + INPUT + "; running the pipeline " + INPUT + " → " + OUTPUT

@@ -1,5 +1,8 @@
 package dev.streamformer.app;
 
+import dev.streamformer.task.EventInput;
+import dev.streamformer.task.InvalidInputException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,9 +40,17 @@ final class JsonLines {
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
+    private final EventInput input;
 
     /** @param modelId written into every result as {@code model}; null to leave it out */
     JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
+        this(textField, failFast, progress, tokenCounter, modelId, EventInput.TEXT);
+    }
+
+    /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
+    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId,
+              EventInput input) {
+        this.input = input;
         this.textField = textField;
         this.failFast = failFast;
         this.progress = progress;
@@ -114,7 +125,7 @@ final class JsonLines {
         }
         if (!line.stripLeading().startsWith("{")) {
             ObjectNode event = JSON.createObjectNode().put("text", line);
-            return new Line(number, event, line, null);
+            return modelInput(number, event, line);
         }
         JsonNode node;
         try {
@@ -126,6 +137,9 @@ final class JsonLines {
             return new Line(number, null, null, "The line is not a JSON object.");
         }
         JsonNode text = event.get(textField);
+        if ((text == null || text.isNull()) && input.acceptsMessages() && event.has("messages")) {
+            return modelInput(number, event, null);
+        }
         if (text == null || text.isNull()) {
             return new Line(number, null, null, "The event has no '" + textField + "' field: add it, or pick the field with --text-field.");
         }
@@ -133,7 +147,16 @@ final class JsonLines {
             return new Line(number, null, null, "The '" + textField + "' field is a " + text.getNodeType().name().toLowerCase()
                     + ", not a string.");
         }
-        return new Line(number, event, text.asText(), null);
+        return modelInput(number, event, text.asText());
+    }
+
+    /** The line as the task reads it, or the task's reason for refusing it. */
+    private Line modelInput(long number, ObjectNode event, String text) {
+        try {
+            return new Line(number, event, input.read(event, text), null);
+        } catch (InvalidInputException e) {
+            return new Line(number, null, null, e.getMessage());
+        }
     }
 
     /** The next line without its {@code \n} (and a {@code \r} before it), or null at the end of input. */

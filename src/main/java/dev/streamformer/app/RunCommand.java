@@ -1,5 +1,7 @@
 package dev.streamformer.app;
 
+import dev.streamformer.task.generate.ChatPrompt;
+
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
 import dev.streamformer.topology.TopologyRunner;
@@ -100,7 +102,9 @@ final class RunCommand implements Callable<Integer> {
                 new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
                 options.classify.labels, options.classify.allScores, options.classify.threshold, options.classify.minScore, route,
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
-                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null),
+                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null, g.chat ? Boolean.TRUE : null, g.system,
+                        g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
+                        g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));

@@ -26,7 +26,7 @@ final class TaskOptions {
                          GenerationOptions generation) {
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
                 Overflow.parse(batch.overflow), resolvePrefix(model, embed.prefix), classify.labels, classify.allScores,
-                classify.threshold, classify.minScore, generation.config(), generation.template);
+                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null);
     }
 
     private static String resolvePrefix(ModelOptions model, String prefix) {

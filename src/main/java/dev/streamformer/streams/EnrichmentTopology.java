@@ -55,7 +55,7 @@ public final class EnrichmentTopology {
      *                     {@link dev.streamformer.task.TaskSpec}); part of the inference cache's key
      */
     public static Topology build(PipelineConfig config, Task task, String taskSettings, PipelineMetrics metrics) {
-        var parser = new EventParser(config.textField(), config.maxTextBytes());
+        var parser = new EventParser(config.textField(), config.maxTextBytes(), task.input());
         String routeField = config.routing() == null ? null : config.routing().field();
 
         // persistent (RocksDB) rather than in-memory: with a persistent store Kafka Streams keeps its process id in

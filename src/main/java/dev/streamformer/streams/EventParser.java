@@ -1,5 +1,8 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.task.EventInput;
+import dev.streamformer.task.InvalidInputException;
+
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -31,7 +34,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>the value is an object [{@code not-an-object}];</li>
  *   <li>the text field is present [{@code missing-text}], a string [{@code text-not-string}], not blank
  *       [{@code empty-text}], holds no unpaired UTF-16 surrogate [{@code invalid-unicode}] and is at most
- *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}].</li>
+ *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}] — or, for a task whose {@link EventInput} accepts
+ *       them, the event has no text field but a {@code messages} list;</li>
+ *   <li>the task's {@link EventInput} turns the event into model input (e.g. a chat template renders it) [its own
+ *       reason, e.g. {@code chat-template}].</li>
  * </ol>
  * Thread-safe (Jackson's mapper is).
  */
@@ -52,10 +58,17 @@ public final class EventParser {
 
     private final String textField;
     private final int maxTextBytes;
+    private final EventInput input;
 
+    /** A parser for tasks that read the text field as it is. */
     public EventParser(String textField, int maxTextBytes) {
+        this(textField, maxTextBytes, EventInput.TEXT);
+    }
+
+    public EventParser(String textField, int maxTextBytes, EventInput input) {
         this.textField = textField;
         this.maxTextBytes = maxTextBytes;
+        this.input = input;
     }
 
     /** A valid event: the whole JSON object and the text to run the model on. */
@@ -71,6 +84,9 @@ public final class EventParser {
                     "The event is a JSON " + node.getNodeType().name().toLowerCase() + ", expected a JSON object.");
         }
         JsonNode field = json.get(textField);
+        if ((field == null || field.isNull()) && input.acceptsMessages() && json.has("messages")) {
+            return new ParsedEvent(json, modelInput(json, null));
+        }
         if (field == null || field.isNull()) {
             throw new InvalidEventException("missing-text", "The event has no '" + textField + "' field.");
         }
@@ -88,7 +104,16 @@ public final class EventParser {
             throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes
                     + " bytes of UTF-8, over the limit of " + maxTextBytes + " bytes.");
         }
-        return new ParsedEvent(json, text);
+        return new ParsedEvent(json, modelInput(json, text));
+    }
+
+    /** The task's reading of a valid event, its own refusals turned into dead-letter reasons. */
+    private String modelInput(ObjectNode json, String text) {
+        try {
+            return input.read(json, text);
+        } catch (InvalidInputException e) {
+            throw new InvalidEventException(e.reason(), e.getMessage(), e);
+        }
     }
 
     /** The shared, strict mapper; also used to write enriched events. */

@@ -18,6 +18,11 @@ public interface Task extends AutoCloseable {
     /** The model id or path, written into every output event as {@code model}. */
     String modelId();
 
+    /** How this task reads an event; {@link EventInput#TEXT} (the text field as it is) unless it says otherwise. */
+    default EventInput input() {
+        return EventInput.TEXT;
+    }
+
     /** Number of tokens this text will cost the model (after truncation), for token-budget batching. */
     int countTokens(String text);
 

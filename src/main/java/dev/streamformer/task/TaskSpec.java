@@ -7,9 +7,12 @@ import dev.streamformer.task.train.TrainedHeadClassifier;
 import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LanguageModels;
 import dev.streamformer.task.generate.GenerateTask;
+import dev.streamformer.chat.ChatTemplate;
+import dev.streamformer.engine.java.decoder.Quantization;
+import dev.streamformer.task.generate.ChatPrompt;
+import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
 import dev.streamformer.task.generate.GenerationDefaults;
-import dev.streamformer.task.generate.PromptTemplate;
 import dev.streamformer.tokenize.Tokenizer;
 
 import java.nio.file.Files;
@@ -31,19 +34,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param allScores  classify: add a {@code scores} object
  * @param threshold  classify, multi-label: sigmoid threshold for {@code labels}
  * @param minScore   classify: below this best score the label is {@code unknown} (0 disables)
- * @param generation generate: decoding settings (null: greedy, 64 new tokens)
- * @param template   generate: the prompt, with {@code {text}} standing for the event's text (null: the text itself)
+ * @param generate   generate: decoding, prompt and chat settings (null: {@link GenerateSpec#DEFAULT})
  */
 public record TaskSpec(String task, String model, EngineOptions engine, TokenBudget budget, Overflow overflow, String prefix,
-                       String labels, boolean allScores, float threshold, float minScore,
-                       GenerationConfig generation, String template) {
+                       String labels, boolean allScores, float threshold, float minScore, GenerateSpec generate) {
+
+    public TaskSpec {
+        generate = generate == null ? GenerateSpec.DEFAULT : generate;
+    }
 
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
-    private static final Map<Path, LanguageModel> LANGUAGE_MODELS = new ConcurrentHashMap<>();
+    private static final Map<ModelKey, LanguageModel> LANGUAGE_MODELS = new ConcurrentHashMap<>();
+
+    /** A decoder as loaded: the same folder in two storage formats is two models. */
+    private record ModelKey(Path dir, Quantization quantization) {}
 
     public static TaskSpec embed(String model) {
         return new TaskSpec("embed", model, EngineOptions.DEFAULT, TokenBudget.DEFAULT, Overflow.TRUNCATE, null, null, false, 0.5f, 0f,
-                null, null);
+                null);
     }
 
     /** Builds the task; the model is loaded once per JVM whatever the number of tasks that use it. */
@@ -80,10 +88,13 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
             throw new IllegalArgumentException("Model '" + model + "' is not a directory: generation needs a Hugging Face decoder"
                     + " directory (GPT-2, T5 or Llama style) with config.json, model.safetensors and tokenizer.json.");
         }
-        LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(dir, LanguageModels::load);
+        LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(new ModelKey(dir, generate.quantization()),
+                key -> LanguageModels.load(key.dir(), key.quantization()));
         Tokenizer tokenizer = Tokenizer.fromFile(dir.resolve("tokenizer.json"));
-        GenerationConfig config = GenerationDefaults.read(dir).applyTo(generation != null ? generation : GenerationConfig.greedy(64));
-        PromptTemplate prompt = template != null ? new PromptTemplate(template) : PromptTemplate.IDENTITY;
-        return new GenerateTask(dir.getFileName().toString(), lm, tokenizer, config, prompt, budget.maxBatchSize());
+        GenerationConfig config = GenerationDefaults.read(dir).applyTo(generate.decoding());
+        ChatTemplate chatTemplate = generate.chat().chat() ? ChatTemplate.fromModelDirectory(dir) : null;
+        ChatPrompt prompt = new ChatPrompt(chatTemplate, generate.chat(), generate.promptTemplate());
+        return new GenerateTask(dir.getFileName().toString(), lm, tokenizer, config, prompt, generate.details(),
+                budget.maxBatchSize());
     }
 }

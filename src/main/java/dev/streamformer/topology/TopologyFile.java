@@ -51,9 +51,11 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
     /** Send each result to the topic its {@code field}'s value maps to; others to the stage's output. */
     public record Route(String field, Map<String, String> topics) {}
 
-    /** Decoding settings for {@code task: generate}. */
+    /** Decoding, prompt and chat settings for {@code task: generate}. */
     public record Generation(String template, @JsonProperty("maxNewTokens") Integer maxNewTokens, Float temperature,
                              @JsonProperty("topK") Integer topK, @JsonProperty("topP") Float topP,
                              @JsonProperty("repetitionPenalty") Float repetitionPenalty, Long seed, List<String> stop,
-                             @JsonProperty("timeBudgetMs") Integer timeBudgetMs) {}
+                             @JsonProperty("timeBudgetMs") Integer timeBudgetMs, Boolean chat, String system,
+                             @JsonProperty("chatTemplateKwargs") Map<String, Object> chatTemplateKwargs, Boolean details,
+                             String quantize) {}
 }

@@ -11,6 +11,9 @@ import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.TaskSpec;
 import dev.streamformer.task.TokenBudget;
+import dev.streamformer.engine.java.decoder.Quantization;
+import dev.streamformer.task.generate.ChatPrompt;
+import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
 
 import java.io.IOException;
@@ -172,6 +175,7 @@ public final class TopologyLoader {
             }
             GenerationConfig generation = null;
             String template = null;
+            GenerateSpec generateSpec = null;
             if (task.equals("generate")) {
                 var g = s.generation();
                 if (g != null && g.stop() != null && g.stop().contains(null)) {
@@ -192,10 +196,17 @@ public final class TopologyLoader {
                     throw error(at + "/generation", key + ".generation", e.getMessage());
                 }
                 template = g == null ? null : g.template();
+                try {
+                    generateSpec = new GenerateSpec(generation, template,
+                            g == null ? null : new ChatPrompt.ChatSettings(Boolean.TRUE.equals(g.chat()), g.system(), g.chatTemplateKwargs()),
+                            g != null && Boolean.TRUE.equals(g.details()), Quantization.parse(g == null ? null : g.quantize()));
+                } catch (IllegalArgumentException e) {
+                    throw error(at + "/generation/quantize", key + ".generation.quantize", e.getMessage());
+                }
             }
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
-                    s.minScore() == null ? 0f : s.minScore(), generation, template);
+                    s.minScore() == null ? 0f : s.minScore(), generateSpec);
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
                     .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));

@@ -59,7 +59,7 @@ class ClassifyRoutingIT {
                     .streamsConfig("state.dir", stateDir.toString())
                     .build();
             TaskSpec spec = new TaskSpec("classify", Path.of("..", "shared", "models", "sst2-minilm").toString(), EngineOptions.DEFAULT,
-                    TokenBudget.DEFAULT, Overflow.TRUNCATE, null, null, false, 0.5f, 0f, null, null);
+                    TokenBudget.DEFAULT, Overflow.TRUNCATE, null, null, false, 0.5f, 0f, null);
             try (Task task = spec.create(); Pipeline pipeline = new Pipeline(config, task);
                  var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(),
                          "reviews.positive", "reviews.negative", "reviews.other", "reviews.dlq")) {

@@ -33,8 +33,8 @@ class TopologyLoaderTest {
         assertEquals("reply", reply.name());
         assertEquals("generate", reply.task().task());
         assertEquals("java", reply.task().engine().engine());
-        assertEquals(32, reply.task().generation().maxNewTokens());
-        assertEquals("{text} In other news,", reply.task().template());
+        assertEquals(32, reply.task().generate().decoding().maxNewTokens());
+        assertEquals("{text} In other news,", reply.task().generate().template());
         var config = reply.pipeline().streamsConfig("bootstrap.servers", "x:1").build();
         assertEquals("reviews.positive", config.inputTopic());
         assertEquals("reviews.positive.dlq", config.deadLetterTopic());

@@ -1,5 +1,6 @@
 package dev.streamformer.task.generate;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.engine.LanguageModel;
@@ -12,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code generate} stage: each text becomes a prompt (through the template), each prompt a generation.
- * Results carry {@code generated}, {@code finish_reason} ({@code stop} or {@code length}), {@code prompt_tokens}
- * and {@code generated_tokens}. Texts of one {@link #run} call are decoded together, up to {@code maxBatch} at a
- * time; the config's time budget bounds each such batch. Thread-safe (the model is read-only; every batch has
- * its own decoder state).
+ * The {@code generate} stage: each event becomes a prompt ({@link #input()}: the prompt template, or in chat mode the
+ * model's chat template), each prompt a generation. Results carry {@code generated}, {@code finish_reason}
+ * ({@code stop} or {@code length}), {@code prompt_tokens} and {@code generated_tokens}, and with details
+ * {@code tokens: [{id, text, logprob}]}. Prompts of one {@link #run} call are decoded together, up to
+ * {@code maxBatch} at a time; the config's time budget bounds each such batch. Thread-safe (the model is read-only;
+ * every batch has its own decoder state).
  */
 public final class GenerateTask implements Task {
 
@@ -24,17 +26,30 @@ public final class GenerateTask implements Task {
     private final Tokenizer tokenizer;
     private final Generator generator;
     private final GenerationConfig config;
-    private final PromptTemplate template;
+    private final ChatPrompt prompt;
+    private final boolean details;
     private final int maxBatch;
 
+    /** A generation without chat template and without details; {@link #run} takes texts for the prompt template. */
     public GenerateTask(String modelId, LanguageModel model, Tokenizer tokenizer, GenerationConfig config,
                         PromptTemplate template, int maxBatch) {
+        this(modelId, model, tokenizer, config, new ChatPrompt(null, ChatPrompt.ChatSettings.NONE, template), false, maxBatch);
+    }
+
+    /**
+     * @param prompt  how events become prompts (prompt template, chat template, system message)
+     * @param details add each generated token's id, text and log-probability
+     */
+    public GenerateTask(String modelId, LanguageModel model, Tokenizer tokenizer, GenerationConfig config,
+                        ChatPrompt prompt, boolean details, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("max batch must be at least 1, got " + maxBatch + ".");
         this.modelId = modelId;
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, tokenizer::decode);
+        Generator g = new Generator(model, tokenizer::decode);
+        this.generator = details ? g.withLogprobs() : g;
         this.config = config;
-        this.template = template;
+        this.prompt = prompt;
+        this.details = details;
         this.maxBatch = maxBatch;
     }
 
@@ -55,10 +70,16 @@ public final class GenerateTask implements Task {
         return modelId;
     }
 
-    /** Prompt tokens of this text after templating. */
+    /** Events become prompts here; {@link #run} and {@link #countTokens} take what this returns. */
     @Override
-    public int countTokens(String text) {
-        return tokenizer.encode(template.apply(text)).length();
+    public ChatPrompt input() {
+        return prompt;
+    }
+
+    /** Prompt tokens of this model input. */
+    @Override
+    public int countTokens(String input) {
+        return promptIds(input).length;
     }
 
     @Override
@@ -73,23 +94,34 @@ public final class GenerateTask implements Task {
     }
 
     /**
-     * Generates for one text, handing text to {@code listener} as it is produced (the CLI's {@code generate}
-     * command prints it); returns the same fields as {@link #run}.
+     * Generates for one text (read as a text event is: prompt template, or one user turn in chat mode), handing text
+     * to {@code listener} as it is produced (the CLI's {@code generate} command prints it); returns the same fields
+     * as {@link #run}.
      */
     public ObjectNode stream(String text, StreamListener listener) {
-        return toJson(generator.generate(List.of(promptIds(text)), config, listener).getFirst());
+        String input = prompt.read(JsonNodeFactory.instance.objectNode().put("text", text), text);
+        return toJson(generator.generate(List.of(promptIds(input)), config, listener).getFirst());
     }
 
-    private int[] promptIds(String text) {
-        return tokenizer.encode(template.apply(text)).ids();
+    /** A rendered chat prompt already holds the model's special tokens; a plain one gets them from the tokenizer. */
+    private int[] promptIds(String input) {
+        return tokenizer.encode(input, !prompt.rendersChat()).ids();
     }
 
-    private static ObjectNode toJson(Generation g) {
+    private ObjectNode toJson(Generation g) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("generated", g.text());
         o.put("finish_reason", g.finishReason().json());
         o.put("prompt_tokens", g.promptTokens());
         o.put("generated_tokens", g.generatedTokens());
+        if (details) {
+            ArrayNode tokens = o.putArray("tokens");
+            for (int i = 0; i < g.tokens().length; i++) {
+                int id = g.tokens()[i];
+                tokens.addObject().put("id", id).put("text", tokenizer.decode(new int[] {id}, false))
+                        .put("logprob", g.logprobs()[i]);
+            }
+        }
         return o;
     }
 }

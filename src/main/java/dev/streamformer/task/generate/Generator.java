@@ -20,11 +20,22 @@ public final class Generator {
 
     private final LanguageModel model;
     private final TokenDecoder decoder;
+    private final boolean logprobs;
 
     /** @param decoder turns ids into text; null generates ids only (then stop strings cannot be used) */
     public Generator(LanguageModel model, TokenDecoder decoder) {
+        this(model, decoder, false);
+    }
+
+    private Generator(LanguageModel model, TokenDecoder decoder, boolean logprobs) {
         this.model = model;
         this.decoder = decoder;
+        this.logprobs = logprobs;
+    }
+
+    /** The same generator, also recording each generated token's log-probability ({@link Generation#logprobs()}). */
+    public Generator withLogprobs() {
+        return new Generator(model, decoder, true);
     }
 
     public LanguageModel model() {
@@ -60,7 +71,7 @@ public final class Generator {
                 throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens leaves no room to generate: "
                         + "the model attends to at most " + model.maxPositions() + " positions; shorten the prompt.");
             }
-            seqs[i] = new Sequence(i, prompt, config, decoder);
+            seqs[i] = new Sequence(i, prompt, config, decoder, logprobs);
             maxLength = Math.max(maxLength, (int) Math.min(model.maxPositions(), (long) prefix + config.maxNewTokens()));
         }
         long deadline = config.timeBudget() == null || config.timeBudget().isZero() ? Long.MAX_VALUE
@@ -84,7 +95,9 @@ public final class Generator {
         List<Sequence> active = new ArrayList<>(Arrays.asList(seqs));
         while (!active.isEmpty()) {
             for (Sequence s : active) {
-                int token = sampler.next(step.logits, s.index * model.vocabSize(), s.context, s.length, s.random);
+                int off = s.index * model.vocabSize();
+                int token = sampler.next(step.logits, off, s.context, s.length, s.random);
+                if (s.logprobs != null) s.logprobs[s.generated()] = (float) Perplexity.logSoftmax(step.logits, off, model.vocabSize(), token);
                 s.accept(token, model, maxLength, listener);
             }
             active.removeIf(s -> s.finish != null);
@@ -158,13 +171,15 @@ public final class Generator {
         final SplittableRandom random;
         final TextStream text;
         final TokenDecoder decoder;
+        final float[] logprobs;  // [maxNewTokens] of the generated tokens, or null when not asked for
         int[] context;       // decoder tokens: prefix (prompt, or the start token) then generated
         int length;          // tokens in context
         int prefixLength;
         FinishReason finish;
 
-        Sequence(int index, int[] prompt, GenerationConfig config, TokenDecoder decoder) {
+        Sequence(int index, int[] prompt, GenerationConfig config, TokenDecoder decoder, boolean logprobs) {
             this.index = index;
+            this.logprobs = logprobs ? new float[config.maxNewTokens()] : null;
             this.prompt = prompt;
             this.config = config;
             this.random = new SplittableRandom(config.seed());
@@ -216,7 +231,8 @@ public final class Generator {
                 boolean eos = finish == FinishReason.STOP; // then the last token is EOS: leave it out of the text
                 out = decoder.decode(eos ? Arrays.copyOf(tokens, tokens.length - 1) : tokens);
             }
-            return new Generation(out, tokens, finish, prompt.length);
+            return new Generation(out, tokens, finish, prompt.length,
+                    logprobs == null ? null : Arrays.copyOf(logprobs, tokens.length));
         }
     }
 }

@@ -90,7 +90,7 @@ class HeadTrainingTest {
                 "{\"id2label\": {\"0\": \"Business\", \"1\": \"Sci/Tech\", \"2\": \"Sports\", \"3\": \"World\"}}");
         Files.writeString(dir.resolve("streamformer.yaml"), "task: classify\nencoder: all-minilm-l6-v2\nhead: head.safetensors\n");
         TaskSpec spec = new TaskSpec("classify", dir.toString(), EngineOptions.DEFAULT, TokenBudget.DEFAULT, Overflow.TRUNCATE,
-                null, null, true, 0.5f, 0f, null, null);
+                null, null, true, 0.5f, 0f, null);
         try (Task task = spec.create()) {
             var out = task.run(test.texts().subList(0, 20));
             for (int i = 0; i < 20; i++) {

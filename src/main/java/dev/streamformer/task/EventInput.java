@@ -1,0 +1,29 @@
+package dev.streamformer.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What a task reads from an event. Most tasks read the event's text field as it is; a chat generation renders the
+ * event's conversation (its {@code messages}, or its text as one user turn) through the model's chat template, so
+ * what reaches {@link Task#run} is the prompt the model sees.
+ */
+public interface EventInput {
+
+    /** The text field, unchanged. */
+    EventInput TEXT = new EventInput() {
+        @Override public boolean acceptsMessages() { return false; }
+        @Override public String read(ObjectNode event, String text) { return text; }
+    };
+
+    /** True when an event may carry a {@code messages} list ({@code [{role, content}, …]}) instead of a text field. */
+    boolean acceptsMessages();
+
+    /**
+     * The model input of one valid event.
+     *
+     * @param text the event's text field (already checked: a non-blank string), or null when the event has no text
+     *             field and carries {@code messages} instead
+     * @throws InvalidInputException when the event cannot become model input (the reason goes to the dead-letter topic)
+     */
+    String read(ObjectNode event, String text);
+}
