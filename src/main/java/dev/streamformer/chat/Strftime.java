@@ -38,10 +38,10 @@ final class Strftime {
     /** One directive's text, or null when it is not one we know. */
     private static String directive(ZonedDateTime t, char directive, boolean unpadded) {
         return switch (directive) {
-            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT);
-            case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT);
-            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT);
+            case 'a' -> t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
+            case 'A' -> t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+            case 'b', 'h' -> t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
+            case 'B' -> t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
             case 'd' -> number(t.getDayOfMonth(), 2, unpadded);
             case 'e' -> unpadded ? Integer.toString(t.getDayOfMonth()) : String.format("%2d", t.getDayOfMonth());
             case 'm' -> number(t.getMonthValue(), 2, unpadded);
