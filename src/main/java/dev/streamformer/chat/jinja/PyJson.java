@@ -12,6 +12,9 @@ import java.util.Map;
  */
 final class PyJson {
 
+    /** Stands for a null value inside {@link Map#entry}, which refuses nulls. */
+    private static final Object NULL = new Object();
+
     private final String indent;
     private final String itemSeparator;
     private final String keySeparator;
@@ -103,9 +106,6 @@ final class PyJson {
             default -> throw new TemplateRenderException("Object of type " + Values.typeName(v) + " is not JSON serializable");
         }
     }
-
-    /** Stands for a null value inside {@link Map#entry}, which refuses nulls. */
-    private static final Object NULL = new Object();
 
     /** Dict keys as Python's json writes them: strings as they are, numbers and constants as their JSON text. */
     private static String key(Object k) {

@@ -36,9 +36,4 @@ final class Undefined {
     TemplateRenderException error() {
         return new TemplateRenderException(message);
     }
-
-    @Override
-    public String toString() {
-        return "";
-    }
 }
