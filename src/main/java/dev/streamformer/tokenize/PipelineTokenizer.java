@@ -43,14 +43,20 @@ final class PipelineTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
+        return encode(text, true);
+    }
+
+    @Override
+    public Encoding encode(String text, boolean addSpecialTokens) {
+        PostProcessor assembly = addSpecialTokens ? postProcessor : PostProcessor.NONE;
         List<Token> tokens = tokenize(text);
         boolean truncated = false;
         if (truncation != null) {
-            List<Token> kept = truncation.truncate(tokens, truncation.maxLength() - postProcessor.addedTokens(false));
+            List<Token> kept = truncation.truncate(tokens, truncation.maxLength() - assembly.addedTokens(false));
             truncated = kept.size() < tokens.size();
             tokens = kept;
         }
-        return postProcessor.process(postProcessor.prepare(tokens), null, truncated);
+        return assembly.process(postProcessor.prepare(tokens), null, truncated);
     }
 
     @Override

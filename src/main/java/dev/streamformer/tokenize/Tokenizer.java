@@ -10,6 +10,13 @@ public interface Tokenizer {
     /** Tokenizes one text, adding the model's special tokens, truncating to {@link #maxLength()} when set. */
     Encoding encode(String text);
 
+    /**
+     * Tokenizes one text, with the post-processor's special tokens only when {@code addSpecialTokens} (Hugging Face's
+     * {@code add_special_tokens}). Without them for text that already spells its special tokens out, such as a
+     * rendered chat template; special tokens written in the text are recognized either way.
+     */
+    Encoding encode(String text, boolean addSpecialTokens);
+
     /** Tokenizes a pair of texts (e.g. query and passage) as the post-processor says. */
     Encoding encodePair(String first, String second);
 

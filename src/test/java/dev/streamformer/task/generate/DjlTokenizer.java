@@ -39,7 +39,12 @@ final class DjlTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
-        var e = hf.encode(text);
+        return encode(text, true);
+    }
+
+    @Override
+    public Encoding encode(String text, boolean addSpecialTokens) {
+        var e = hf.encode(text, addSpecialTokens, false);
         int[] ids = Arrays.stream(e.getIds()).mapToInt(v -> (int) v).toArray();
         int[] types = Arrays.stream(e.getTypeIds()).mapToInt(v -> (int) v).toArray();
         int[] special = Arrays.stream(e.getSpecialTokenMask()).mapToInt(v -> (int) v).toArray();
