@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a generation reads an event: the prompt the model sees.
+ * How a generation reads an event.
  * <ul>
- *   <li>Without chat mode, the prompt template applied to the event's text.</li>
+ *   <li>Without chat mode, the event's text (the generate task applies the prompt template and the tokenizer's special
+ *       tokens).</li>
  *   <li>In chat mode ({@code --chat}), a conversation rendered through the model's chat template, ending with the
  *       generation prompt that opens the assistant's turn: an event's {@code messages}
  *       ({@code [{"role": "user", "content": "…"}, …]}), or its text (after the prompt template) as one user turn. A
@@ -48,7 +49,7 @@ public record ChatPrompt(ChatTemplate template, ChatSettings settings, PromptTem
                 throw new InvalidInputException("chat-off", "The event carries 'messages' but chat mode is off: add --chat"
                         + " (topology: generation.chat: true) to render conversations through the model's chat template.");
             }
-            return prompt.apply(text);
+            return text;
         }
         List<ChatMessage> conversation = new ArrayList<>();
         if (text != null) {

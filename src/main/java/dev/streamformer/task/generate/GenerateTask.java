@@ -103,9 +103,13 @@ public final class GenerateTask implements Task {
         return toJson(generator.generate(List.of(promptIds(input)), config, listener).getFirst());
     }
 
-    /** A rendered chat prompt already holds the model's special tokens; a plain one gets them from the tokenizer. */
+    /**
+     * A rendered chat prompt already holds the model's special tokens; a plain text goes through the prompt template and
+     * gets them from the tokenizer.
+     */
     private int[] promptIds(String input) {
-        return tokenizer.encode(input, !prompt.rendersChat()).ids();
+        if (prompt.rendersChat()) return tokenizer.encode(input, false).ids();
+        return tokenizer.encode(prompt.prompt().apply(input)).ids();
     }
 
     private ObjectNode toJson(Generation g) {
@@ -118,7 +122,7 @@ public final class GenerateTask implements Task {
             ArrayNode tokens = o.putArray("tokens");
             for (int i = 0; i < g.tokens().length; i++) {
                 int id = g.tokens()[i];
-                tokens.addObject().put("id", id).put("text", tokenizer.decode(new int[] {id}, false))
+                tokens.addObject().put("id", id).put("text", tokenizer.decode(new int[] {id}))
                         .put("logprob", g.logprobs()[i]);
             }
         }
