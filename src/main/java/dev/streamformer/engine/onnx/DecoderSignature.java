@@ -8,6 +8,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.streamformer.model.ModelLoadException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,7 +65,7 @@ record DecoderSignature(String[][] pastNames, String[][] presentNames, boolean p
             }
             long[] logits = ((TensorInfo) outputs.get(LOGITS).getInfo()).getShape();
             if (logits.length != 3 || (logits[2] > 0 && logits[2] != folder.vocab())) {
-                throw new ModelLoadException(file + " gives logits of shape " + java.util.Arrays.toString(logits) + " where config.json"
+                throw new ModelLoadException(file + " gives logits of shape " + Arrays.toString(logits) + " where config.json"
                         + " says [batch, seq, " + folder.vocab() + "]: keep the config.json that was exported with the model.");
             }
             return new DecoderSignature(past, present, inputs.containsKey(POSITION_IDS));
@@ -90,7 +91,7 @@ record DecoderSignature(String[][] pastNames, String[][] presentNames, boolean p
         }
         long[] shape = info.getShape();
         if (shape.length != 4 || (shape[1] > 0 && shape[1] != folder.kvHeads()) || (shape[3] > 0 && shape[3] != folder.headDim())) {
-            throw new ModelLoadException(file + " has '" + name + "' of shape " + java.util.Arrays.toString(shape) + " where config.json"
+            throw new ModelLoadException(file + " has '" + name + "' of shape " + Arrays.toString(shape) + " where config.json"
                     + " implies [batch, " + folder.kvHeads() + ", length, " + folder.headDim() + "]: keep the config.json that was"
                     + " exported with the model.");
         }

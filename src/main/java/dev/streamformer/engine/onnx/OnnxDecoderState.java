@@ -9,6 +9,7 @@ import dev.streamformer.engine.DecoderState;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ final class OnnxDecoderState implements DecoderState {
     @Override
     public void forward(int n, int[] slots, int[] positions, int[] tokens, int[] logitRows, int nLogits, float[] out) {
         int[] logitIndex = new int[n];  // [row] where its logits go in out, or -1
-        java.util.Arrays.fill(logitIndex, -1);
+        Arrays.fill(logitIndex, -1);
         for (int k = 0; k < nLogits; k++) logitIndex[logitRows[k]] = k;
         List<Segment> decoding = new ArrayList<>();
         for (Segment s : segments(n, slots, positions, tokens)) {

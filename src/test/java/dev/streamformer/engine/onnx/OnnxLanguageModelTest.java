@@ -106,6 +106,28 @@ class OnnxLanguageModelTest {
     }
 
     @Test
+    void aRowAtAnEarlierPositionRewritesTheCacheFromThere() {
+        // feed the prompt with a wrong last token, then the right one at the same position: the wrong one must be forgotten
+        JsonNode row = TinyDecoderExports.rows("tiny-qwen3").get(2);
+        int[] prompt = Reference.ints(row.get("prompt_ids")), expected = Reference.ints(row.get("greedy_ids"));
+        int[] wrong = prompt.clone();
+        wrong[prompt.length - 1] = prompt[0];
+        OnnxLanguageModel model = model("tiny-qwen3");
+        DecoderState state = model.newState(1, prompt.length + expected.length);
+        float[] logits = new float[model.vocabSize()];
+        feed(state, 0, state.start(0, wrong), 0, prompt.length, logits);
+        feed(state, 0, prompt, prompt.length - 1, prompt.length, logits);
+        OnnxAsserts.assertTop10(row.get("first_step_top10"), logits, 1e-4f, "tiny-qwen3 after a rewrite");
+        // greedy from there reads the rewritten cache at every step
+        int[] got = new int[expected.length];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = OnnxAsserts.argmax(logits);
+            feed(state, 0, new int[] {got[i]}, 0, 1, logits, prompt.length + i);
+        }
+        assertArrayEquals(expected, got, "greedy ids after a rewrite");
+    }
+
+    @Test
     void reportsTheEndOfSequenceIdsOfGenerationConfig() {
         assertArrayEquals(new int[] {128001, 128008, 128009}, model("tiny-llama3").eosIds());
         assertEquals(128001, model("tiny-llama3").eosId());
@@ -140,14 +162,19 @@ class OnnxLanguageModelTest {
         assertTrue(e.getMessage().contains("has neither model.onnx nor onnx/model.onnx"), e.getMessage());
     }
 
-    /** Feeds {@code tokens[from, to)} of one slot at their positions in one forward; logits of the last when asked. */
+    /** Feeds {@code tokens[from, to)} of one slot at positions {@code from ..} in one forward; logits of the last when asked. */
     static void feed(DecoderState state, int slot, int[] tokens, int from, int to, float[] logits) {
+        feed(state, slot, tokens, from, to, logits, from);
+    }
+
+    /** As above, the first token at position {@code at}. */
+    static void feed(DecoderState state, int slot, int[] tokens, int from, int to, float[] logits, int at) {
         int n = to - from;
         assertTrue(n <= state.maxRows(), "the test prompt must fit one forward");
         int[] slots = new int[n], positions = new int[n], ids = new int[n];
         for (int r = 0; r < n; r++) {
             slots[r] = slot;
-            positions[r] = from + r;
+            positions[r] = at + r;
             ids[r] = tokens[from + r];
         }
         state.forward(n, slots, positions, ids, new int[] {n - 1}, logits == null ? 0 : 1, logits);
