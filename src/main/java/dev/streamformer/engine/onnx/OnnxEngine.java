@@ -42,16 +42,8 @@ public final class OnnxEngine implements Engine {
     public enum Device { CPU, CUDA }
 
     public OnnxEngine(Path onnxFile, int intraOpThreads, Device device) {
-        this.env = environment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (intraOpThreads > 0) options.setIntraOpNumThreads(intraOpThreads);
-            if (device == Device.CUDA) enableCuda(options);
-            this.session = env.createSession(onnxFile.toString(), options);
-        } catch (OrtException e) {
-            throw new ModelLoadException(onnxFile + " cannot be loaded by ONNX Runtime (" + e.getMessage()
-                    + "): check that it is a complete ONNX export of the model.", e);
-        }
+        this.env = OrtRuntime.environment();
+        this.session = OrtRuntime.open(env, onnxFile, intraOpThreads, device);
         try {
             Map<String, NodeInfo> inputs = session.getInputInfo();
             for (String required : new String[]{"input_ids", "attention_mask"}) {
@@ -72,35 +64,6 @@ public final class OnnxEngine implements Engine {
                     inputs.keySet(), hiddenOutput, logitsOutput, device);
         } catch (OrtException e) {
             throw new ModelLoadException(onnxFile + " has unreadable input/output metadata (" + e.getMessage() + ").", e);
-        }
-    }
-
-    /**
-     * ORT's shared environment. The first call, which loads the native library and starts ORT's telemetry, runs on a
-     * thread with a large stack: that start-up parses {@code /proc/self/cmdline}, and with a long command line (a
-     * {@code -cp} of a hundred jars, as IDEs and build tools write them) it overflows the main thread's 1 MiB stack and the
-     * JVM dies with SIGSEGV and no error report (measured with ORT 1.29: a 7 KB classpath is enough).
-     */
-    private static OrtEnvironment environment() {
-        var start = new java.util.concurrent.FutureTask<>(OrtEnvironment::getEnvironment);
-        new Thread(null, start, "onnxruntime-start", 64L << 20).start();
-        try {
-            return start.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new ModelLoadException("ONNX Runtime could not start (" + e.getCause() + "): check that its native library"
-                    + " matches this platform (linux-x64, linux-aarch64, macOS, Windows).", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelLoadException("Interrupted while ONNX Runtime was starting.", e);
-        }
-    }
-
-    private static void enableCuda(OrtSession.SessionOptions options) {
-        try {
-            options.addCUDA(0);
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-            throw new ModelLoadException("CUDA is not usable here (" + e.getMessage() + "): build with -Pcuda on a machine with an"
-                    + " NVIDIA GPU, CUDA 12 and cuDNN 9, or run with --device cpu.", e);
         }
     }
 
