@@ -12,8 +12,9 @@ public final class ModelOptions {
                     + " Hugging Face model directory. Default: ${DEFAULT-VALUE}.")
     public String model;
 
-    @Option(names = "--engine", defaultValue = "onnx", paramLabel = "onnx|java",
-            description = "onnx (ONNX Runtime) or java (Streamformer's own Transformer). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "auto", paramLabel = "onnx|java|auto",
+            description = "onnx (ONNX Runtime) or java (Streamformer's own Transformer). Default: auto: onnx for encoders;"
+                    + " for generation onnx when the model folder holds model.onnx, java otherwise.")
     public String engine;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",

@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Which engine runs a model and how.
  *
- * @param engine  {@code onnx} (ONNX Runtime) or {@code java} (Streamformer's own Transformer)
+ * @param engine  {@code onnx} (ONNX Runtime), {@code java} (Streamformer's own Transformer) or {@code auto}: onnx for
+ *                encoders; for a decoder, onnx when its folder holds an ONNX export, java otherwise
  * @param device  {@code cpu} or {@code cuda} (ONNX Runtime only)
  * @param threads intra-op threads (0: the engine's default, one per core)
  */
@@ -18,8 +19,8 @@ public record EngineOptions(String engine, String device, int threads) {
     public EngineOptions {
         engine = engine.toLowerCase(Locale.ROOT);
         device = device.toLowerCase(Locale.ROOT);
-        if (!engine.equals("onnx") && !engine.equals("java")) {
-            throw new IllegalArgumentException("Unknown engine '" + engine + "': use onnx or java.");
+        if (!engine.equals("onnx") && !engine.equals("java") && !engine.equals("auto")) {
+            throw new IllegalArgumentException("Unknown engine '" + engine + "': use onnx, java or auto.");
         }
         if (!device.equals("cpu") && !device.equals("cuda")) {
             throw new IllegalArgumentException("Unknown device '" + device + "': use cpu or cuda.");

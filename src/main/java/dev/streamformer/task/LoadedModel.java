@@ -43,7 +43,7 @@ public record LoadedModel(ResolvedModel files, Tokenizer tokenizer, Engine engin
 
     private static Engine createEngine(ResolvedModel files, EngineOptions options) {
         return switch (options.engine()) {
-            case "onnx" -> {
+            case "onnx", "auto" -> {
                 if (files.onnx() == null) {
                     throw new ModelLoadException("Model " + files.id() + " has no .onnx file in " + files.dir()
                             + ": use --engine java for safetensors weights, or export the model to ONNX.");

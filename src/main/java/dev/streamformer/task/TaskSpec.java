@@ -9,6 +9,7 @@ import dev.streamformer.engine.java.decoder.LanguageModels;
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.chat.ChatTemplate;
 import dev.streamformer.engine.java.decoder.Quantization;
+import dev.streamformer.engine.onnx.OnnxLanguageModel;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
@@ -46,8 +47,8 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
     private static final Map<ModelKey, LanguageModel> LANGUAGE_MODELS = new ConcurrentHashMap<>();
 
-    /** A decoder as loaded: the same folder in two storage formats is two models. */
-    private record ModelKey(Path dir, Quantization quantization) {}
+    /** A decoder as loaded: the same folder on two engines, or in two storage formats, is two models. */
+    private record ModelKey(Path dir, String engine, Quantization quantization) {}
 
     public static TaskSpec embed(String model) {
         return new TaskSpec("embed", model, EngineOptions.DEFAULT, TokenBudget.DEFAULT, Overflow.TRUNCATE, null, null, false, 0.5f, 0f,
@@ -77,19 +78,37 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         };
     }
 
+    /**
+     * The engine a generate stage runs on: the one named, or for {@code auto} onnx when the model folder holds an ONNX
+     * export and java otherwise.
+     */
+    public static String generationEngine(String requested, String model) {
+        if (!"auto".equals(requested)) return requested;
+        if (model == null) return "java";
+        return OnnxLanguageModel.hasExport(Path.of(model)) ? "onnx" : "java";
+    }
+
+    /**
+     * A decoder on ONNX Runtime when asked ({@code --engine onnx}) or when the folder holds an ONNX export and no engine
+     * was named; on the Java engine otherwise.
+     */
     private Task createGenerate() {
-        // No ONNX decoder export could be tested honestly (none in our fixtures): generation runs on the java engine,
-        // which is also what the default engine option means for this task.
-        if (engine.device().equals("cuda")) {
-            throw new IllegalArgumentException("Generation runs on the java engine on the CPU only: drop --device cuda.");
-        }
         Path dir = Path.of(model).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("Model '" + model + "' is not a directory: generation needs a Hugging Face decoder"
                     + " directory (GPT-2, T5 or Llama style) with config.json, model.safetensors and tokenizer.json.");
         }
-        LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(new ModelKey(dir, generate.quantization()),
-                key -> LanguageModels.load(key.dir(), key.quantization()));
+        boolean onnx = generationEngine(engine.engine(), model).equals("onnx");
+        if (!onnx && engine.device().equals("cuda")) {
+            throw new IllegalArgumentException("The java engine runs on the CPU only: drop --device cuda, or give a folder with"
+                    + " an ONNX export (model.onnx) for --engine onnx --device cuda.");
+        }
+        if (onnx && generate.quantization() != Quantization.NONE) {
+            throw new IllegalArgumentException("--quantize applies to the java engine: add --engine java, or drop --quantize.");
+        }
+        LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(new ModelKey(dir, onnx ? "onnx" : "java", generate.quantization()),
+                key -> onnx ? OnnxLanguageModel.load(key.dir(), engine.threads(), engine.ortDevice())
+                        : LanguageModels.load(key.dir(), key.quantization()));
         Tokenizer tokenizer = Tokenizer.fromFile(dir.resolve("tokenizer.json"));
         GenerationConfig config = GenerationDefaults.read(dir).applyTo(generate.decoding());
         ChatTemplate chatTemplate = generate.chat().chat() ? ChatTemplate.fromModelDirectory(dir) : null;

@@ -149,7 +149,8 @@ public final class TopologyLoader {
             if (s.output() == null) throw error(at, key + ".output", "missing; name the topic to write.");
             EngineOptions engine;
             try {
-                engine = new EngineOptions(s.engine() == null ? (task.equals("generate") ? "java" : "onnx") : s.engine(),
+                engine = new EngineOptions(task.equals("generate") ? TaskSpec.generationEngine(s.engine() == null ? "auto" : s.engine(), s.model())
+                        : s.engine() == null ? "onnx" : s.engine(),
                         s.device() == null ? "cpu" : s.device(), s.threads() == null ? 0 : s.threads());
             } catch (IllegalArgumentException e) {
                 throw error(at + (s.engine() != null ? "/engine" : "/device"), key + ".engine", e.getMessage());

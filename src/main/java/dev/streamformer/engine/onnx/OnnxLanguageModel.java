@@ -9,6 +9,7 @@ import dev.streamformer.model.ModelLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -66,14 +67,16 @@ public final class OnnxLanguageModel implements LanguageModel, AutoCloseable {
     @Override
     public String architecture() { return folder.modelType(); }
 
+    /** True when {@code folder} holds a decoder ONNX export ({@code model.onnx} or {@code onnx/model.onnx}). */
+    public static boolean hasExport(Path folder) {
+        return Files.isRegularFile(folder.resolve("model.onnx")) || Files.isRegularFile(folder.resolve("onnx").resolve("model.onnx"));
+    }
+
     @Override
     public int vocabSize() { return folder.vocab(); }
 
-    /** The first of generation_config.json's end-of-sequence ids, or -1 when it names none. */
-    @Override
-    public int eosId() { return folder.eosIds().length == 0 ? -1 : folder.eosIds()[0]; }
-
     /** Every end-of-sequence id of generation_config.json (Llama 3 has three, Qwen two); empty when it names none. */
+    @Override
     public int[] eosIds() { return folder.eosIds().clone(); }
 
     @Override
