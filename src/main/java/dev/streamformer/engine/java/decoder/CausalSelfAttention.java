@@ -10,13 +10,12 @@ package dev.streamformer.engine.java.decoder;
  *   head h:  softmax(q_h · K_g[0..pos]ᵀ / √headDim) · V_g[0..pos]     g = h / (heads / kvHeads)
  *   out = concat(heads) · Woᵀ (+bo)
  * </pre>
- * A row attends only to earlier positions of its own sequence (the causal mask), and with a sliding window
- * only to the last {@code window} of them.
+ * A row attends only to earlier positions of its own sequence (the causal mask).
  *
  * @param qNorm, kNorm per-head RMSNorm (over headDim) of queries and keys; null when the family has none
  */
 record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
-                           int heads, int kvHeads, int headDim, int window) {
+                           int heads, int kvHeads, int headDim) {
 
     /** Scratch for one forward: queries, keys, values, the heads' outputs, and the scores of one head. */
     record Scratch(float[] q, float[] k, float[] v, float[] heads, float[] scores) {}
@@ -41,7 +40,7 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
         int kvWidth = kvHeads * headDim;
         cache.store(layer, rows, slots, positions, s.k(), 0, s.v(), 0, kvWidth);
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        cache.attend(layer, rows, slots, positions, s.q(), 0, heads * headDim, heads, kvHeads, headDim, scale, window,
+        cache.attend(layer, rows, slots, positions, s.q(), 0, heads * headDim, heads, kvHeads, headDim, scale,
                 null, null, s.scores(), s.heads(), heads * headDim);
         o.apply(s.heads(), rows, out);
     }

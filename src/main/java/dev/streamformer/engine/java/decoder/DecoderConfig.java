@@ -12,7 +12,7 @@ import java.util.Set;
  * The families differ only in a few switches, so each is one line of {@link #read}:
  * <pre>
  *   llama   (Llama 2/3.x, SmolLM, TinyLlama)  RMSNorm, RoPE (+ rope_scaling), grouped-query attention, SwiGLU
- *   mistral                                   llama + sliding-window attention
+ *   mistral                                   llama (+ a sliding window, see slidingWindow)
  *   qwen2   (Qwen2, Qwen2.5)                  llama + biases on q, k and v
  *   qwen3                                     llama + RMSNorm of every query and key head before RoPE
  * </pre>
@@ -22,7 +22,9 @@ import java.util.Set;
  * @param headDim        features per head (Qwen3 sets it explicitly, it need not be hidden / heads)
  * @param attentionBias  q, k, v (and o, when the weights have one) carry biases
  * @param qkNorm         per-head RMSNorm of queries and keys (Qwen3)
- * @param slidingWindow  each position attends to at most this many positions ending at itself (0: no window)
+ * @param slidingWindow  each position attends to at most this many positions ending at itself (0: no window). Not
+ *                       implemented: no reference here checks it, so sequences stop at the window's length (up to it,
+ *                       windowed attention equals full attention)
  * @param eosIds         every id that ends a sequence: config.json's and generation_config.json's, in that order
  */
 public record DecoderConfig(String modelType, int vocabSize, int hidden, int layers, int heads, int kvHeads, int headDim,

@@ -49,6 +49,11 @@ public final class DecoderOnlyTransformer implements LanguageModel {
             throw new IllegalArgumentException("this model attends over at most " + config.maxPositions()
                     + " positions; a sequence of " + maxLength + " tokens does not fit, lower the prompt length or max new tokens.");
         }
+        if (config.slidingWindow() > 0 && maxLength > config.slidingWindow()) {
+            throw new IllegalArgumentException("this model attends through a sliding window of " + config.slidingWindow()
+                    + " positions, which the Java engine does not implement; keep prompt + max new tokens within "
+                    + config.slidingWindow() + " tokens.");
+        }
         return new State(slots, maxLength, 64);
     }
 

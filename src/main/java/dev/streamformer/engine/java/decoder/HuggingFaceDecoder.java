@@ -54,7 +54,7 @@ public final class HuggingFaceDecoder {
                 linear(w, a + "k_proj", d, c.kvWidth(), c.attentionBias(), q),
                 linear(w, a + "v_proj", d, c.kvWidth(), c.attentionBias(), q),
                 linear(w, a + "o_proj", c.queryWidth(), d, c.attentionBias() && w.contains(a + "o_proj.bias"), q),
-                qNorm, kNorm, c.heads(), c.kvHeads(), c.headDim(), c.slidingWindow());
+                qNorm, kNorm, c.heads(), c.kvHeads(), c.headDim());
         GatedFeedForward mlp = new GatedFeedForward(
                 linear(w, p + "mlp.gate_proj", d, c.intermediate(), false, q),
                 linear(w, p + "mlp.up_proj", d, c.intermediate(), false, q),

@@ -52,25 +52,13 @@ final class KvCache {
      */
     void attend(int layer, int n, int[] slots, int[] positions, float[] q, int qStart, int qStride, int heads, int kvHeads,
                 int headDim, float scale, float[] bias, IntBinaryOperator biasStart, float[] scores, float[] out, int outStride) {
-        attend(layer, n, slots, positions, q, qStart, qStride, heads, kvHeads, headDim, scale, 0, bias, biasStart, scores, out, outStride);
-    }
-
-    /**
-     * As above, with a sliding window: when {@code window > 0} a row at position {@code p} sees only the {@code window}
-     * positions ending at {@code p} (Mistral).
-     */
-    void attend(int layer, int n, int[] slots, int[] positions, float[] q, int qStart, int qStride, int heads, int kvHeads,
-                int headDim, float scale, int window, float[] bias, IntBinaryOperator biasStart, float[] scores, float[] out,
-                int outStride) {
         int queriesPerKv = heads / kvHeads;
         for (int r = 0; r < n; r++) {
-            int first = window > 0 ? Math.max(0, positions[r] + 1 - window) : 0;
-            int slotBase = (slots[r] * maxLength + first) * width;
+            int slotBase = slots[r] * maxLength * width;
             for (int h = 0; h < heads; h++) {
                 Attention.head(q, qStart + r * qStride + h * headDim, keys[layer], values[layer],
-                        slotBase + (h / queriesPerKv) * headDim, width, positions[r] + 1 - first, headDim, scale,
-                        bias, bias == null ? 0 : biasStart.applyAsInt(h, positions[r]) + first, scores, out,
-                        r * outStride + h * headDim);
+                        slotBase + (h / queriesPerKv) * headDim, width, positions[r] + 1, headDim, scale,
+                        bias, bias == null ? 0 : biasStart.applyAsInt(h, positions[r]), scores, out, r * outStride + h * headDim);
             }
         }
     }

@@ -82,7 +82,7 @@ public final class Llama2cCheckpoint {
             for (int l = 0; l < layers; l++) {
                 CausalSelfAttention attention = new CausalSelfAttention(q.apply(new Linear(wq[l], null, dim, dim)),
                         q.apply(new Linear(wk[l], null, dim, kv)), q.apply(new Linear(wv[l], null, dim, kv)), q.apply(new Linear(wo[l], null, dim, dim)),
-                        null, null, heads, kvHeads, headDim, 0);
+                        null, null, heads, kvHeads, headDim);
                 GatedFeedForward mlp = new GatedFeedForward(q.apply(new Linear(w1[l], null, dim, hidden)),
                         q.apply(new Linear(w3[l], null, dim, hidden)), q.apply(new Linear(w2[l], null, hidden, dim)));
                 blocks[l] = new DecoderBlock(new RmsNorm(rmsAtt[l], RMS_EPS), attention, new RmsNorm(rmsFfn[l], RMS_EPS), mlp);

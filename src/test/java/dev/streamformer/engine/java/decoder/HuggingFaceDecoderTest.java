@@ -6,7 +6,14 @@ import dev.streamformer.task.generate.FinishReason;
 import dev.streamformer.task.generate.Generation;
 import dev.streamformer.task.generate.GenerationConfig;
 import dev.streamformer.task.generate.Generator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Llama-lineage decoders read from Hugging Face folders against ../shared/reference/ref_tiny-decoders_greedy.jsonl,
@@ -87,5 +96,23 @@ class HuggingFaceDecoderTest {
     void readsTheEndOfSequenceIdsOfConfigAndGenerationConfig() {
         assertArrayEquals(new int[] {128001, 128008, 128009}, model("tiny-llama3").eosIds());
         assertArrayEquals(new int[] {151645, 151643}, model("tiny-qwen3").eosIds());
+    }
+
+    @Test
+    void aMistralFolderRunsWithinItsSlidingWindowAndRefusesLongerSequences(@TempDir Path dir) throws IOException {
+        // tiny-llama3's weights under model_type mistral with a window of 24: within 24 positions windowed attention is
+        // full attention, so a reference row of 12 + 12 tokens holds; a longer sequence is refused
+        Path llama = Reference.model("tiny-llama3");
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(llama.resolve("config.json").toFile());
+        config.put("model_type", "mistral").put("sliding_window", 24);
+        Files.writeString(dir.resolve("config.json"), config.toString());
+        Files.copy(llama.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        LanguageModel mistral = LanguageModels.load(dir);
+        JsonNode row = rows("tiny-llama3").getFirst();   // 12 prompt tokens
+        int[] prompt = Reference.ints(row.get("prompt_ids"));
+        Generation g = new Generator(mistral, null).generate(List.of(prompt), GenerationConfig.greedy(12), null).getFirst();
+        assertArrayEquals(java.util.Arrays.copyOf(Reference.ints(row.get("greedy_ids")), 12), g.tokens());
+        var e = assertThrows(IllegalArgumentException.class, () -> mistral.newState(1, 25));
+        assertTrue(e.getMessage().contains("sliding window of 24"), e.getMessage());
     }
 }
