@@ -8,13 +8,27 @@ import java.nio.file.Path;
 public interface Tokenizer {
 
     /** Tokenizes one text, adding the model's special tokens, truncating to {@link #maxLength()} when set. */
-    Encoding encode(String text);
+    default Encoding encode(String text) {
+        return encode(text, true);
+    }
+
+    /**
+     * Tokenizes one text, truncating to {@link #maxLength()} when set. With {@code addSpecialTokens} false the
+     * post-processor adds nothing (no {@code <s>}, {@code [CLS]}, ...): the way to tokenize a prompt that a chat
+     * template has already rendered with its special tokens written out.
+     */
+    Encoding encode(String text, boolean addSpecialTokens);
 
     /** Tokenizes a pair of texts (e.g. query and passage) as the post-processor says. */
     Encoding encodePair(String first, String second);
 
-    /** Turns ids back into text (skipping special tokens). */
-    String decode(int[] ids);
+    /** Turns ids back into text, skipping special tokens. */
+    default String decode(int[] ids) {
+        return decode(ids, true);
+    }
+
+    /** Turns ids back into text; special tokens ({@code <s>}, {@code <|eot_id|>}, ...) are left out when asked. */
+    String decode(int[] ids, boolean skipSpecialTokens);
 
     /** Id of the padding token (0 when the tokenizer defines none). */
     int padId();

@@ -91,12 +91,13 @@ final class TokenizerJsonReader {
         List<AddedTokens.AddedToken> tokens = new ArrayList<>();
         for (JsonNode t : node) {
             String content = t.path("content").asText();
-            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+            for (String flag : List.of("single_word", "normalized")) {
                 if (t.path(flag).asBoolean(false)) {
                     throw unsupported("added token option " + flag + "=true (token " + content + ")");
                 }
             }
-            tokens.add(new AddedTokens.AddedToken(t.path("id").asInt(), content, t.path("special").asBoolean()));
+            tokens.add(new AddedTokens.AddedToken(t.path("id").asInt(), content, t.path("special").asBoolean(),
+                    t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false)));
         }
         return new AddedTokens(tokens);
     }

@@ -50,26 +50,45 @@ final class ParityCheck {
     }
 
     void encodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts) {
+        encodeAll(reference, ours, texts, true);
+    }
+
+    /** Encodes every text with both, with or without the post-processor's special tokens. */
+    void encodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts, boolean addSpecialTokens) {
         for (int from = 0; from < texts.size(); from += BATCH) {
             List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
-            ai.djl.huggingface.tokenizers.Encoding[] expected = reference.batchEncode(batch);
+            ai.djl.huggingface.tokenizers.Encoding[] expected = reference.batchEncode(batch, addSpecialTokens, false);
             for (int i = 0; i < batch.size(); i++) {
-                compare(batch.get(i), null, expected[i], ours.encode(batch.get(i)));
+                compare(batch.get(i), null, expected[i], ours.encode(batch.get(i), addSpecialTokens));
             }
         }
     }
 
     /** Decodes HF's ids of each text with both (special tokens skipped); the texts must come out identical. */
     void decodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts) {
-        for (String text : texts) {
-            long[] ids = reference.encode(text).getIds();
-            String expected = reference.decode(ids, true);
-            String actual = ours.decode(Arrays.stream(ids).mapToInt(Math::toIntExact).toArray());
-            compared++;
-            if (expected.equals(actual)) {
-                identical++;
-            } else if (mismatches.size() < SHOWN) {
-                mismatches.add("text " + quote(text) + ": decoded " + quote(expected) + " != ours " + quote(actual));
+        decodeAll(reference, ours, texts, true);
+    }
+
+    /**
+     * Decodes HF's ids of each text (special tokens included) with both, skipping special tokens or not; the texts
+     * must come out identical.
+     */
+    void decodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts, boolean skipSpecialTokens) {
+        for (int from = 0; from < texts.size(); from += BATCH) {
+            List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
+            ai.djl.huggingface.tokenizers.Encoding[] encodings = reference.batchEncode(batch);
+            long[][] ids = Arrays.stream(encodings).map(ai.djl.huggingface.tokenizers.Encoding::getIds)
+                    .toArray(long[][]::new);
+            String[] expected = reference.batchDecode(ids, skipSpecialTokens);
+            for (int i = 0; i < batch.size(); i++) {
+                String actual = ours.decode(Arrays.stream(ids[i]).mapToInt(Math::toIntExact).toArray(), skipSpecialTokens);
+                compared++;
+                if (expected[i].equals(actual)) {
+                    identical++;
+                } else if (mismatches.size() < SHOWN) {
+                    mismatches.add("text " + quote(batch.get(i)) + ": decoded " + quote(expected[i]) + " != ours "
+                            + quote(actual));
+                }
             }
         }
     }

@@ -38,8 +38,8 @@ final class DjlTokenizer implements Tokenizer {
     }
 
     @Override
-    public Encoding encode(String text) {
-        var e = hf.encode(text);
+    public Encoding encode(String text, boolean addSpecialTokens) {
+        var e = hf.encode(text, addSpecialTokens, false);
         int[] ids = Arrays.stream(e.getIds()).mapToInt(v -> (int) v).toArray();
         int[] types = Arrays.stream(e.getTypeIds()).mapToInt(v -> (int) v).toArray();
         int[] special = Arrays.stream(e.getSpecialTokenMask()).mapToInt(v -> (int) v).toArray();
@@ -52,8 +52,8 @@ final class DjlTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] ids) {
-        return hf.decode(Arrays.stream(ids).asLongStream().toArray(), true);
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        return hf.decode(Arrays.stream(ids).asLongStream().toArray(), skipSpecialTokens);
     }
 
     @Override
