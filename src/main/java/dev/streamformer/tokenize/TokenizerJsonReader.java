@@ -19,6 +19,7 @@ import dev.streamformer.tokenize.model.WordPiece;
 import dev.streamformer.tokenize.normalize.BertNormalizer;
 import dev.streamformer.tokenize.normalize.Lowercase;
 import dev.streamformer.tokenize.normalize.Normalizer;
+import dev.streamformer.tokenize.normalize.Precompiled;
 import dev.streamformer.tokenize.normalize.Prepend;
 import dev.streamformer.tokenize.normalize.Replace;
 import dev.streamformer.tokenize.normalize.SequenceNormalizer;
@@ -45,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,8 +135,19 @@ final class TokenizerJsonReader {
             case "Strip" -> new Strip(node.path("strip_left").asBoolean(true), node.path("strip_right").asBoolean(true));
             case "Prepend" -> new Prepend(node.path("prepend").asText());
             case "Replace" -> new Replace(pattern(node.path("pattern")), node.path("content").asText());
+            case "Precompiled" -> precompiled(node.path("precompiled_charsmap"));
             default -> throw unsupported("normalizer type " + type);
         };
+    }
+
+    private Normalizer precompiled(JsonNode charsMap) {
+        try {
+            return Precompiled.fromCharsMap(Base64.getDecoder().decode(charsMap.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The Precompiled normalizer in " + file + " has an unreadable"
+                    + " precompiled_charsmap (" + e.getMessage() + "): save the tokenizer.json again from its"
+                    + " SentencePiece model.", e);
+        }
     }
 
     private TextPattern pattern(JsonNode node) {
