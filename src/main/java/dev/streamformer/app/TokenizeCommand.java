@@ -24,18 +24,23 @@ import java.util.concurrent.Callable;
 final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID|DIR", defaultValue = ModelRegistry.DEFAULT_MODEL,
-            description = "A built-in model id or a Hugging Face model directory. Default: ${DEFAULT-VALUE}.")
+            description = "A built-in model id, a Hugging Face model directory, or a directory holding only tokenizer files."
+                    + " Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--max-length", defaultValue = "-1", description = "Truncate to this many tokens (0: never; default: the model's maximum).")
+    @Option(names = "--max-length", defaultValue = "-1", description = "Truncate to this many tokens (0: never; default: the"
+            + " model's maximum, or the tokenizer.json's own truncation for a directory without weights).")
     int maxLength;
 
     @Mixin LineOptions lines;
 
     @Override
     public Integer call() throws Exception {
-        ResolvedModel files = ModelRegistry.standard().resolve(model);
-        Tokenizer tokenizer = Tokenizer.fromFile(files.tokenizer()).withMaxLength(maxLength < 0 ? files.maxLength() : maxLength);
+        ResolvedModel files = ModelRegistry.standard().resolveTokenizer(model);
+        Tokenizer fromFile = Tokenizer.fromFile(files.tokenizer());
+        boolean tokenizerOnly = files.onnx() == null && files.safetensors() == null;
+        Tokenizer tokenizer = maxLength >= 0 ? fromFile.withMaxLength(maxLength)
+                : tokenizerOnly ? fromFile : fromFile.withMaxLength(files.maxLength());
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Progress progress = new Progress(System.err, lines.progress)) {
             JsonLines runner = new JsonLines(lines.textField, lines.failFast, progress, t -> tokenizer.encode(t).length(), null);

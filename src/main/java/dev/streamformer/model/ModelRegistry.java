@@ -48,9 +48,21 @@ public final class ModelRegistry {
     }
 
     public ResolvedModel resolve(String idOrPath) {
+        return resolve(idOrPath, true);
+    }
+
+    /**
+     * Like {@link #resolve}, for commands that only tokenize: a directory needs its {@code tokenizer.json} but no
+     * weights, so a folder holding only tokenizer files (as published for some LLMs) will do.
+     */
+    public ResolvedModel resolveTokenizer(String idOrPath) {
+        return resolve(idOrPath, false);
+    }
+
+    private ResolvedModel resolve(String idOrPath, boolean weightsRequired) {
         if (BUILT_IN.contains(idOrPath)) return resolveBuiltIn(idOrPath);
         Path dir = Path.of(idOrPath);
-        if (Files.isDirectory(dir)) return resolveDirectory(idOrPath, dir, null);
+        if (Files.isDirectory(dir)) return resolveDirectory(idOrPath, dir, null, weightsRequired);
         throw new ModelLoadException("Model '" + idOrPath + "' is neither a built-in id (" + String.join(", ", BUILT_IN)
                 + ") nor a directory: pass one of those ids or the path of a Hugging Face model directory.");
     }
@@ -86,6 +98,10 @@ public final class ModelRegistry {
     }
 
     static ResolvedModel resolveDirectory(String id, Path dir, ModelDescriptor given) {
+        return resolveDirectory(id, dir, given, true);
+    }
+
+    private static ResolvedModel resolveDirectory(String id, Path dir, ModelDescriptor given, boolean weightsRequired) {
         HfConfig config = HfConfig.read(dir.resolve("config.json"));
         ModelDescriptor descriptor = given != null ? given : readDescriptor(dir.resolve("streamformer.yaml"), id);
         if (descriptor.isTrainedHead()) {
@@ -99,7 +115,7 @@ public final class ModelRegistry {
         }
         Path onnx = descriptor.onnx() != null ? dir.resolve(descriptor.onnx()) : findOne(dir, ".onnx");
         Path safetensors = descriptor.safetensors() != null ? dir.resolve(descriptor.safetensors()) : findOne(dir, ".safetensors");
-        if (onnx == null && safetensors == null) {
+        if (weightsRequired && onnx == null && safetensors == null) {
             throw new ModelLoadException("No *.onnx or *.safetensors file in " + dir
                     + ": put the model's weights there (export to ONNX with Optimum, or save_pretrained with safetensors).");
         }

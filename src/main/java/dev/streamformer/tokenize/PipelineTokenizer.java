@@ -42,21 +42,16 @@ final class PipelineTokenizer implements Tokenizer {
     }
 
     @Override
-    public Encoding encode(String text) {
-        return encode(text, true);
-    }
-
-    @Override
     public Encoding encode(String text, boolean addSpecialTokens) {
-        PostProcessor assembly = addSpecialTokens ? postProcessor : PostProcessor.NONE;
         List<Token> tokens = tokenize(text);
         boolean truncated = false;
         if (truncation != null) {
-            List<Token> kept = truncation.truncate(tokens, truncation.maxLength() - assembly.addedTokens(false));
+            int room = truncation.maxLength() - (addSpecialTokens ? postProcessor.addedTokens(false) : 0);
+            List<Token> kept = truncation.truncate(tokens, room);
             truncated = kept.size() < tokens.size();
             tokens = kept;
         }
-        return assembly.process(postProcessor.prepare(tokens), null, truncated);
+        return postProcessor.process(postProcessor.prepare(tokens), null, truncated, addSpecialTokens);
     }
 
     @Override
@@ -71,7 +66,7 @@ final class PipelineTokenizer implements Tokenizer {
             a = truncation.truncate(a, keep[0]);
             b = truncation.truncate(b, keep[1]);
         }
-        return postProcessor.process(postProcessor.prepare(a), postProcessor.prepare(b), truncated);
+        return postProcessor.process(postProcessor.prepare(a), postProcessor.prepare(b), truncated, true);
     }
 
     /** The model's tokens for one text, before truncation and special tokens; offsets into the text. */
@@ -101,19 +96,17 @@ final class PipelineTokenizer implements Tokenizer {
         return tokens;
     }
 
+    /**
+     * As HF decodes: each id becomes its added-token content or vocabulary token (unknown ids are dropped), special
+     * tokens are left out when asked, and the decoder turns the token strings into text.
+     */
     @Override
-    public String decode(int[] ids) {
+    public String decode(int[] ids, boolean skipSpecialTokens) {
         List<String> tokens = new ArrayList<>(ids.length);
         for (int id : ids) {
             AddedTokens.AddedToken added = addedTokens.byId(id);
-            if (added != null) {
-                if (!added.special()) {
-                    tokens.add(added.content());
-                }
-                continue;
-            }
-            String token = model.idToToken(id);
-            if (token != null) {
+            String token = added != null ? added.content() : model.idToToken(id);
+            if (token != null && !(skipSpecialTokens && addedTokens.isSpecial(token))) {
                 tokens.add(token);
             }
         }

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 public interface Tokenizer {
 
     /** Tokenizes one text, adding the model's special tokens, truncating to {@link #maxLength()} when set. */
-    Encoding encode(String text);
+    default Encoding encode(String text) {
+        return encode(text, true);
+    }
 
     /**
      * Tokenizes one text, with the post-processor's special tokens only when {@code addSpecialTokens} (Hugging Face's
@@ -20,8 +22,13 @@ public interface Tokenizer {
     /** Tokenizes a pair of texts (e.g. query and passage) as the post-processor says. */
     Encoding encodePair(String first, String second);
 
-    /** Turns ids back into text (skipping special tokens). */
-    String decode(int[] ids);
+    /** Turns ids back into text, skipping special tokens. */
+    default String decode(int[] ids) {
+        return decode(ids, true);
+    }
+
+    /** Turns ids back into text; special tokens ({@code <s>}, {@code <|eot_id|>}, ...) are left out when asked. */
+    String decode(int[] ids, boolean skipSpecialTokens);
 
     /** Id of the padding token (0 when the tokenizer defines none). */
     int padId();

@@ -1,7 +1,12 @@
 package dev.streamformer.tokenize;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.tokenize.decode.ByteFallbackDecoder;
 import dev.streamformer.tokenize.decode.ByteLevelDecoder;
 import dev.streamformer.tokenize.decode.Decoder;
@@ -19,6 +24,7 @@ import dev.streamformer.tokenize.model.WordPiece;
 import dev.streamformer.tokenize.normalize.BertNormalizer;
 import dev.streamformer.tokenize.normalize.Lowercase;
 import dev.streamformer.tokenize.normalize.Normalizer;
+import dev.streamformer.tokenize.normalize.Precompiled;
 import dev.streamformer.tokenize.normalize.Prepend;
 import dev.streamformer.tokenize.normalize.Replace;
 import dev.streamformer.tokenize.normalize.SequenceNormalizer;
@@ -45,6 +51,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +61,13 @@ import java.util.Map;
  * asks for that is not implemented is refused here, at load, with the component and the file named.
  */
 final class TokenizerJsonReader {
+
+    /**
+     * Field names are not canonicalized: a vocabulary's hundreds of thousands of tokens are field names, and
+     * canonicalizing (interning) them took seconds.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build());
 
     private final Path file;
 
@@ -68,18 +82,35 @@ final class TokenizerJsonReader {
             throw new IllegalArgumentException("No tokenizer file at " + file
                     + ": give the path of a Hugging Face tokenizer.json or of the model directory holding it.");
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
+        TokenizerJsonReader reader = new TokenizerJsonReader(file);
+        try (JsonParser parser = JSON.createParser(file.toFile())) {
+            return reader.tokenizer(parser);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read tokenizer file " + file + " as JSON: " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot read tokenizer file " + file + " as JSON: " + e.getMessage()
+                    + "; save it again from Hugging Face tokenizers.", e);
         }
-        return new TokenizerJsonReader(file).tokenizer(root);
     }
 
-    private Tokenizer tokenizer(JsonNode root) {
+    /** Reads the top-level object: the model block by streaming, the other (small) blocks as trees. */
+    private Tokenizer tokenizer(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new IOException("the file is not a JSON object");
+        }
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ModelJson modelJson = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            if (parser.nextToken() == JsonToken.START_OBJECT && name.equals("model")) {
+                modelJson = ModelJson.read(parser);
+            } else {
+                root.set(name, parser.readValueAsTree());
+            }
+        }
+        if (modelJson == null) {
+            throw unsupported("file without a model block");
+        }
         AddedTokens added = addedTokens(root.path("added_tokens"));
-        Model model = model(root.path("model"));
+        Model model = model(modelJson);
         return new PipelineTokenizer(added, normalizer(root.path("normalizer")), preTokenizer(root.path("pre_tokenizer")),
                 model, postProcessor(root.path("post_processor")), decoder(root.path("decoder")),
                 truncation(root.path("truncation")), padId(root.path("padding"), added, model));
@@ -91,12 +122,13 @@ final class TokenizerJsonReader {
         List<AddedTokens.AddedToken> tokens = new ArrayList<>();
         for (JsonNode t : node) {
             String content = t.path("content").asText();
-            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+            for (String flag : List.of("single_word", "normalized")) {
                 if (t.path(flag).asBoolean(false)) {
                     throw unsupported("added token option " + flag + "=true (token " + content + ")");
                 }
             }
-            tokens.add(new AddedTokens.AddedToken(t.path("id").asInt(), content, t.path("special").asBoolean()));
+            tokens.add(new AddedTokens.AddedToken(t.path("id").asInt(), content, t.path("special").asBoolean(),
+                    t.path("lstrip").asBoolean(false), t.path("rstrip").asBoolean(false)));
         }
         return new AddedTokens(tokens);
     }
@@ -132,8 +164,19 @@ final class TokenizerJsonReader {
             case "Strip" -> new Strip(node.path("strip_left").asBoolean(true), node.path("strip_right").asBoolean(true));
             case "Prepend" -> new Prepend(node.path("prepend").asText());
             case "Replace" -> new Replace(pattern(node.path("pattern")), node.path("content").asText());
+            case "Precompiled" -> precompiled(node.path("precompiled_charsmap"));
             default -> throw unsupported("normalizer type " + type);
         };
+    }
+
+    private Normalizer precompiled(JsonNode charsMap) {
+        try {
+            return Precompiled.fromCharsMap(Base64.getDecoder().decode(charsMap.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The Precompiled normalizer in " + file + " has an unreadable"
+                    + " precompiled_charsmap (" + e.getMessage() + "): save the tokenizer.json again from its"
+                    + " SentencePiece model.", e);
+        }
     }
 
     private TextPattern pattern(JsonNode node) {
@@ -193,19 +236,18 @@ final class TokenizerJsonReader {
 
     // ---- models
 
-    private Model model(JsonNode node) {
+    private Model model(ModelJson node) {
         String type = node.path("type").asText();
         return switch (type) {
-            case "WordPiece" -> new WordPiece(new Vocabulary(vocabulary(node.path("vocab"))),
-                    node.path("unk_token").asText("[UNK]"), node.path("continuing_subword_prefix").asText("##"),
-                    node.path("max_input_chars_per_word").asInt(100));
+            case "WordPiece" -> new WordPiece(vocabulary(node), node.path("unk_token").asText("[UNK]"),
+                    node.path("continuing_subword_prefix").asText("##"), node.path("max_input_chars_per_word").asInt(100));
             case "BPE" -> bpe(node);
             case "Unigram" -> unigram(node);
             default -> throw unsupported("model type " + type);
         };
     }
 
-    private Model bpe(JsonNode node) {
+    private Model bpe(ModelJson node) {
         for (String option : List.of("continuing_subword_prefix", "end_of_word_suffix")) {
             if (!node.path(option).isNull() && !node.path(option).isMissingNode() && !node.path(option).asText().isEmpty()) {
                 throw unsupported("BPE option " + option);
@@ -214,44 +256,28 @@ final class TokenizerJsonReader {
         if (!node.path("dropout").isNull() && !node.path("dropout").isMissingNode() && node.path("dropout").asDouble() > 0) {
             throw unsupported("BPE dropout");
         }
-        List<String[]> merges = new ArrayList<>();
-        for (JsonNode m : node.path("merges")) {
-            if (m.isArray()) {
-                merges.add(new String[] {m.get(0).asText(), m.get(1).asText()});
-            } else {
-                String text = m.asText();
-                int space = text.indexOf(' ', 1);
-                if (space < 0) {
-                    throw unsupported("BPE merge without a space: " + text);
-                }
-                merges.add(new String[] {text.substring(0, space), text.substring(space + 1)});
-            }
-        }
         JsonNode unk = node.path("unk_token");
-        return new Bpe(new Vocabulary(vocabulary(node.path("vocab"))), merges,
+        return new Bpe(vocabulary(node), node.merges,
                 unk.isNull() || unk.isMissingNode() ? null : unk.asText(), node.path("fuse_unk").asBoolean(false),
                 node.path("byte_fallback").asBoolean(false), node.path("ignore_merges").asBoolean(false));
     }
 
-    private Model unigram(JsonNode node) {
-        JsonNode vocab = node.path("vocab");
-        String[] pieces = new String[vocab.size()];
-        double[] scores = new double[vocab.size()];
-        for (int i = 0; i < pieces.length; i++) {
-            pieces[i] = vocab.get(i).get(0).asText();
-            scores[i] = vocab.get(i).get(1).asDouble();
+    private Model unigram(ModelJson node) {
+        if (node.pieces == null) {
+            throw unsupported("Unigram model without a [piece, score] vocabulary");
         }
         JsonNode unk = node.path("unk_id");
         if (unk.isNull() || unk.isMissingNode()) {
             throw unsupported("Unigram model without unk_id");
         }
-        return new Unigram(pieces, scores, unk.asInt(), node.path("byte_fallback").asBoolean(false));
+        return new Unigram(node.pieces, node.scores, unk.asInt(), node.path("byte_fallback").asBoolean(false));
     }
 
-    private static Map<String, Integer> vocabulary(JsonNode node) {
-        Map<String, Integer> ids = new HashMap<>(node.size() * 2);
-        node.properties().forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
-        return ids;
+    private Vocabulary vocabulary(ModelJson node) {
+        if (node.tokens == null) {
+            throw unsupported(node.path("type").asText() + " model without a token-to-id vocabulary");
+        }
+        return new Vocabulary(node.tokens, node.ids);
     }
 
     // ---- post-processors

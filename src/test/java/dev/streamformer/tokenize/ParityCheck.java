@@ -50,13 +50,24 @@ final class ParityCheck {
     }
 
     void encodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts) {
+        encodeAll(reference, ours, texts, true);
+    }
+
+    /**
+     * Encodes every text with both, with or without the post-processor's special tokens; returns HF's ids of each
+     * text (for {@link #decodeAll(HuggingFaceTokenizer, Tokenizer, List, long[][], boolean)}).
+     */
+    long[][] encodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts, boolean addSpecialTokens) {
+        long[][] referenceIds = new long[texts.size()][];
         for (int from = 0; from < texts.size(); from += BATCH) {
             List<String> batch = texts.subList(from, Math.min(texts.size(), from + BATCH));
-            ai.djl.huggingface.tokenizers.Encoding[] expected = reference.batchEncode(batch);
+            ai.djl.huggingface.tokenizers.Encoding[] expected = reference.batchEncode(batch, addSpecialTokens, false);
             for (int i = 0; i < batch.size(); i++) {
-                compare(batch.get(i), null, expected[i], ours.encode(batch.get(i)));
+                referenceIds[from + i] = expected[i].getIds();
+                compare(batch.get(i), null, expected[i], ours.encode(batch.get(i), addSpecialTokens));
             }
         }
+        return referenceIds;
     }
 
     /** Decodes HF's ids of each text with both (special tokens skipped); the texts must come out identical. */
@@ -70,6 +81,25 @@ final class ParityCheck {
                 identical++;
             } else if (mismatches.size() < SHOWN) {
                 mismatches.add("text " + quote(text) + ": decoded " + quote(expected) + " != ours " + quote(actual));
+            }
+        }
+    }
+
+    /** Decodes the given ids of each text with both, skipping special tokens or not; the texts must come out identical. */
+    void decodeAll(HuggingFaceTokenizer reference, Tokenizer ours, List<String> texts, long[][] ids,
+                   boolean skipSpecialTokens) {
+        for (int from = 0; from < texts.size(); from += BATCH) {
+            int to = Math.min(texts.size(), from + BATCH);
+            String[] expected = reference.batchDecode(Arrays.copyOfRange(ids, from, to), skipSpecialTokens);
+            for (int i = from; i < to; i++) {
+                String actual = ours.decode(Arrays.stream(ids[i]).mapToInt(Math::toIntExact).toArray(), skipSpecialTokens);
+                compared++;
+                if (expected[i - from].equals(actual)) {
+                    identical++;
+                } else if (mismatches.size() < SHOWN) {
+                    mismatches.add("text " + quote(texts.get(i)) + ": decoded " + quote(expected[i - from]) + " != ours "
+                            + quote(actual));
+                }
             }
         }
     }

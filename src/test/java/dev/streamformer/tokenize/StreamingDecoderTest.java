@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +41,54 @@ class StreamingDecoderTest {
         List<String> torture = SharedData.linesOnNewline(SharedData.requireShared("data/multilingual/torture.txt"));
         streamsLikeTheFullDecode(Tokenizer.fromFile(SharedData.requireShared("models/newsgpt-mini/tokenizer.json")),
                 WordPieceParityTest.everyNth(torture, 50));
+    }
+
+    /**
+     * Every LLM and SentencePiece tokenizer in ../shared: byte-fallback tokens ({@code <0xE4>}) and byte-level pieces
+     * hold back until their character is complete, and the pieces add up to the full decode (itself checked against
+     * HF in {@link LlmTokenizersParityTest}), special tokens skipped.
+     */
+    @Test
+    void llmTokenizersStreamWholeCharactersOnly() {
+        List<String> texts = WordPieceParityTest.everyNth(
+                SharedData.linesOnNewline(SharedData.requireShared("data/multilingual/torture.txt")), 10);
+        // file -> whether its vocabulary has pieces that hold part of a character (byte fallback, byte-level BPE)
+        Map<String, Boolean> files = new LinkedHashMap<>();
+        files.put("models/tiny-llama3/tokenizer.json", true);
+        files.put("models/tiny-qwen3/tokenizer.json", true);
+        files.put("tokenizers/gemma3/tokenizer.json", true);
+        files.put("tokenizers/llama2/tokenizer.json", true);
+        files.put("models/tiny-xlmr/tokenizer.json", false);
+        files.put("models/t5-mini/tokenizer.json", false);
+        files.forEach((file, hasPartialCharacters) -> {
+            Tokenizer tokenizer = Tokenizer.fromFile(SharedData.requireShared(file));
+            int streamed = 0;
+            int partialCharacters = 0;
+            for (String text : texts) {
+                int[] ids = tokenizer.encode(text).ids();
+                StreamingDecoder stream = new StreamingDecoder(tokenizer);
+                StringBuilder out = new StringBuilder();
+                for (int id : ids) {
+                    String piece = stream.next(id);
+                    assertFalse(!piece.isEmpty() && (Character.isLowSurrogate(piece.charAt(0))
+                            || Character.isHighSurrogate(piece.charAt(piece.length() - 1))), "split surrogate pair");
+                    out.append(piece);
+                    if (tokenizer.decode(new int[] {id}).contains("\uFFFD")) {
+                        partialCharacters++;
+                    }
+                }
+                out.append(stream.finish());
+                assertEquals(tokenizer.decode(ids), out.toString(), () -> file + ": " + text);
+                streamed++;
+            }
+            System.out.printf("%s: %,d texts streamed, %,d ids held part of a character%n", file, streamed,
+                    partialCharacters);
+            assertEquals(texts.size(), streamed);
+            assertTrue(streamed > 2_000, "the torture text sample is complete");
+            if (hasPartialCharacters) {
+                assertTrue(partialCharacters > 0, file + ": the sample should hold characters spread over tokens");
+            }
+        });
     }
 
     @Test

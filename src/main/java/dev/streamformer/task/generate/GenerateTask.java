@@ -122,7 +122,7 @@ public final class GenerateTask implements Task {
             ArrayNode tokens = o.putArray("tokens");
             for (int i = 0; i < g.tokens().length; i++) {
                 int id = g.tokens()[i];
-                tokens.addObject().put("id", id).put("text", tokenizer.decode(new int[] {id}))
+                tokens.addObject().put("id", id).put("text", tokenizer.decode(new int[] {id}, false))
                         .put("logprob", g.logprobs()[i]);
             }
         }

@@ -2,7 +2,6 @@ package dev.streamformer.tokenize.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -20,8 +19,7 @@ public final class Bpe implements Model {
     private static final int MAX_CACHED_WORD = 256;
 
     private final Vocabulary vocabulary;
-    /** (left id, right id) packed in a long -> {rank, merged id}. */
-    private final Map<Long, int[]> merges;
+    private final MergeTable merges;
     private final String unkToken;
     private final boolean fuseUnk;
     private final boolean byteFallback;
@@ -38,7 +36,7 @@ public final class Bpe implements Model {
         this.fuseUnk = fuseUnk;
         this.byteFallback = byteFallback;
         this.ignoreMerges = ignoreMerges;
-        this.merges = new HashMap<>(merges.size() * 2);
+        this.merges = new MergeTable(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             String[] m = merges.get(rank);
             int left = vocabulary.id(m[0]);
@@ -48,12 +46,8 @@ public final class Bpe implements Model {
                 throw new IllegalArgumentException("BPE merge \"" + m[0] + " " + m[1] + "\" (rank " + rank
                         + ") uses a token missing from the vocabulary");
             }
-            this.merges.putIfAbsent(pair(left, right), new int[] {rank, merged});
+            this.merges.putIfAbsent(left, right, rank, merged);
         }
-    }
-
-    private static long pair(int left, int right) {
-        return ((long) left << 32) | (right & 0xFFFFFFFFL);
     }
 
     @Override
@@ -151,7 +145,7 @@ public final class Bpe implements Model {
             if (right < 0 || ids[left] != c[2] || ids[right] != c[3]) {
                 continue;
             }
-            ids[left] = merges.get(pair(c[2], c[3]))[1];
+            ids[left] = MergeTable.merged(merges.get(c[2], c[3]));
             ends[left] = ends[right];
             removed[right] = true;
             next[left] = next[right];
@@ -173,9 +167,9 @@ public final class Bpe implements Model {
     }
 
     private void offer(PriorityQueue<int[]> candidates, int[] ids, int left, int right) {
-        int[] m = merges.get(pair(ids[left], ids[right]));
-        if (m != null) {
-            candidates.add(new int[] {m[0], left, ids[left], ids[right]});
+        long rule = merges.get(ids[left], ids[right]);
+        if (rule >= 0) {
+            candidates.add(new int[] {MergeTable.rank(rule), left, ids[left], ids[right]});
         }
     }
 

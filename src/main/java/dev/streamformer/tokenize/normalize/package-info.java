@@ -1,2 +1,5 @@
-/** Normalizers (first pipeline stage): BertNormalizer, NFC/NFD/NFKC/NFKD, Lowercase, StripAccents, Replace, Prepend, Strip, Sequence. */
+/**
+ * Normalizers (first pipeline stage): BertNormalizer, NFC/NFD/NFKC/NFKD, Lowercase, StripAccents, Replace, Prepend,
+ * Strip, Precompiled (SentencePiece's compiled rules, as in XLM-R), Sequence.
+ */
 package dev.streamformer.tokenize.normalize;

@@ -57,7 +57,7 @@ public record ByteLevelProcessing(boolean trimOffsets, boolean addPrefixSpace) i
     }
 
     @Override
-    public Encoding process(List<Token> first, List<Token> second, boolean truncated) {
-        return PostProcessor.NONE.process(first, second, truncated);
+    public Encoding process(List<Token> first, List<Token> second, boolean truncated, boolean addSpecialTokens) {
+        return PostProcessor.NONE.process(first, second, truncated, addSpecialTokens);
     }
 }

@@ -13,8 +13,11 @@ public interface PostProcessor {
     /** How many special tokens {@link #process} adds, so that truncation can leave room for them. */
     int addedTokens(boolean pair);
 
-    /** The encoding of {@code first} (and {@code second}, null for a single text). */
-    Encoding process(List<Token> first, List<Token> second, boolean truncated);
+    /**
+     * The encoding of {@code first} (and {@code second}, null for a single text). Without {@code addSpecialTokens}
+     * only the segments are assembled (with their type ids), as HF does for {@code add_special_tokens=False}.
+     */
+    Encoding process(List<Token> first, List<Token> second, boolean truncated, boolean addSpecialTokens);
 
     /** Adjusts a segment's tokens before assembly (offset trimming); the identity unless overridden. */
     default List<Token> prepare(List<Token> segment) {
@@ -27,7 +30,7 @@ public interface PostProcessor {
         public int addedTokens(boolean pair) { return 0; }
 
         @Override
-        public Encoding process(List<Token> first, List<Token> second, boolean truncated) {
+        public Encoding process(List<Token> first, List<Token> second, boolean truncated, boolean addSpecialTokens) {
             EncodingBuilder b = new EncodingBuilder();
             b.addSegment(first, 0);
             if (second != null) {

@@ -31,7 +31,7 @@ public record SequenceProcessing(List<PostProcessor> processors) implements Post
     }
 
     @Override
-    public Encoding process(List<Token> first, List<Token> second, boolean truncated) {
-        return processors.getLast().process(first, second, truncated);
+    public Encoding process(List<Token> first, List<Token> second, boolean truncated, boolean addSpecialTokens) {
+        return processors.getLast().process(first, second, truncated, addSpecialTokens);
     }
 }

@@ -69,12 +69,12 @@ public record TemplateProcessing(List<Piece> single, List<Piece> pair, Map<Strin
     }
 
     @Override
-    public Encoding process(List<Token> first, List<Token> second, boolean truncated) {
+    public Encoding process(List<Token> first, List<Token> second, boolean truncated, boolean addSpecialTokens) {
         EncodingBuilder b = new EncodingBuilder();
         for (Piece p : second == null ? single : pair) {
             if (p.isSequence()) {
                 b.addSegment(p.name().equals("A") ? first : second, p.typeId());
-            } else {
+            } else if (addSpecialTokens) {
                 SpecialToken s = specialTokens.get(p.name());
                 for (int i = 0; i < s.ids().length; i++) {
                     b.addSpecial(s.ids()[i], s.tokens()[i], p.typeId());

@@ -237,5 +237,8 @@ public final class NormalizedString {
         public int charAt(int i) { return chars[i]; }
 
         public int change(int i) { return changes[i]; }
+
+        /** Sets the change of the {@code i}-th character. */
+        public void setChange(int i, int change) { changes[i] = change; }
     }
 }

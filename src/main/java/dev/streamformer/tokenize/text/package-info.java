@@ -1,2 +1,5 @@
-/** Text with alignments to the original (NormalizedString), Unicode character classes and normalization forms as Hugging Face tokenizers defines them, and patterns. */
+/**
+ * Text with alignments to the original (NormalizedString), Unicode character classes and normalization forms as Hugging
+ * Face tokenizers defines them, patterns, and the double-array trie SentencePiece compiles its normalization rules into.
+ */
 package dev.streamformer.tokenize.text;

@@ -38,11 +38,6 @@ final class DjlTokenizer implements Tokenizer {
     }
 
     @Override
-    public Encoding encode(String text) {
-        return encode(text, true);
-    }
-
-    @Override
     public Encoding encode(String text, boolean addSpecialTokens) {
         var e = hf.encode(text, addSpecialTokens, false);
         int[] ids = Arrays.stream(e.getIds()).mapToInt(v -> (int) v).toArray();
@@ -57,8 +52,8 @@ final class DjlTokenizer implements Tokenizer {
     }
 
     @Override
-    public String decode(int[] ids) {
-        return hf.decode(Arrays.stream(ids).asLongStream().toArray(), true);
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        return hf.decode(Arrays.stream(ids).asLongStream().toArray(), skipSpecialTokens);
     }
 
     @Override
