@@ -1,5 +1,6 @@
 package dev.streamformer.app;
 
+import dev.streamformer.streams.Pipeline;
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
 import dev.streamformer.topology.TopologyRunner;
@@ -44,6 +45,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TopologyLoader.Plan plan = plan();
+        if (!describe) {
+            // before loading any model: no broker, a missing topic or a taken application.id is known within seconds
+            plan.stages().forEach(stage -> Pipeline.checkKafka(TopologyRunner.stageConfig(plan, stage)));
+        }
         try (TopologyRunner runner = new TopologyRunner(plan)) {
             if (describe) {
                 System.out.println(runner.describe());
@@ -58,6 +63,8 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
             runner.start();
+            runner.pipelines().forEach((stage, pipeline) -> System.err.println("streamformer: stage " + stage + ": application.id "
+                    + pipeline.config().applicationId() + ", local state in " + pipeline.config().streamsProperties().get("state.dir")));
             status.ifPresent(server -> System.err.println("streamformer: status on http://" + server.host() + ":" + server.port()
                     + "/ (health: /health, metrics: /metrics, attention: /attention)"));
             System.err.println("streamformer: running " + plan.stages().size() + " stage(s) on " + plan.kafka().get("bootstrap.servers")
@@ -103,7 +110,17 @@ final class RunCommand implements Callable<Integer> {
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
+    }
+
+    /**
+     * The name a flag-defined pipeline goes by, {@code <input topic>-<model>} (a model directory by its last name), so
+     * that its default application.id, {@code streamformer-<input>-<model>-<task>}, differs from another pipeline's.
+     */
+    static String pipelineName(String inputTopic, String model) {
+        Path modelPath = Path.of(model).normalize().getFileName();
+        String modelName = modelPath == null || modelPath.toString().isEmpty() ? "model" : modelPath.toString();
+        return (inputTopic + "-" + modelName).replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
