@@ -1,5 +1,6 @@
 package dev.streamformer.app;
 
+import dev.streamformer.http.StatusServer;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cache", description = "Keep results in a changelogged inference cache, so replays and duplicate texts skip the model.") boolean cache;
     @Option(names = "--cache-max-entries", defaultValue = "100000", description = "Cache entries kept per input partition; the oldest go first. Default: ${DEFAULT-VALUE}.") int cacheMaxEntries;
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
-    @Option(names = "--http-port", defaultValue = "-1", description = "Status server port (/health, /metrics, /attention; 0: off). Default: the topology file's, else 8080.") int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Status server port (/health, /metrics, /attention; 0: any free port). Default: the topology file's, else 8080.") Integer httpPort;
+    @Option(names = "--no-http", description = "No status server.") boolean noHttp;
     @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
 
     @Mixin KafkaOptions kafka;
@@ -61,7 +64,9 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "streamformer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
+            Integer port = noHttp ? null : httpPort != null ? httpPort : plan.httpPort();
+            var status = port == null ? Optional.<StatusServer>empty()
+                    : Optional.of(StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), port));
             runner.start();
             runner.pipelines().forEach((stage, pipeline) -> System.err.println("streamformer: stage " + stage + ": application.id "
                     + pipeline.config().applicationId() + ", local state in " + pipeline.config().streamsProperties().get("state.dir")));
@@ -110,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
     }
 
     /**
