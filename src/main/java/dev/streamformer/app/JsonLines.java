@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.streams.EventParser;
+import dev.streamformer.streams.InvalidEventException;
 import dev.streamformer.task.Isolation;
 
 import java.io.ByteArrayOutputStream;
@@ -26,21 +28,28 @@ import java.util.function.ToIntFunction;
  * plain text ({@code {"text": line}}). Results are added to the input object. A bad line (invalid UTF-8, malformed
  * JSON, missing or non-string text, a failure of the model on that text) becomes {@code {"error": "...", "line": n}} and the
  * others go on; with {@code failFast} the first bad line stops the run with exit code 1.
+ *
+ * <p>Texts obey the Kafka pipeline's rules ({@link EventParser#checkText}): not empty or only whitespace, at most
+ * {@code maxTextBytes} of UTF-8. A line longer than {@value #MAX_LINE_BYTES} bytes (Kafka's default largest record) is
+ * refused without being kept in memory.
  */
 final class JsonLines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 256;
+    static final int MAX_LINE_BYTES = 1024 * 1024;
 
     private final String textField;
+    private final EventParser texts;
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
 
     /** @param modelId written into every result as {@code model}; null to leave it out */
-    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
+    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
         this.textField = textField;
+        this.texts = new EventParser(textField, maxTextBytes);
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
@@ -104,6 +113,10 @@ final class JsonLines {
     }
 
     private Line parse(long number, byte[] raw) {
+        if (raw == TOO_LONG) {
+            return new Line(number, null, null, "The line is over " + MAX_LINE_BYTES + " bytes; split it (the text limit is set by"
+                    + " --max-text-bytes).");
+        }
         String line;
         try {
             line = StandardCharsets.UTF_8.newDecoder()
@@ -114,7 +127,7 @@ final class JsonLines {
         }
         if (!line.stripLeading().startsWith("{")) {
             ObjectNode event = JSON.createObjectNode().put("text", line);
-            return new Line(number, event, line, null);
+            return checked(number, event, line);
         }
         JsonNode node;
         try {
@@ -133,20 +146,34 @@ final class JsonLines {
             return new Line(number, null, null, "The '" + textField + "' field is a " + text.getNodeType().name().toLowerCase()
                     + ", not a string.");
         }
-        return new Line(number, event, text.asText(), null);
+        return checked(number, event, text.asText());
     }
 
-    /** The next line without its {@code \n} (and a {@code \r} before it), or null at the end of input. */
+    private Line checked(long number, ObjectNode event, String text) {
+        try {
+            texts.checkText(text);
+            return new Line(number, event, text, null);
+        } catch (InvalidEventException e) {
+            return new Line(number, null, null, e.getMessage());
+        }
+    }
+
+    /** Stands for a line over {@link #MAX_LINE_BYTES}, whose bytes were skipped. */
+    private static final byte[] TOO_LONG = new byte[0];
+
+    /** The next line without its {@code \n} (and a {@code \r} before it), {@link #TOO_LONG}, or null at the end of input. */
     private static byte[] readLine(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
         int b;
-        boolean any = false;
+        boolean any = false, tooLong = false;
         while ((b = in.read()) != -1) {
             any = true;
             if (b == '\n') break;
-            buf.write(b);
+            if (buf.size() <= MAX_LINE_BYTES) buf.write(b);
+            else tooLong = true;
         }
         if (!any) return null;
+        if (tooLong) return TOO_LONG;
         byte[] bytes = buf.toByteArray();
         if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return java.util.Arrays.copyOf(bytes, bytes.length - 1);
         return bytes;

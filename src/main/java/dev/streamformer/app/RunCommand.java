@@ -2,6 +2,7 @@ package dev.streamformer.app;
 
 import dev.streamformer.http.StatusServer;
 import dev.streamformer.streams.Pipeline;
+import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
 import dev.streamformer.topology.TopologyRunner;
@@ -32,6 +33,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
     @Option(names = "--task", paramLabel = "embed|classify|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
+    @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
+            description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
@@ -108,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
         }
         var g = options.generation;
         var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
-                inputTopic, outputTopic, dlqTopic, textField, null,
+                inputTopic, outputTopic, dlqTopic, textField, maxTextBytes,
                 new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
                 options.classify.labels, options.classify.allScores, options.classify.threshold, options.classify.minScore, route,
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,

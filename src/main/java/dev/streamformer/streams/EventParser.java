@@ -79,16 +79,25 @@ public final class EventParser {
                     + field.getNodeType().name().toLowerCase() + ", expected a string.");
         }
         String text = field.textValue();
+        checkText(text);
+        return new ParsedEvent(json, text);
+    }
+
+    /**
+     * The rules for a text, the same on Kafka and on the command line: not empty or only whitespace [{@code empty-text}],
+     * no unpaired surrogate [{@code invalid-unicode}], at most {@code maxTextBytes} of UTF-8 [{@code text-too-long}].
+     */
+    public void checkText(String text) {
         if (text.isBlank()) {
-            throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace.");
+            throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace; there is nothing to"
+                    + " run the model on.");
         }
         checkSurrogatesPaired(text);
         int bytes = utf8Length(text);
         if (bytes > maxTextBytes) {
-            throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes
-                    + " bytes of UTF-8, over the limit of " + maxTextBytes + " bytes.");
+            throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes + " bytes of UTF-8, over the limit"
+                    + " of " + maxTextBytes + " bytes: shorten it, or raise the limit (--max-text-bytes; topology file: maxTextBytes).");
         }
-        return new ParsedEvent(json, text);
     }
 
     /** The shared, strict mapper; also used to write enriched events. */
