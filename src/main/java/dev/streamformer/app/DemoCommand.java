@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
+import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
@@ -95,9 +96,14 @@ final class DemoCommand implements Callable<Integer> {
                         System.out.println("\nStill running. Produce JSON events to " + INPUT + " at " + broker.bootstrapServers()
                                 + ", e.g.:\n  echo '{\"text\":\"hello\"}' | kcat -P -b " + broker.bootstrapServers() + " -t " + INPUT
                                 + "\n  kcat -C -b " + broker.bootstrapServers() + " -t " + OUTPUT + " -X isolation.level=read_committed\nCtrl-C to stop.");
-                        CountDownLatch forever = new CountDownLatch(1);
-                        Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-                        forever.await();
+                        // the JVM halts once its shutdown hooks return, before this thread could close anything: the hook
+                        // itself stops the pipeline and the broker, which deletes its temporary data directory
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                            System.out.println("Stopping the pipeline and the broker ...");
+                            pipeline.close();
+                            broker.close();
+                        }, "streamformer-demo-stop"));
+                        new CountDownLatch(1).await();
                     }
                     return results.enriched.size() + results.deadLetters == events.size() ? 0 : 1;
                 }
@@ -183,11 +189,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The demo's state directory, {@code ~/.cache/streamformer/demo-state}: not in the OS temp directory, which Kafka
-     * Streams warns about. The demo empties it with {@code KafkaStreams.cleanUp()} before it starts, since every demo
+     * The demo's state directory, {@code $STREAMFORMER_HOME/demo-state} (default {@code ~/.cache/streamformer/demo-state}):
+     * not in the OS temp directory, which Kafka Streams warns about. The demo empties it with {@code KafkaStreams.cleanUp()} before it starts, since every demo
      * starts a new broker.
      */
     private static Path demoStateDir() throws IOException {
-        return Files.createDirectories(Path.of(System.getProperty("user.home"), ".cache", "streamformer", "demo-state"));
+        return Files.createDirectories(ModelRegistry.defaultCacheDir().resolve("demo-state"));
     }
 }

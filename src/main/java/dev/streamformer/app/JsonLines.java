@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.streams.EventParser;
+import dev.streamformer.streams.InvalidEventException;
 import dev.streamformer.task.Isolation;
 
 import java.io.ByteArrayOutputStream;
@@ -29,13 +31,19 @@ import java.util.function.ToIntFunction;
  * plain text ({@code {"text": line}}). Results are added to the input object. A bad line (invalid UTF-8, malformed
  * JSON, missing or non-string text, a failure of the model on that text) becomes {@code {"error": "...", "line": n}} and the
  * others go on; with {@code failFast} the first bad line stops the run with exit code 1.
+ *
+ * <p>Texts obey the Kafka pipeline's rules ({@link EventParser#checkText}): not empty or only whitespace, at most
+ * {@code maxTextBytes} of UTF-8. A line longer than {@value #MAX_LINE_BYTES} bytes (Kafka's default largest record) is
+ * refused without being kept in memory.
  */
 final class JsonLines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 256;
+    static final int MAX_LINE_BYTES = 1024 * 1024;
 
     private final String textField;
+    private final EventParser texts;
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
@@ -43,15 +51,16 @@ final class JsonLines {
     private final EventInput input;
 
     /** @param modelId written into every result as {@code model}; null to leave it out */
-    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
-        this(textField, failFast, progress, tokenCounter, modelId, EventInput.TEXT);
+    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
+        this(textField, maxTextBytes, failFast, progress, tokenCounter, modelId, EventInput.TEXT);
     }
 
     /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
-    JsonLines(String textField, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId,
-              EventInput input) {
+    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter,
+              String modelId, EventInput input) {
         this.input = input;
         this.textField = textField;
+        this.texts = new EventParser(textField, maxTextBytes);
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
@@ -115,6 +124,10 @@ final class JsonLines {
     }
 
     private Line parse(long number, byte[] raw) {
+        if (raw == TOO_LONG) {
+            return new Line(number, null, null, "The line is over " + MAX_LINE_BYTES + " bytes; split it (the text limit is set by"
+                    + " --max-text-bytes).");
+        }
         String line;
         try {
             line = StandardCharsets.UTF_8.newDecoder()
@@ -125,7 +138,7 @@ final class JsonLines {
         }
         if (!line.stripLeading().startsWith("{")) {
             ObjectNode event = JSON.createObjectNode().put("text", line);
-            return modelInput(number, event, line);
+            return checked(number, event, line);
         }
         JsonNode node;
         try {
@@ -147,7 +160,17 @@ final class JsonLines {
             return new Line(number, null, null, "The '" + textField + "' field is a " + text.getNodeType().name().toLowerCase()
                     + ", not a string.");
         }
-        return modelInput(number, event, text.asText());
+        return checked(number, event, text.asText());
+    }
+
+    /** A text the Kafka rules accept (not blank, within the byte limit), then as the task reads it. */
+    private Line checked(long number, ObjectNode event, String text) {
+        try {
+            texts.checkText(text);
+        } catch (InvalidEventException e) {
+            return new Line(number, null, null, e.getMessage());
+        }
+        return modelInput(number, event, text);
     }
 
     /** The line as the task reads it, or the task's reason for refusing it. */
@@ -159,17 +182,22 @@ final class JsonLines {
         }
     }
 
-    /** The next line without its {@code \n} (and a {@code \r} before it), or null at the end of input. */
+    /** Stands for a line over {@link #MAX_LINE_BYTES}, whose bytes were skipped. */
+    private static final byte[] TOO_LONG = new byte[0];
+
+    /** The next line without its {@code \n} (and a {@code \r} before it), {@link #TOO_LONG}, or null at the end of input. */
     private static byte[] readLine(InputStream in) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(256);
         int b;
-        boolean any = false;
+        boolean any = false, tooLong = false;
         while ((b = in.read()) != -1) {
             any = true;
             if (b == '\n') break;
-            buf.write(b);
+            if (buf.size() <= MAX_LINE_BYTES) buf.write(b);
+            else tooLong = true;
         }
         if (!any) return null;
+        if (tooLong) return TOO_LONG;
         byte[] bytes = buf.toByteArray();
         if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return java.util.Arrays.copyOf(bytes, bytes.length - 1);
         return bytes;

@@ -1,5 +1,6 @@
 package dev.streamformer.app;
 
+import dev.streamformer.streams.PipelineConfig;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that read JSON Lines from stdin. */
@@ -7,6 +8,10 @@ final class LineOptions {
 
     @Option(names = "--text-field", defaultValue = "text", description = "The JSON field holding the text. Default: ${DEFAULT-VALUE}.")
     String textField;
+
+    @Option(names = "--max-text-bytes", paramLabel = "N",
+            description = "Longest text in UTF-8 bytes, as in the Kafka pipeline; a longer one becomes an error line. Default: ${DEFAULT-VALUE}.")
+    int maxTextBytes = PipelineConfig.DEFAULT_MAX_TEXT_BYTES;
 
     @Option(names = "--fail-fast", description = "Stop at the first bad line with exit code 1 (default: write an error line and go on).")
     boolean failFast;

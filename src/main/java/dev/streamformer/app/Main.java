@@ -16,9 +16,16 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured picocli command line: errors are printed as one line, not a stack trace. */
+    /** The configured picocli command line: errors are printed as one line, not a stack trace or the whole usage. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            failed.getErr().println("streamformer: " + ex.getMessage().replace('\n', ' ') + " (see: streamformer "
+                    + failed.getCommandSpec().qualifiedName(" ").replaceFirst("^streamformer ?", "") + (failed == cmd ? "" : " ") + "--help)");
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, failed.getErr());
+            return 2;
+        });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("streamformer: " + oneLine(ex));
             if (Boolean.getBoolean("streamformer.debug")) ex.printStackTrace(commandLine.getErr());

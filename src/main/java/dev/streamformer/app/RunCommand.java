@@ -1,7 +1,9 @@
 package dev.streamformer.app;
 
+import dev.streamformer.http.StatusServer;
+import dev.streamformer.streams.Pipeline;
+import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.generate.ChatPrompt;
-
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
 import dev.streamformer.topology.TopologyRunner;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -31,13 +34,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
     @Option(names = "--task", paramLabel = "embed|classify|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
+    @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
+            description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
     @Option(names = "--cache", description = "Keep results in a changelogged inference cache, so replays and duplicate texts skip the model.") boolean cache;
     @Option(names = "--cache-max-entries", defaultValue = "100000", description = "Cache entries kept per input partition; the oldest go first. Default: ${DEFAULT-VALUE}.") int cacheMaxEntries;
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
-    @Option(names = "--http-port", defaultValue = "-1", description = "Status server port (/health, /metrics, /attention; 0: off). Default: the topology file's, else 8080.") int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Status server port (/health, /metrics, /attention; 0: any free port). Default: the topology file's, else 8080.") Integer httpPort;
+    @Option(names = "--no-http", description = "No status server.") boolean noHttp;
     @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
 
     @Mixin KafkaOptions kafka;
@@ -46,6 +52,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TopologyLoader.Plan plan = plan();
+        if (!describe) {
+            // before loading any model: no broker, a missing topic or a taken application.id is known within seconds
+            plan.stages().forEach(stage -> Pipeline.checkKafka(TopologyRunner.stageConfig(plan, stage)));
+        }
         try (TopologyRunner runner = new TopologyRunner(plan)) {
             if (describe) {
                 System.out.println(runner.describe());
@@ -58,8 +68,12 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "streamformer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            var status = StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), httpPort >= 0 ? httpPort : plan.httpPort());
+            Integer port = noHttp ? null : httpPort != null ? httpPort : plan.httpPort();
+            var status = port == null ? Optional.<StatusServer>empty()
+                    : Optional.of(StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), port));
             runner.start();
+            runner.pipelines().forEach((stage, pipeline) -> System.err.println("streamformer: stage " + stage + ": application.id "
+                    + pipeline.config().applicationId() + ", local state in " + pipeline.config().streamsProperties().get("state.dir")));
             status.ifPresent(server -> System.err.println("streamformer: status on http://" + server.host() + ":" + server.port()
                     + "/ (health: /health, metrics: /metrics, attention: /attention)"));
             System.err.println("streamformer: running " + plan.stages().size() + " stage(s) on " + plan.kafka().get("bootstrap.servers")
@@ -98,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
         }
         var g = options.generation;
         var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
-                inputTopic, outputTopic, dlqTopic, textField, null,
+                inputTopic, outputTopic, dlqTopic, textField, maxTextBytes,
                 new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
                 options.classify.labels, options.classify.allScores, options.classify.threshold, options.classify.minScore, route,
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
@@ -107,7 +121,17 @@ final class RunCommand implements Callable<Integer> {
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile("cli", kafkaProps, new TopologyFile.Http(httpPort >= 0 ? httpPort : 8080, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
+    }
+
+    /**
+     * The name a flag-defined pipeline goes by, {@code <input topic>-<model>} (a model directory by its last name), so
+     * that its default application.id, {@code streamformer-<input>-<model>-<task>}, differs from another pipeline's.
+     */
+    static String pipelineName(String inputTopic, String model) {
+        Path modelPath = Path.of(model).normalize().getFileName();
+        String modelName = modelPath == null || modelPath.toString().isEmpty() ? "model" : modelPath.toString();
+        return (inputTopic + "-" + modelName).replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {

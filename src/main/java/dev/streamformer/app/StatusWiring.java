@@ -12,7 +12,6 @@ import org.apache.kafka.common.MetricName;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Starts the status server for a topology: health from the stages' states, metrics (every stage reports into one
@@ -23,7 +22,7 @@ final class StatusWiring {
 
     private StatusWiring() {}
 
-    static Optional<StatusServer> start(TopologyRunner runner, String host, int port) throws IOException {
+    static StatusServer start(TopologyRunner runner, String host, int port) throws IOException {
         MetricsRegistry registry = new MetricsRegistry();
         StreamformerMetrics metrics = new StreamformerMetrics(registry);
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(runner));

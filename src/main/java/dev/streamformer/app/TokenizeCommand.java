@@ -43,7 +43,7 @@ final class TokenizeCommand implements Callable<Integer> {
                 : tokenizerOnly ? fromFile : fromFile.withMaxLength(files.maxLength());
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Progress progress = new Progress(System.err, lines.progress)) {
-            JsonLines runner = new JsonLines(lines.textField, lines.failFast, progress, t -> tokenizer.encode(t).length(), null);
+            JsonLines runner = new JsonLines(lines.textField, lines.maxTextBytes, lines.failFast, progress, t -> tokenizer.encode(t).length(), null);
             return runner.run(new BufferedInputStream(System.in, 1 << 16), out, texts -> {
                 List<ObjectNode> results = new ArrayList<>(texts.size());
                 for (String t : texts) results.add(describe(tokenizer.encode(t)));

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * GET /api/events      the last events, newest first
  * GET /api/attention?text=..&amp;layer=..&amp;head=..   {"tokens":[..],"layers":L,"heads":H,"layer":l,"head":h,"weights":[[..]]}
  * </pre>
- * Bound to 127.0.0.1 unless told otherwise; port 0 means "no server" (see {@link Builder#start()}).
+ * Bound to 127.0.0.1 unless told otherwise; port 0 means any free port, as everywhere in Streamformer.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -54,7 +53,7 @@ public final class StatusServer implements AutoCloseable {
 
     private StatusServer(Builder settings) throws IOException {
         this.settings = settings;
-        this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.bindPort), 0);
+        this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.port), 0);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::route);
@@ -230,7 +229,6 @@ public final class StatusServer implements AutoCloseable {
 
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
-        private int bindPort = DEFAULT_PORT;
         private Supplier<String> state;
         private MetricsRegistry metrics = new MetricsRegistry();
         private Map<String, ?> config = Map.of();
@@ -244,21 +242,18 @@ public final class StatusServer implements AutoCloseable {
             return this;
         }
 
-        /** 1..65535 to listen there; 0 turns the server off. */
+        /** 1..65535 to listen there; 0 for any free port (read it back with {@link #port()}). */
         public Builder port(int value) {
             if (value < 0 || value > 65535) {
-                throw new IllegalArgumentException("HTTP port must be 0 (off) to 65535, got " + value + ".");
+                throw new IllegalArgumentException("HTTP port must be 0 (any free port) to 65535, got " + value + ".");
             }
             this.port = value;
-            this.bindPort = value;
             return this;
         }
 
-        /** Listen on any free port (tests, several pipelines on one host); read it back with {@link #port()}. */
+        /** Listen on any free port (tests, several pipelines on one host): {@code port(0)}. */
         public Builder anyFreePort() {
-            this.port = -1;
-            this.bindPort = 0;
-            return this;
+            return port(0);
         }
 
         /** The Kafka Streams state name, e.g. {@code () -> streams.state().name()}. */
@@ -288,15 +283,14 @@ public final class StatusServer implements AutoCloseable {
             return this;
         }
 
-        /** Starts the server, or returns empty when the port is 0 (off). */
-        public Optional<StatusServer> start() throws IOException {
+        /** Starts the server. */
+        public StatusServer start() throws IOException {
             if (state == null) throw new IllegalStateException("The status server needs a state supplier (the Kafka Streams state).");
-            if (port == 0) return Optional.empty();
             try {
-                return Optional.of(new StatusServer(this));
+                return new StatusServer(this);
             } catch (java.net.BindException e) {
-                throw new IOException("Cannot listen on " + host + ":" + bindPort + " (" + e.getMessage()
-                        + "): choose another port with --http-port, or 0 to turn the status server off.", e);
+                throw new IOException("Cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                        + "): choose another port with --http-port (0: any free one), or turn the status server off with --no-http.", e);
             }
         }
     }

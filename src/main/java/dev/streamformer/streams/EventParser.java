@@ -95,15 +95,7 @@ public final class EventParser {
                     + field.getNodeType().name().toLowerCase() + ", expected a string.");
         }
         String text = field.textValue();
-        if (text.isBlank()) {
-            throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace.");
-        }
-        checkSurrogatesPaired(text);
-        int bytes = utf8Length(text);
-        if (bytes > maxTextBytes) {
-            throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes
-                    + " bytes of UTF-8, over the limit of " + maxTextBytes + " bytes.");
-        }
+        checkText(text);
         return new ParsedEvent(json, modelInput(json, text));
     }
 
@@ -113,6 +105,23 @@ public final class EventParser {
             return input.read(json, text);
         } catch (InvalidInputException e) {
             throw new InvalidEventException(e.reason(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The rules for a text, the same on Kafka and on the command line: not empty or only whitespace [{@code empty-text}],
+     * no unpaired surrogate [{@code invalid-unicode}], at most {@code maxTextBytes} of UTF-8 [{@code text-too-long}].
+     */
+    public void checkText(String text) {
+        if (text.isBlank()) {
+            throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace; there is nothing to"
+                    + " run the model on.");
+        }
+        checkSurrogatesPaired(text);
+        int bytes = utf8Length(text);
+        if (bytes > maxTextBytes) {
+            throw new InvalidEventException("text-too-long", "The '" + textField + "' field is " + bytes + " bytes of UTF-8, over the limit"
+                    + " of " + maxTextBytes + " bytes: shorten it, or raise the limit (--max-text-bytes; topology file: maxTextBytes).");
         }
     }
 

@@ -6,12 +6,14 @@ import dev.streamformer.task.Task;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * One running enrichment pipeline: the {@link EnrichmentTopology} on a {@link KafkaStreams} client.
@@ -36,8 +38,8 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineConfig config;
     private final PipelineMetrics metrics = new PipelineMetrics();
     private final Topology topology;
-    private final KafkaStreams streams;
     private final CommittedLag lag;
+    private volatile KafkaStreams streams; // created on first use: describing a pipeline opens no connection
 
     public Pipeline(PipelineConfig config, Task task) {
         this(config, task, task.name());
@@ -50,26 +52,51 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(PipelineConfig config, Task task, String taskSettings) {
         this.config = config;
         this.topology = EnrichmentTopology.build(config, task, taskSettings, metrics);
-        Properties props = config.streamsProperties();
-        this.streams = new KafkaStreams(topology, props);
         this.lag = new CommittedLag(config);
-        streams.setUncaughtExceptionHandler(error -> {
-            log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
         log.debug("Topology:\n{}", topology.describe());
     }
 
+    private KafkaStreams createStreams() {
+        Properties props = config.streamsProperties();
+        KafkaStreams created;
+        try {
+            created = new KafkaStreams(topology, props);
+        } catch (StreamsException e) {
+            throw LocalState.explain(config, e);
+        }
+        created.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        return created;
+    }
+
     /**
-     * Checks the topics, then starts the stream threads and returns (see {@link #state()}).
+     * Checks Kafka (reachable, topics, the application.id not taken by another pipeline) and the local state (reset
+     * when the cluster no longer has its changelogs), then starts the stream threads and returns (see {@link #state()}).
      *
-     * @throws IllegalStateException when Kafka cannot be reached or the input topic does not exist
+     * @throws IllegalStateException when Kafka cannot be reached, the input topic does not exist, or the application.id
+     *                               belongs to another pipeline
      */
     public void start() {
-        TopicCheck.run(config);
+        Set<String> topics = TopicCheck.run(config);
+        if (LocalState.orphaned(config, topics)) {
+            log.warn("The local state of application.id {} in {} belongs to a Kafka cluster that no longer has this application's"
+                            + " changelog topics (a new or reset broker); it was reset, and the pipeline starts from the committed offsets.",
+                    config.applicationId(), LocalState.directory(config));
+            kafkaStreams().cleanUp();
+        }
         log.info("Pipeline {} → {} (dead letters: {}) starting, application.id {}", config.inputTopic(), config.outputTopic(),
-                config.deadLetterTopic(), config.streamsProperties().get("application.id"));
-        streams.start();
+                config.deadLetterTopic(), config.applicationId());
+        kafkaStreams().start();
+    }
+
+    /**
+     * What {@link #start()} checks on Kafka's side (reachable, input topic, application.id), without a task: call it
+     * before loading a model, so that a missing broker is reported within seconds.
+     */
+    public static void checkKafka(PipelineConfig config) {
+        TopicCheck.run(config);
     }
 
     /** The topology as Kafka Streams prints it: every node by name, with its topics and store. */
@@ -78,7 +105,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        KafkaStreams current = streams;
+        return current == null ? KafkaStreams.State.CREATED : current.state();
     }
 
     public PipelineMetrics.Counters counters() {
@@ -106,8 +134,9 @@ public final class Pipeline implements AutoCloseable {
         return config;
     }
 
-    /** The Kafka Streams client, for metrics, state listeners and queries. */
-    public KafkaStreams kafkaStreams() {
+    /** The Kafka Streams client, for metrics, state listeners and queries; created (not started) on the first call. */
+    public synchronized KafkaStreams kafkaStreams() {
+        if (streams == null) streams = createStreams();
         return streams;
     }
 
@@ -123,7 +152,9 @@ public final class Pipeline implements AutoCloseable {
 
     public void close(Duration timeout) {
         lag.close();
-        if (!streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
+        KafkaStreams current = streams;
+        if (current == null) return;
+        if (!current.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             log.warn("Kafka Streams did not shut down within {} s", timeout.toSeconds());
         }
     }

@@ -116,7 +116,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         // 9-10 % of the stream thread's time (bench pipeline: pipeline/raw 0.77x); at 1 s, 3 % (0.86x). The price is up
         // to a second more before read_committed consumers see a result; set commit.interval.ms=100 to pay less of it.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         // the behaviour Kafka 5.0 makes the default; setting it now silences Streams' start-up warning
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // ... and again for the main consumer: Kafka 4.4's partition assignor re-reads the Streams config from the
@@ -127,6 +127,11 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
             throw new IllegalArgumentException("No Kafka to connect to: set bootstrap.servers (e.g. --bootstrap-servers localhost:9092).");
         }
         return props;
+    }
+
+    /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input topic>}. */
+    public String applicationId() {
+        return String.valueOf(streamsConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic));
     }
 
     public static Builder builder() {

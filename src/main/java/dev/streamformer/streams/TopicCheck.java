@@ -1,46 +1,67 @@
 package dev.streamformer.streams;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Before start: can we reach Kafka, and do the topics exist? Kafka Streams would otherwise fail later with a less
- * direct error (a missing input topic) or let the broker auto-create output topics with its defaults.
+ * Before start: can we reach Kafka, do the topics exist, and is the application.id free of other pipelines? Kafka
+ * Streams would otherwise retry for minutes behind a wall of client warnings (no broker), fail later with a less
+ * direct error (a missing input topic), let the broker auto-create output topics with its defaults, or split the
+ * partitions of two unrelated pipelines between them (a shared application.id).
  * Uses the pipeline's own client settings (security included) through {@link StreamsConfig#getAdminConfigs}.
  */
 final class TopicCheck {
 
     private static final Logger log = LoggerFactory.getLogger(TopicCheck.class);
-    private static final int TIMEOUT_SECONDS = 30;
+    /** A broker answers in milliseconds; a newcomer without one should learn it within seconds, not after a minute. */
+    static final int TIMEOUT_SECONDS = 5;
 
     private TopicCheck() {}
 
-    static void run(PipelineConfig config) {
+    /** @return the names of the topics that exist on the cluster */
+    static Set<String> run(PipelineConfig config) {
         var streamsConfig = new StreamsConfig(config.streamsProperties());
         String bootstrap = String.join(",", streamsConfig.getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         Set<String> existing;
-        try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("streamformer-topic-check"))) {
+        Admin admin = Admin.create(streamsConfig.getAdminConfigs("streamformer-topic-check"));
+        try {
             existing = admin.listTopics(new ListTopicsOptions().timeoutMs(TIMEOUT_SECONDS * 1000))
-                    .names().get(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+                    .names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            checkApplicationId(admin, config);
         } catch (ExecutionException | TimeoutException e) {
+            if (e.getCause() instanceof AuthenticationException auth) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " refused the login (" + auth.getMessage()
+                        + "): check the security.protocol, sasl.* and ssl.* settings.", e);
+            }
             throw new IllegalStateException("Cannot reach Kafka at " + bootstrap + " within " + TIMEOUT_SECONDS
-                    + " s: check bootstrap.servers and the security settings.", e);
+                    + " s: start a broker there (e.g. ./streamformer broker --port 9092) or point --bootstrap-servers at yours.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the topics on " + bootstrap, e);
+        } finally {
+            admin.close(Duration.ofSeconds(1)); // without a broker, waiting longer changes nothing
         }
         if (!existing.contains(config.inputTopic())) {
             throw new IllegalStateException("The input topic '" + config.inputTopic() + "' does not exist on " + bootstrap
-                    + ": create it (kafka-topics.sh --create --topic " + config.inputTopic() + ") or fix the name.");
+                    + ": create it (./streamformer broker --topic " + config.inputTopic() + ":2 starts a broker with it; on a cluster: "
+                    + "kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic " + config.inputTopic()
+                    + ") or fix the name.");
         }
         var sinks = new LinkedHashSet<String>();
         sinks.add(config.outputTopic());
@@ -52,6 +73,33 @@ final class TopicCheck {
         if (!sinks.isEmpty()) {
             log.warn("Topics {} do not exist on {}: the broker will create them with its defaults if it allows auto-creation, "
                     + "otherwise writes fail. Create them to choose partitions and retention.", sinks, bootstrap);
+        }
+        return existing;
+    }
+
+    /**
+     * Running members of the application's consumer group that read other topics than this pipeline's input belong to a
+     * different pipeline: sharing one application.id would split the partitions of both between them.
+     */
+    private static void checkApplicationId(Admin admin, PipelineConfig config) throws InterruptedException {
+        String group = config.applicationId();
+        List<MemberDescription> members;
+        try {
+            members = admin.describeConsumerGroups(List.of(group), new DescribeConsumerGroupsOptions().timeoutMs(TIMEOUT_SECONDS * 1000))
+                    .describedGroups().get(group).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).members().stream().toList();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("Could not describe consumer group {}: {}", group, e.toString());
+            return;
+        }
+        Set<String> foreign = new TreeSet<>();
+        for (MemberDescription m : members) {
+            for (TopicPartition tp : m.assignment().topicPartitions()) {
+                if (!tp.topic().equals(config.inputTopic())) foreign.add(tp.topic());
+            }
+        }
+        if (!foreign.isEmpty()) {
+            throw new IllegalStateException("application.id " + group + " is already used by a running pipeline that reads " + foreign
+                    + ", not '" + config.inputTopic() + "': give this pipeline its own --config application.id=NAME.");
         }
     }
 }

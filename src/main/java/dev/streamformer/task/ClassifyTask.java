@@ -167,12 +167,15 @@ public final class ClassifyTask implements Task {
             for (String part : spec.split(",(?=[^,=]+=)")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0 || eq == part.length() - 1) {
-                    throw new IllegalArgumentException("Label '" + part.trim() + "' has no description: write label=description,"
-                            + " e.g. sports=a story about sports.");
+                    throw new IllegalArgumentException("--labels '" + part.trim() + "' gives no description: write each label as"
+                            + " LABEL=DESCRIPTION, e.g. --labels \"sports=a story about sports,business=news about business\".");
                 }
                 map.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
             }
-            if (map.size() < 2) throw new IllegalArgumentException("Zero-shot classification needs at least two labels.");
+            if (map.size() < 2) {
+                throw new IllegalArgumentException("--labels needs at least two labels, e.g. --labels \"sports=a story about sports,"
+                        + "business=news about business\".");
+            }
             return map;
         }
 

@@ -3,6 +3,7 @@ package dev.streamformer.task;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.model.Pooling;
 import dev.streamformer.tokenize.Encoding;
 
@@ -65,7 +66,9 @@ public final class EmbedTask implements Task {
         float[][] vectors = new float[texts.size()][];
         Batches.run(model, budget, encodings, (group, batch, out) -> {
             if (out.hiddenStates() == null) {
-                throw new IllegalStateException("Model " + model.id() + " gives no hidden states, only logits: use --task classify.");
+                throw new IllegalStateException("Model " + model.id() + " is a fine-tuned classifier (logits, no hidden states): classify with it"
+                        + " (streamformer classify --model " + model.id() + "; run: --task classify), or embed with an embedding model, e.g. --model "
+                        + ModelRegistry.DEFAULT_MODEL + ".");
             }
             for (int g = 0; g < group.length; g++) {
                 float[] v = Pooler.pool(out.hiddenStates(), batch, g, pooling, normalize);

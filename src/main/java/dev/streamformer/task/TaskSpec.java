@@ -1,5 +1,6 @@
 package dev.streamformer.task;
 
+import dev.streamformer.model.HfConfig;
 import dev.streamformer.model.ModelDescriptor;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.task.train.TrainedHeadClassifier;
@@ -64,7 +65,12 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
             EmbedTask encoder = new EmbedTask(LoadedModel.load(own.encoder(), engine), budget, overflow, prefix);
             return new ClassifyTask(TrainedHeadClassifier.open(dir, own, encoder), allScores, threshold, minScore);
         }
+        refuseGenerator(dir);
         LoadedModel loaded = LoadedModel.load(model, engine);
+        if (labels != null && loaded.files().config().isSequenceClassifier()) {
+            throw new IllegalArgumentException("--labels needs an embedding model, and " + model + " is a fine-tuned classifier with labels of"
+                    + " its own: drop --labels to use them, or give an embedding model, e.g. --model " + ModelRegistry.DEFAULT_MODEL + ".");
+        }
         String kind = task != null ? task.toLowerCase(Locale.ROOT) : (labels != null ? "classify" : loaded.files().task());
         return switch (kind) {
             case "embed" -> new EmbedTask(loaded, budget, overflow, prefix);
@@ -86,6 +92,19 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         if (!"auto".equals(requested)) return requested;
         if (model == null) return "java";
         return OnnxLanguageModel.hasExport(Path.of(model)) ? "onnx" : "java";
+    }
+
+    /** A decoder (GPT-2, Llama, T5, ...) given to embed or classify: say where it belongs before any engine tries it. */
+    private void refuseGenerator(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("config.json"))) return;
+        HfConfig config = HfConfig.read(dir.resolve("config.json"));
+        boolean generator = config.architectures().stream()
+                .anyMatch(a -> a.endsWith("LMHeadModel") || a.endsWith("ForCausalLM") || a.endsWith("ForConditionalGeneration"));
+        if (generator) {
+            throw new IllegalArgumentException("Model " + model + " generates text (" + config.modelType() + "); " + (task == null ? "this task" : task)
+                    + " needs an encoder, e.g. --model " + ModelRegistry.DEFAULT_MODEL + ". To generate with this one: streamformer generate --model "
+                    + model + " (run: --task generate).");
+        }
     }
 
     /**

@@ -4,6 +4,6 @@ package dev.streamformer.task;
 public class TextTooLongException extends RuntimeException {
     public TextTooLongException(int maxLength) {
         super("The text has more than " + maxLength + " tokens, the model's maximum:"
-                + " shorten it, or set the overflow policy to truncate.");
+                + " shorten it, or keep its first tokens with --overflow truncate (topology file: overflow: truncate).");
     }
 }

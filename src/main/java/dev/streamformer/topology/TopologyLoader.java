@@ -44,8 +44,8 @@ public final class TopologyLoader {
     /** A checked stage: the task to build and the pipeline settings (with the kafka block; the caller adds application.id). */
     public record StagePlan(String name, TaskSpec task, PipelineConfig.Builder pipeline) {}
 
-    /** A checked topology. */
-    public record Plan(String name, Map<String, Object> kafka, int httpPort, String httpHost, List<StagePlan> stages) {}
+    /** A checked topology; {@code httpPort} null: no status server, 0: any free port. */
+    public record Plan(String name, Map<String, Object> kafka, Integer httpPort, String httpHost, List<StagePlan> stages) {}
 
     public static Plan load(Path file) {
         String yaml;
@@ -115,13 +115,14 @@ public final class TopologyLoader {
             if (f.stages() == null || f.stages().isEmpty()) {
                 throw error("/stages", "stages", "no stages; a topology needs at least one stage with task, model, input and output.");
             }
-            int port = 8080;
+            Integer port = 8080;
             String host = "127.0.0.1";
             if (f.http() != null) {
                 if (f.http().port() != null) {
                     port = f.http().port();
-                    if (port < 0 || port > 65535) throw error("/http/port", "http.port", "must be 0 (off) to 65535, got " + port + ".");
+                    if (port < 0 || port > 65535) throw error("/http/port", "http.port", "must be 0 (any free port) to 65535, got " + port + ".");
                 }
+                if (Boolean.FALSE.equals(f.http().enabled())) port = null;
                 if (f.http().host() != null) host = f.http().host();
             }
             List<StagePlan> stages = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.streamformer.topology;
 
+import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.streams.Pipeline;
+import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,7 +18,8 @@ import java.util.Map;
  *
  * <p>Each stage gets {@code application.id = <base>-<stage name>}, where the base is the {@code kafka} block's
  * {@code application.id} or {@code streamformer-<topology name>}; so stages commit and scale independently, and
- * a second process started on the same file shares the work. Stages naming the same model (and engine) share one
+ * a second process started on the same file shares the work. Local state lives under {@code $STREAMFORMER_HOME/state}
+ * unless the kafka block sets {@code state.dir}. Stages naming the same model (and engine) share one
  * copy of the weights: tasks are built through the per-JVM model cache.
  */
 public final class TopologyRunner implements AutoCloseable {
@@ -28,7 +31,6 @@ public final class TopologyRunner implements AutoCloseable {
     public TopologyRunner(TopologyLoader.Plan plan) {
         this.plan = plan;
         Map<String, Task> tasksBySpec = new HashMap<>();
-        String base = String.valueOf(plan.kafka().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + plan.name()));
         try {
             for (TopologyLoader.StagePlan stage : plan.stages()) {
                 Task task = tasksBySpec.computeIfAbsent(stage.task().toString(), k -> {
@@ -36,14 +38,28 @@ public final class TopologyRunner implements AutoCloseable {
                     tasks.add(t);
                     return t;
                 });
-                var config = stage.pipeline().streamsConfig(plan.kafka())
-                        .streamsConfig(StreamsConfig.APPLICATION_ID_CONFIG, base + "-" + stage.name()).build();
+                var config = stageConfig(plan, stage);
                 pipelines.put(stage.name(), new Pipeline(config, task, stage.task().toString()));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The stage's pipeline settings with the kafka block and the two defaults that keep pipelines apart:
+     * {@code application.id} (see the class comment) and {@code state.dir = $STREAMFORMER_HOME/state}
+     * (default {@code ~/.cache/streamformer/state}), not the OS temp directory Kafka Streams would pick.
+     */
+    public static PipelineConfig stageConfig(TopologyLoader.Plan plan, TopologyLoader.StagePlan stage) {
+        String base = String.valueOf(plan.kafka().getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + plan.name()));
+        var pipeline = stage.pipeline().streamsConfig(plan.kafka())
+                .streamsConfig(StreamsConfig.APPLICATION_ID_CONFIG, base + "-" + stage.name());
+        if (!plan.kafka().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+            pipeline.streamsConfig(StreamsConfig.STATE_DIR_CONFIG, ModelRegistry.defaultCacheDir().resolve("state").toString());
+        }
+        return pipeline.build();
     }
 
     public TopologyLoader.Plan plan() { return plan; }

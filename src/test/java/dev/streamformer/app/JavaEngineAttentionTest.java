@@ -30,7 +30,7 @@ class JavaEngineAttentionTest {
     void apiWeightsAreTheEnginesWeights() throws Exception {
         String text = "Kafka topics carry events";
         try (StatusServer server = StatusServer.builder().anyFreePort().state(() -> "RUNNING")
-                .attention(new JavaEngineAttention("all-minilm-l6-v2")).start().orElseThrow()) {
+                .attention(new JavaEngineAttention("all-minilm-l6-v2")).start()) {
             String url = "http://127.0.0.1:" + server.port() + "/api/attention?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
                     + "&layer=3&head=5";
             JsonNode api = new ObjectMapper().readTree(HttpClient.newHttpClient()

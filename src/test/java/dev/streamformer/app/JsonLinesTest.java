@@ -34,7 +34,7 @@ class JsonLinesTest {
     static List<JsonNode> run(byte[] input, boolean failFast, int[] exit) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        JsonLines lines = new JsonLines("text", failFast, new Progress(System.err, false), String::length, "m");
+        JsonLines lines = new JsonLines("text", 64 * 1024, failFast, new Progress(System.err, false), String::length, "m");
         exit[0] = lines.run(new ByteArrayInputStream(input), out, LENGTH);
         List<JsonNode> nodes = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();

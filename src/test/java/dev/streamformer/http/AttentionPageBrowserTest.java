@@ -34,7 +34,7 @@ class AttentionPageBrowserTest {
     void renderedWeightsEqualTheApiNumbers() throws Exception {
         Path target = Files.createDirectories(Path.of("target"));
         try (StatusServer server = StatusServer.builder().anyFreePort().state(() -> "RUNNING")
-                        .attention(new DistanceAttention()).start().orElseThrow();
+                        .attention(new DistanceAttention()).start();
              HeadlessChromium chromium = HeadlessChromium.start(target.resolve("chromium.log"));
              DevTools page = DevTools.connectToPage(chromium.devToolsPort)) {
             String base = "http://127.0.0.1:" + server.port();

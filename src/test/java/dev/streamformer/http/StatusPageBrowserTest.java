@@ -32,7 +32,7 @@ class StatusPageBrowserTest {
         Map<String, Object> config = Map.of("bootstrap.servers", "localhost:9092", "ssl.truststore.password", "TopSecret42");
 
         try (StatusServer server = StatusServer.builder().anyFreePort().state(() -> "RUNNING").metrics(metrics.registry())
-                        .config(config).events(feed).start().orElseThrow();
+                        .config(config).events(feed).start();
              HeadlessChromium chromium = HeadlessChromium.start(target.resolve("chromium-status.log"));
              DevTools page = DevTools.connectToPage(chromium.devToolsPort)) {
             page.call("Page.navigate", Map.of("url", "http://127.0.0.1:" + server.port() + "/"));

@@ -42,7 +42,7 @@ class StatusServerTest {
         config.put("stages", List.of(Map.of("name", "embed", "model", "all-minilm-l6-v2", "apiSecret", "s3")));
         config.put("Schema.Registry.PASSWORD", "pw2");
         server = StatusServer.builder().anyFreePort().state(state::get).metrics(metrics.registry())
-                .config(config).events(feed).attention(new DistanceAttention()).start().orElseThrow();
+                .config(config).events(feed).attention(new DistanceAttention()).start();
     }
 
     @AfterEach
@@ -151,13 +151,13 @@ class StatusServerTest {
     @Test
     void aFailingAttentionSourceGivesA500WithItsMessage() throws Exception {
         try (var failing = StatusServer.builder().anyFreePort().state(() -> "RUNNING")
-                .attention(text -> { throw new IllegalStateException("model not loaded"); }).start().orElseThrow()) {
+                .attention(text -> { throw new IllegalStateException("model not loaded"); }).start()) {
             var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + failing.port() + "/api/attention?text=hi")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(500, response.statusCode());
             assertEquals("IllegalStateException: model not loaded", JSON.readTree(response.body()).path("error").asText());
         }
-        var noSource = StatusServer.builder().anyFreePort().state(() -> "RUNNING").start().orElseThrow();
+        var noSource = StatusServer.builder().anyFreePort().state(() -> "RUNNING").start();
         try (noSource) {
             var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + noSource.port() + "/api/attention?text=hi")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -175,13 +175,15 @@ class StatusServerTest {
     }
 
     @Test
-    void portZeroMeansOffAndTheDefaultHostIsLoopback() throws Exception {
-        assertTrue(StatusServer.builder().port(0).state(() -> "RUNNING").start().isEmpty());
+    void portZeroMeansAnyFreePortAndTheDefaultHostIsLoopback() throws Exception {
+        try (var anyPort = StatusServer.builder().port(0).state(() -> "RUNNING").start()) {
+            assertTrue(anyPort.port() > 0, "listens on " + anyPort.port());
+        }
         assertEquals("127.0.0.1", server.host());
         assertThrows(IllegalArgumentException.class, () -> StatusServer.builder().port(70000));
         // the port taken by the running server cannot be taken again: one clear error
         var clash = assertThrows(java.io.IOException.class,
                 () -> StatusServer.builder().port(server.port()).state(() -> "RUNNING").start());
-        assertTrue(clash.getMessage().contains("--http-port"), clash.getMessage());
+        assertTrue(clash.getMessage().contains("--http-port") && clash.getMessage().contains("--no-http"), clash.getMessage());
     }
 }

@@ -108,7 +108,8 @@ class EnrichmentPipelineIT {
         try (var task = new TextStatsTask(); var pipeline = new Pipeline(config, task)) {
             var e = assertThrows(IllegalStateException.class, pipeline::start);
             assertEquals("The input topic 'no-such-topic' does not exist on " + broker.bootstrapServers()
-                    + ": create it (kafka-topics.sh --create --topic no-such-topic) or fix the name.", e.getMessage());
+                    + ": create it (./streamformer broker --topic no-such-topic:2 starts a broker with it; on a cluster: kafka-topics.sh"
+                    + " --bootstrap-server " + broker.bootstrapServers() + " --create --topic no-such-topic) or fix the name.", e.getMessage());
         }
     }
 
