@@ -164,6 +164,8 @@ public final class Kernels {
             int r = r0;
             if (j + PANEL <= m) {
                 for (; r + MR <= r1; r += MR) kernel(x, r * k, k, packed, p * k * PANEL, bias, j, out, r * m + j, m);
+                // the last few rows (all of them when decoding one token): one row at a time, nothing to pad
+                for (; r < r1; r++) panelRow(x, r * k, k, packed, p * k * PANEL, bias, j, out, r * m + j);
             }
             if (r < r1) edgeBlock(x, r, r1, k, packed, p, bias, m, out);
             if (act != Activation.NONE) {
@@ -178,6 +180,41 @@ public final class Kernels {
             case GELU_ERF -> geluErf(x, off, len);
             case GELU_TANH -> geluTanh(x, off, len);
             case NONE -> { }
+        }
+    }
+
+    /**
+     * One row of x times one full panel, plus bias: per input feature, the panel's PANEL weights are read front to back
+     * into {@code NV} accumulators. A matrix-vector product on the packed layout, as fast as the weights stream in.
+     */
+    private static void panelRow(float[] x, int xOff, int k, float[] packed, int wOff, float[] bias, int bOff,
+                                 float[] out, int oOff) {
+        // accumulators start at the bias, as in the micro-kernel, so a row gets bit-identical results either way
+        FloatVector a0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff);
+        FloatVector a1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + L);
+        FloatVector a2 = bias == null || NV < 4 ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + 2 * L);
+        FloatVector a3 = bias == null || NV < 4 ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + 3 * L);
+        int w = wOff;
+        if (NV == 4) {
+            for (int kk = 0; kk < k; kk++, w += PANEL) {
+                FloatVector v = FloatVector.broadcast(S, x[xOff + kk]);
+                a0 = v.fma(FloatVector.fromArray(S, packed, w), a0);
+                a1 = v.fma(FloatVector.fromArray(S, packed, w + L), a1);
+                a2 = v.fma(FloatVector.fromArray(S, packed, w + 2 * L), a2);
+                a3 = v.fma(FloatVector.fromArray(S, packed, w + 3 * L), a3);
+            }
+        } else {
+            for (int kk = 0; kk < k; kk++, w += PANEL) {
+                FloatVector v = FloatVector.broadcast(S, x[xOff + kk]);
+                a0 = v.fma(FloatVector.fromArray(S, packed, w), a0);
+                a1 = v.fma(FloatVector.fromArray(S, packed, w + L), a1);
+            }
+        }
+        a0.intoArray(out, oOff);
+        a1.intoArray(out, oOff + L);
+        if (NV == 4) {
+            a2.intoArray(out, oOff + 2 * L);
+            a3.intoArray(out, oOff + 3 * L);
         }
     }
 
