@@ -24,7 +24,8 @@ import java.util.Locale;
  * <p>Usage: {@code GenerateBenchmark [--model DIR] [--prompts FILE] [--new-tokens N] [--rounds R] [--batch B ...]}.
  * The prompts file is JSON Lines with {@code prompt_ids} or {@code input_ids} (the ../shared/reference files), or
  * plain text lines tokenized with the model's {@code tokenizer.json}. Without arguments it runs newsgpt-mini and
- * t5-mini from ../shared at batch 1 and 8.
+ * t5-mini from ../shared at batch 1 and 8. With {@code --random-llama}, {@link RandomLlamaBenchmark} races a random
+ * Llama of realistic size against Jlama instead.
  */
 public final class GenerateBenchmark {
 
@@ -42,32 +43,59 @@ public final class GenerateBenchmark {
     private GenerateBenchmark() {}
 
     /**
+     * One timed pass over a set of prompts.
+     *
+     * @param newTokens   tokens generated, the first of each prompt included (it comes out of prefill)
+     * @param decodeSteps forward steps of decoding: each produced one of the other new tokens
+     */
+    public record Round(int prompts, long promptTokens, long prefillNanos, long newTokens, long decodeSteps, long decodeNanos) {
+
+        public double promptTokensPerSecond() { return promptTokens / (prefillNanos / 1e9); }
+
+        /** Decoding speed: the tokens after the first of each prompt, over the decoding time. */
+        public double newTokensPerSecond() { return decodeSteps / (decodeNanos / 1e9); }
+
+        public Round plus(Round o) {
+            return new Round(prompts + o.prompts, promptTokens + o.promptTokens, prefillNanos + o.prefillNanos,
+                    newTokens + o.newTokens, decodeSteps + o.decodeSteps, decodeNanos + o.decodeNanos);
+        }
+    }
+
+    /** Generates {@code newTokens} for every prompt, {@code batch} prompts at a time, once; returns what it timed. */
+    public static Round round(Generator generator, List<int[]> prompts, int batch, int newTokens) {
+        GenerationConfig config = GenerationConfig.greedy(newTokens).withStopAtEos(false);
+        long promptTokens = 0, generated = 0, prefillNanos = 0, decodeNanos = 0;
+        for (int from = 0; from < prompts.size(); from += batch) {
+            Generator.BatchResult r = generator.run(prompts.subList(from, Math.min(prompts.size(), from + batch)), config, null);
+            prefillNanos += r.prefillNanos();
+            decodeNanos += r.decodeNanos();
+            for (Generation g : r.generations()) {
+                promptTokens += g.promptTokens();
+                generated += g.generatedTokens();
+            }
+        }
+        // the first new token comes out of prefill; decoding produced the rest
+        return new Round(prompts.size(), promptTokens, prefillNanos, generated, generated - prompts.size(), decodeNanos);
+    }
+
+    /**
      * Generates {@code newTokens} for every prompt, {@code batch} prompts at a time, {@code rounds} times after one
      * untimed warm-up round; returns the throughput over the timed rounds.
      */
     public static Result run(String name, LanguageModel model, List<int[]> prompts, int batch, int newTokens, int rounds) {
         Generator generator = new Generator(model, null);
-        GenerationConfig config = GenerationConfig.greedy(newTokens).withStopAtEos(false);
-        long promptTokens = 0, generated = 0, prefillNanos = 0, decodeNanos = 0;
-        for (int round = 0; round <= rounds; round++) {
-            for (int from = 0; from < prompts.size(); from += batch) {
-                Generator.BatchResult r = generator.run(prompts.subList(from, Math.min(prompts.size(), from + batch)), config, null);
-                if (round == 0) continue; // warm-up: let the JIT compile the kernels
-                prefillNanos += r.prefillNanos();
-                decodeNanos += r.decodeNanos();
-                for (Generation g : r.generations()) {
-                    promptTokens += g.promptTokens();
-                    generated += g.generatedTokens();
-                }
-            }
-        }
-        // the first new token comes out of prefill; decoding produced the rest
-        long decodedTokens = generated - (long) prompts.size() * rounds;
-        return new Result(name, batch, prompts.size(), promptTokens, generated,
-                promptTokens / (prefillNanos / 1e9), decodedTokens / (decodeNanos / 1e9));
+        round(generator, prompts, batch, newTokens); // warm-up: let the JIT compile the kernels
+        Round total = new Round(0, 0, 0, 0, 0, 0);
+        for (int r = 0; r < rounds; r++) total = total.plus(round(generator, prompts, batch, newTokens));
+        return new Result(name, batch, prompts.size(), total.promptTokens(), total.newTokens(),
+                total.promptTokensPerSecond(), total.newTokensPerSecond());
     }
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--random-llama")) {
+            RandomLlamaBenchmark.main(args);
+            return;
+        }
         List<Path> models = new ArrayList<>();
         List<Path> promptFiles = new ArrayList<>();
         List<Integer> batches = new ArrayList<>();
@@ -80,7 +108,7 @@ public final class GenerateBenchmark {
                 case "--new-tokens" -> newTokens = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --model DIR --prompts FILE [--batch B] [--new-tokens N] [--rounds R].");
+                        + "; use --model DIR --prompts FILE [--batch B] [--new-tokens N] [--rounds R], or --random-llama [...].");
             }
         }
         if (models.isEmpty()) {
