@@ -88,6 +88,11 @@ public final class SafeTensorShards implements AutoCloseable {
         return file(name).floats(name, expectedShape);
     }
 
+    /** A BF16 tensor's raw bits (see {@link SafeTensors#bf16Bits}). */
+    public short[] bf16Bits(String name, int... expectedShape) {
+        return file(name).bf16Bits(name, expectedShape);
+    }
+
     private SafeTensors file(String name) {
         SafeTensors st = byTensor.get(name);
         if (st == null) {

@@ -240,6 +240,25 @@ public final class SafeTensors implements AutoCloseable {
         return floats(name);
     }
 
+    /**
+     * The raw 16-bit patterns of a BF16 tensor after checking its shape, for engines that keep bf16 weights as stored
+     * (half the bytes of fp32 to read per token).
+     */
+    public short[] bf16Bits(String name, int... expectedShape) {
+        SafeTensorInfo info = info(name);
+        if (info.dtype() != DType.BF16) {
+            throw new SafeTensorsException(file + ": tensor '" + name + "' is " + info.dtype() + ", not BF16.");
+        }
+        if (!Arrays.equals(info.shape(), Arrays.stream(expectedShape).asLongStream().toArray())) {
+            throw new SafeTensorsException(file + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
+                    + " but the model's config.json implies " + Arrays.toString(expectedShape) + ".");
+        }
+        int n = Math.toIntExact(info.elementCount());
+        short[] out = new short[n];
+        MemorySegment.copy(data.asSlice(info.begin(), info.end() - info.begin()), I16_LE, 0, out, 0, n);
+        return out;
+    }
+
     /** A tensor as a {@link Tensor} (fp32). */
     public Tensor tensor(String name) {
         return new Tensor(floats(name), info(name).intShape());

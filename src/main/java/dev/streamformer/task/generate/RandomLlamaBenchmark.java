@@ -31,7 +31,7 @@ import java.util.Map;
  * <pre>
  * streamformer bench generate --random-llama [--hidden 768 --layers 8 --heads 12 --kv-heads 4 --intermediate 2048]
  *     [--untied] [--dtype bf16|f32] [--seed 42] [--tokenizer FILE] [--dir DIR] [--prompts FILE] [--num-prompts 8]
- *     [--new-tokens 32] [--rounds 3] [--batch 1 --batch 8] [--engines java-fp32,java-q8_0,jlama,jlama-q4]
+ *     [--new-tokens 32] [--rounds 3] [--batch 1 --batch 8] [--engines java-fp32,java-bf16,java-q8_0,jlama,jlama-q4]
  *     [--jlama-kernels panama|native]
  * </pre>
  *
@@ -45,7 +45,7 @@ public final class RandomLlamaBenchmark {
 
     /** The engines a run can time, in output order. */
     enum Engine {
-        JAVA_FP32("java-fp32"), JAVA_Q8_0("java-q8_0"), JLAMA("jlama"), JLAMA_Q4("jlama-q4");
+        JAVA_FP32("java-fp32"), JAVA_BF16("java-bf16"), JAVA_Q8_0("java-q8_0"), JLAMA("jlama"), JLAMA_Q4("jlama-q4");
 
         final String label;
 
@@ -55,7 +55,7 @@ public final class RandomLlamaBenchmark {
 
         static Engine parse(String label) {
             for (Engine e : values()) if (e.label.equals(label)) return e;
-            throw new IllegalArgumentException("--engines: '" + label + "' is not an engine; use java-fp32, java-q8_0, jlama, jlama-q4.");
+            throw new IllegalArgumentException("--engines: '" + label + "' is not an engine; use java-fp32, java-bf16, java-q8_0, jlama, jlama-q4.");
         }
     }
 
@@ -225,6 +225,7 @@ public final class RandomLlamaBenchmark {
         }
         ratio(best, Engine.JAVA_FP32, Engine.JAVA_Q8_0, "q8_0/fp32 (ours)", out);
         ratio(best, Engine.JAVA_FP32, Engine.JLAMA, "ours/Jlama, fp32 vs Jlama as loaded", out);
+        ratio(best, Engine.JAVA_BF16, Engine.JLAMA, "ours/Jlama, bf16 vs Jlama as loaded", out);
         ratio(best, Engine.JAVA_Q8_0, Engine.JLAMA_Q4, "ours/Jlama, q8_0 vs Jlama Q4 (8 vs 4 bits)", out);
     }
 
@@ -271,7 +272,8 @@ public final class RandomLlamaBenchmark {
 
         static Runner load(Engine e, Path dir, int cores, List<String> texts, List<int[]> ids) {
             return switch (e) {
-                case JAVA_FP32 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.NONE), null), null, texts, ids);
+                case JAVA_FP32 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.F32), null), null, texts, ids);
+                case JAVA_BF16 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.NONE), null), null, texts, ids);
                 case JAVA_Q8_0 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.Q8_0), null), null, texts, ids);
                 case JLAMA -> new Runner(e, null, JlamaPeer.load(dir, JlamaPeer.Weights.AS_STORED, cores), texts, ids);
                 case JLAMA_Q4 -> new Runner(e, null, JlamaPeer.load(dir, JlamaPeer.Weights.Q4, cores), texts, ids);

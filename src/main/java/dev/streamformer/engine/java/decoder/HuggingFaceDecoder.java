@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.tensor.Bf16Matrix;
+import dev.streamformer.tensor.SafeTensorInfo;
 import dev.streamformer.tensor.SafeTensorShards;
 
 import java.nio.file.Path;
@@ -17,7 +19,8 @@ import java.nio.file.Path;
  *   model.norm.weight                               [hidden]
  *   lm_head.weight                                  [vocab, hidden]  (absent when tied to the embeddings)
  * </pre>
- * BF16 and F16 values are widened to fp32 exactly; all arithmetic is fp32.
+ * BF16 weight matrices stay bf16 unless asked otherwise ({@link Quantization}), F16 and BF16 values are widened to fp32
+ * exactly where they are used; all arithmetic is fp32.
  */
 public final class HuggingFaceDecoder {
 
@@ -37,8 +40,7 @@ public final class HuggingFaceDecoder {
             for (int l = 0; l < blocks.length; l++) blocks[l] = block(w, "model.layers." + l + ".", c, quantization);
             RmsNorm finalNorm = new RmsNorm(w.floats("model.norm.weight", d), c.rmsEps());
             boolean separateHead = w.contains("lm_head.weight") && !c.tiedEmbeddings();
-            Linear lmHead = quantization.apply(new Linear(separateHead ? w.floats("lm_head.weight", c.vocabSize(), d) : embeddings,
-                    null, d, c.vocabSize()));
+            Linear lmHead = linear(w, separateHead ? "lm_head" : "model.embed_tokens", d, c.vocabSize(), false, quantization);
             return new DecoderOnlyTransformer(c, c.modelType(), embeddings, blocks, finalNorm, lmHead,
                     RotaryEmbedding.Pairing.ROTATE_HALF);
         }
@@ -63,7 +65,13 @@ public final class HuggingFaceDecoder {
                 new RmsNorm(w.floats(p + "post_attention_layernorm.weight", d), c.rmsEps()), mlp);
     }
 
+    /** A layer as the checkpoint stores it (bf16 kept as bf16), then in the asked format. */
     private static Linear linear(SafeTensorShards w, String name, int in, int out, boolean bias, Quantization q) {
-        return q.apply(new Linear(w.floats(name + ".weight", out, in), bias ? w.floats(name + ".bias", out) : null, in, out));
+        String weight = name + ".weight";
+        float[] b = bias ? w.floats(name + ".bias", out) : null;
+        Linear stored = w.info(weight).dtype() == SafeTensorInfo.DType.BF16 && q != Quantization.F32
+                ? new Linear(new Bf16Matrix(w.bf16Bits(weight, out, in), out, in), b)
+                : new Linear(w.floats(weight, out, in), b, in, out);
+        return q.apply(stored);
     }
 }
