@@ -1,5 +1,9 @@
 package dev.streamformer.app;
 
+import dev.streamformer.chat.ChatTemplate;
+import dev.streamformer.task.generate.ChatPrompt;
+import dev.streamformer.task.generate.PromptTemplate;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.model.ModelRegistry;
@@ -32,6 +36,17 @@ final class TokenizeCommand implements Callable<Integer> {
             + " model's maximum, or the tokenizer.json's own truncation for a directory without weights).")
     int maxLength;
 
+    @Option(names = "--chat", description = "Render each event through the model's chat template first, as generate --chat"
+            + " does (its 'messages', or its text as one user turn), tokenize without adding special tokens and add"
+            + " 'rendered': exactly what the model is fed.")
+    boolean chat;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "With --chat, a system message put first.")
+    String system;
+
+    @Option(names = "--chat-template-kwargs", paramLabel = "K=V[,K=V]", description = "With --chat, extra template variables.")
+    String chatTemplateKwargs;
+
     @Mixin LineOptions lines;
 
     @Override
@@ -41,12 +56,24 @@ final class TokenizeCommand implements Callable<Integer> {
         boolean tokenizerOnly = files.onnx() == null && files.safetensors() == null;
         Tokenizer tokenizer = maxLength >= 0 ? fromFile.withMaxLength(maxLength)
                 : tokenizerOnly ? fromFile : fromFile.withMaxLength(files.maxLength());
+        if (!chat && (system != null || chatTemplateKwargs != null)) {
+            throw new IllegalArgumentException("--system and --chat-template-kwargs apply to the chat template: add --chat.");
+        }
+        ChatPrompt prompt = new ChatPrompt(chat ? ChatTemplate.fromModelDirectory(files.dir()) : null,
+                new ChatPrompt.ChatSettings(chat, system, ChatPrompt.ChatSettings.parseVariables(chatTemplateKwargs)),
+                PromptTemplate.IDENTITY);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Progress progress = new Progress(System.err, lines.progress)) {
-            JsonLines runner = new JsonLines(lines.textField, lines.maxTextBytes, lines.failFast, progress, t -> tokenizer.encode(t).length(), null);
+            JsonLines runner = new JsonLines(lines.textField, lines.maxTextBytes, lines.failFast, progress,
+                    t -> tokenizer.encode(t, !chat).length(), null, prompt);
             return runner.run(new BufferedInputStream(System.in, 1 << 16), out, texts -> {
                 List<ObjectNode> results = new ArrayList<>(texts.size());
-                for (String t : texts) results.add(describe(tokenizer.encode(t)));
+                for (String t : texts) {
+                    // a rendered prompt already spells out its special tokens
+                    ObjectNode result = describe(tokenizer.encode(t, !chat));
+                    if (chat) result.put("rendered", t);
+                    results.add(result);
+                }
                 return results;
             });
         }

@@ -10,6 +10,7 @@ import dev.streamformer.model.ModelLoadException;
 import dev.streamformer.model.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -61,5 +62,33 @@ class TokenizeCommandTest {
     void commandsThatRunAModelStillNeedWeights() {
         var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.standard().resolve(LLAMA2.toString()));
         assertTrue(e.getMessage().contains("No *.onnx or *.safetensors"), e.getMessage());
+    }
+
+    @Test
+    void chatEventsShowTheRenderedPromptAndItsIdsAsTransformersMakesThem() throws Exception {
+        // Qwen3 rows of ref_chat_templates.jsonl that open the assistant's turn: the kwargs (enable_thinking) go through
+        // --chat-template-kwargs, one run per distinct kwargs
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("..", "shared", "reference", "ref_chat_templates.jsonl"))) {
+            JsonNode row = CliTest.JSON.readTree(line);
+            if (row.path("tokenizer").asText().equals("qwen3") && row.path("add_generation_prompt").asBoolean()) rows.add(row);
+        }
+        assertEquals(7, rows.size(), "qwen3 rows with add_generation_prompt in ref_chat_templates.jsonl");
+        int compared = 0;
+        for (boolean thinkingOff : new boolean[] {false, true}) {
+            List<JsonNode> group = rows.stream().filter(r -> r.path("kwargs").has("enable_thinking") == thinkingOff).toList();
+            StringBuilder input = new StringBuilder();
+            for (JsonNode row : group) input.append(CliTest.JSON.createObjectNode().set("messages", row.get("messages")).toString()).append('\n');
+            List<String> args = new ArrayList<>(List.of("tokenize", "--chat", "--model", Path.of("..", "shared", "models", "tiny-qwen3").toString()));
+            if (thinkingOff) args.addAll(List.of("--chat-template-kwargs", "enable_thinking=false"));
+            CliTest.Run run = CliTest.run(input.toString(), args.toArray(String[]::new));
+            assertEquals(0, run.exit(), run.err());
+            for (int i = 0; i < group.size(); i++) {
+                assertEquals(group.get(i).get("rendered").asText(), run.lines().get(i).path("rendered").asText());
+                assertEquals(group.get(i).get("ids").toString(), run.lines().get(i).path("ids").toString());
+                compared++;
+            }
+        }
+        assertEquals(rows.size(), compared);
     }
 }
