@@ -89,13 +89,34 @@ public final class Q8Matrix {
         }
         final int block = 16;
         Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
-            int j1 = Math.min(rows, (blk + 1) * block);
-            for (int j = blk * block; j < j1; j++) {
-                for (int i = 0; i < n; i++) {
-                    out[i * rows + j] = dotRow(j, x, i * cols) + (bias == null ? 0f : bias[j]);
+            int j0 = blk * block, j1 = Math.min(rows, j0 + block);
+            if (n < DEQUANTIZE_FROM_ROWS) {
+                for (int j = j0; j < j1; j++) {
+                    for (int i = 0; i < n; i++) out[i * rows + j] = dotRow(j, x, i * cols) + (bias == null ? 0f : bias[j]);
+                }
+                return;
+            }
+            // many rows of x (a prompt): widen this block of weight rows once, then plain fp32 dot products
+            float[] w = SCRATCH.get();
+            if (w.length < block * cols) SCRATCH.set(w = new float[block * cols]);
+            for (int j = j0; j < j1; j++) dequantizeRow(j, w, (j - j0) * cols);
+            for (int i = 0; i < n; i++) {
+                for (int j = j0; j < j1; j++) {
+                    out[i * rows + j] = Kernels.dot(x, i * cols, w, (j - j0) * cols, cols) + (bias == null ? 0f : bias[j]);
                 }
             }
         });
+    }
+
+    /** From this many rows of x on, a block of weight rows is widened to fp32 once instead of once per row. */
+    private static final int DEQUANTIZE_FROM_ROWS = 4;
+    /** Per-thread room for one block of widened weight rows. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Row {@code j} as fp32 values {@code d · q} into {@code into[at, at + cols)}. */
+    private void dequantizeRow(int j, float[] into, int at) {
+        int qRow = j * cols, sRow = j * blocksPerRow;
+        for (int c = 0; c < cols; c++) into[at + c] = scales[sRow + c / BLOCK] * quants[qRow + c];
     }
 
     /** {@code Σ_c W[j, c] · x[xOff + c]}: per block, the byte vectors widen to floats and the block sum is scaled once. */

@@ -52,7 +52,12 @@ class Q8MatrixTest {
 
     @Test
     void multiplyEqualsTheProductOfTheStoredValues() {
-        int rows = 300, cols = 172, n = 5;   // 172: stories260K's hidden size, not a multiple of 32
+        multiplyEqualsTheProductOfTheStoredValues(1);   // decoding: vector kernel on the bytes
+        multiplyEqualsTheProductOfTheStoredValues(5);   // a prompt: weight rows widened once per block
+    }
+
+    private static void multiplyEqualsTheProductOfTheStoredValues(int n) {
+        int rows = 300, cols = 172;   // 172: stories260K's hidden size, not a multiple of 32
         Q8Matrix q = Q8Matrix.quantize(random(rows * cols, 2), rows, cols);
         float[] x = random(n * cols, 3);
         float[] bias = random(rows, 4);
