@@ -1,23 +1,49 @@
 package dev.streamformer.engine.java;
 
+import dev.streamformer.tensor.Bf16Matrix;
 import dev.streamformer.tensor.Kernels;
+import dev.streamformer.tensor.Q8Matrix;
 
 /**
- * A fully connected layer, {@code y = x·Wᵀ + b}. The weight arrives as {@code [out, in]} and is repacked once,
- * at load, into the panel layout the fast matrix kernel streams through.
+ * A fully connected layer, {@code y = x·Wᵀ + b}: the one place the Java engine multiplies by a weight matrix, for the
+ * encoder and every decoder. {@code W} arrives as {@code [out, in]} and is kept in one of three forms:
+ * <ul>
+ *   <li>fp32, repacked once at load into the column panels the matrix kernel streams through
+ *       ({@link Kernels#pack}): fast for one row (a decoding step) and for many (a prompt, a batch of texts);</li>
+ *   <li>bf16 as a checkpoint stores it ({@link Bf16Matrix}): half the memory, widened exactly in the kernel;</li>
+ *   <li>Q8_0 blocks ({@link Q8Matrix}, {@link #quantized()}): a quarter of fp32's bytes.</li>
+ * </ul>
+ * Exactly one of the three fields holds the weight. Immutable; one instance serves every thread.
  */
-final class Linear {
+public final class Linear {
 
     final int in;
     final int out;
-    private final float[] packedWeight;
-    private final float[] bias;
+    private final float[] packedWeight;  // fp32 in Kernels.pack's panels, or null
+    private final Bf16Matrix bf16;       // or null
+    private final Q8Matrix q8;           // or null
+    private final float[] bias;          // [out] or null
 
-    Linear(float[] weight, float[] bias, int in, int out) {
+    private Linear(int in, int out, float[] packedWeight, Bf16Matrix bf16, Q8Matrix q8, float[] bias) {
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("bias of " + bias.length + " values does not match " + out + " outputs");
+        }
         this.in = in;
         this.out = out;
-        this.packedWeight = Kernels.pack(weight, out, in);
+        this.packedWeight = packedWeight;
+        this.bf16 = bf16;
+        this.q8 = q8;
         this.bias = bias;
+    }
+
+    /** An fp32 layer from {@code weight [out, in]}; the bias may be null. */
+    public Linear(float[] weight, float[] bias, int in, int out) {
+        this(in, out, Kernels.pack(weight, out, in), null, null, bias);
+    }
+
+    /** A layer whose weight stays in bf16. */
+    public Linear(Bf16Matrix weight, float[] bias) {
+        this(weight.cols(), weight.rows(), null, weight, null, bias);
     }
 
     /** Loads {@code <name>.weight [out, in]} and {@code <name>.bias [out]}. */
@@ -25,13 +51,48 @@ final class Linear {
         return new Linear(weights.get(name + ".weight", out, in), weights.get(name + ".bias", out), in, out);
     }
 
+    public int in() { return in; }
+
+    public int out() { return out; }
+
+    /** The same layer with its weight in Q8_0 (the bias stays fp32). */
+    public Linear quantized() {
+        return q8 != null ? this : new Linear(in, out, null, null, Q8Matrix.quantize(weightAsFloats(), out, in), bias);
+    }
+
+    /** The same layer with a bf16 weight widened to fp32 (others unchanged). */
+    public Linear widened() {
+        return bf16 == null ? this : new Linear(bf16.toFloats(), bias, in, out);
+    }
+
+    /** Bytes of weight read per row of x: what bounds decoding speed at batch 1. */
+    public long weightBytes() {
+        return q8 != null ? q8.bytes() : bf16 != null ? bf16.bytes() : 4L * in * out;
+    }
+
     /** {@code y[n, out] = x[n, in] · Wᵀ + b}. */
-    void forward(float[] x, int n, float[] y) {
-        Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y);
+    public void forward(float[] x, int n, float[] y) {
+        forward(x, n, y, Kernels.Activation.NONE);
     }
 
     /** {@code y[n, out] = act(x[n, in] · Wᵀ + b)}. */
     void forward(float[] x, int n, float[] y, Kernels.Activation act) {
-        Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y, act);
+        if (packedWeight != null) {
+            Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y, act);
+            return;
+        }
+        if (bf16 != null) bf16.multiply(x, n, bias, y);
+        else q8.multiply(x, n, bias, y);
+        if (act != Kernels.Activation.NONE) throw new IllegalStateException("fused activations are for fp32 layers only");
+    }
+
+    /** The fp32 values of {@code W [out, in]}, from whichever form holds them (for quantizing). */
+    private float[] weightAsFloats() {
+        if (bf16 != null) return bf16.toFloats();
+        float[] w = new float[out * in];
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) w[o * in + i] = packedWeight[((o / Kernels.PANEL) * in + i) * Kernels.PANEL + o % Kernels.PANEL];
+        }
+        return w;
     }
 }

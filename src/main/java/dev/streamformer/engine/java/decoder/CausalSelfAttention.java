@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
+
 /**
  * Masked multi-head self-attention with grouped key/value heads, as Llama, Mistral and Qwen compute it:
  * <pre>
@@ -26,9 +28,9 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
      */
     void forward(float[] x, int rows, int[] slots, int[] positions, RotaryEmbedding rope, KvCache cache, int layer,
                  Scratch s, float[] out) {
-        q.apply(x, rows, s.q());
-        k.apply(x, rows, s.k());
-        v.apply(x, rows, s.v());
+        q.forward(x, rows, s.q());
+        k.forward(x, rows, s.k());
+        v.forward(x, rows, s.v());
         if (qNorm != null) {
             qNorm.forward(s.q(), rows * heads, s.q());     // each head is a row of headDim features
             kNorm.forward(s.k(), rows * kvHeads, s.k());
@@ -42,6 +44,6 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
         float scale = (float) (1.0 / Math.sqrt(headDim));
         cache.attend(layer, rows, slots, positions, s.q(), 0, heads * headDim, heads, kvHeads, headDim, scale,
                 null, null, s.scores(), s.heads(), heads * headDim);
-        o.apply(s.heads(), rows, out);
+        o.forward(s.heads(), rows, out);
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import dev.streamformer.engine.DecoderState;
 import dev.streamformer.engine.LanguageModel;
 
@@ -114,7 +115,7 @@ public final class DecoderOnlyTransformer implements LanguageModel {
             // final norm and LM head, only for the rows whose next token is wanted
             for (int i = 0; i < nLogits; i++) System.arraycopy(s.x, logitRows[i] * d, lastRows, i * d, d);
             finalNorm.forward(lastRows, nLogits, lastRows);
-            lmHead.apply(lastRows, nLogits, logits);
+            lmHead.forward(lastRows, nLogits, logits);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import dev.streamformer.tensor.Kernels;
 
 /**
@@ -14,11 +15,11 @@ record GatedFeedForward(Linear gate, Linear up, Linear down) {
      * {@code [rows, intermediate]}.
      */
     void forward(float[] x, int rows, float[] gated, float[] upped, float[] out) {
-        gate.apply(x, rows, gated);
-        up.apply(x, rows, upped);
+        gate.forward(x, rows, gated);
+        up.forward(x, rows, upped);
         int len = rows * gate.out();
         Kernels.silu(gated, len);
         for (int i = 0; i < len; i++) gated[i] *= upped[i];
-        down.apply(gated, rows, out);
+        down.forward(gated, rows, out);
     }
 }

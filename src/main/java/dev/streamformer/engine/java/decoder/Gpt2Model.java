@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.DecoderState;
 
@@ -183,20 +184,20 @@ public final class Gpt2Model implements LanguageModel {
                 // attention layernorm (pre-LN)
                 Kernels.layerNorm(x, n, d, b.ln1Gamma(), b.ln1Beta(), eps, xb);
                 // q, k, v of every row: qkv[n, 3d] = xb · W_qkvᵀ + b
-                b.qkv().apply(xb, n, qkv);
+                b.qkv().forward(xb, n, qkv);
                 // save key and value (the 2nd and 3rd thirds of each qkv row) to the row's sequence, at its position
                 cache.store(l, n, slots, pos, qkv, d, qkv, 2 * d, 3 * d);
                 // causal self-attention: each head of row r looks at positions 0..pos[r] of its own sequence
                 cache.attend(l, n, slots, pos, qkv, 0, 3 * d, heads, heads, headDim, scale, null, null, scores, attnOut, d);
                 // output projection of the concatenated heads, then the residual connection
-                b.attnOut().apply(attnOut, n, proj);
+                b.attnOut().forward(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * d);
                 // MLP layernorm
                 Kernels.layerNorm(x, n, d, b.ln2Gamma(), b.ln2Beta(), eps, xb);
                 // MLP: expand to ffn, gelu_new, project back
-                b.fc().apply(xb, n, hidden);
+                b.fc().forward(xb, n, hidden);
                 Kernels.geluTanh(hidden, n * ffn);
-                b.proj().apply(hidden, n, proj);
+                b.proj().forward(hidden, n, proj);
                 // residual connection
                 Kernels.addInPlace(x, proj, n * d);
             }
@@ -204,7 +205,7 @@ public final class Gpt2Model implements LanguageModel {
             for (int i = 0; i < nLogits; i++) System.arraycopy(x, logitRows[i] * d, lastRows, i * d, d);
             Kernels.layerNorm(lastRows, nLogits, d, lnFGamma, lnFBeta, eps, xb);
             // LM head tied to the token embeddings: logits[v] = h · wte[v]
-            lmHead.apply(xb, nLogits, logits);
+            lmHead.forward(xb, nLogits, logits);
         }
     }
 }

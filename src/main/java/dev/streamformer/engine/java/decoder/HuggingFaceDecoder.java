@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import dev.streamformer.tensor.Bf16Matrix;
 import dev.streamformer.tensor.SafeTensorInfo;
 import dev.streamformer.tensor.SafeTensorShards;

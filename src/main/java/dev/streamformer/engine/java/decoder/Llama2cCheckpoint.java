@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

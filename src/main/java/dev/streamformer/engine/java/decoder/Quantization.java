@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
+
 import java.util.Locale;
 
 /** How the Java engine stores a decoder's weight matrices after load. Embedding tables and norms stay fp32. */

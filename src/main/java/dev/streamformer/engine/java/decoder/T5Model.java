@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Linear;
 import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.DecoderState;
 
@@ -209,8 +210,8 @@ public final class T5Model implements LanguageModel {
                 AttentionWeights cross = decoder[l].cross();
                 crossKeys[l][slot] = new float[n * inner];
                 crossValues[l][slot] = new float[n * inner];
-                cross.k().apply(h, n, crossKeys[l][slot]);
-                cross.v().apply(h, n, crossValues[l][slot]);
+                cross.k().forward(h, n, crossKeys[l][slot]);
+                cross.v().forward(h, n, crossValues[l][slot]);
             }
             encoderLength[slot] = n;
             if (scores.length < n) scores = new float[n];
@@ -232,9 +233,9 @@ public final class T5Model implements LanguageModel {
                 // self-attention RMS norm
                 Kernels.rmsNorm(ex, n, dim, sa.norm(), eps, exb);
                 // q, k, v for all positions
-                sa.q().apply(exb, n, eq);
-                sa.k().apply(exb, n, ek);
-                sa.v().apply(exb, n, ev);
+                sa.q().forward(exb, n, eq);
+                sa.k().forward(exb, n, ek);
+                sa.v().forward(exb, n, ev);
                 // bidirectional attention, unscaled scores plus the relative position bias of (key - query)
                 for (int i = 0; i < n; i++) {
                     for (int hd = 0; hd < heads; hd++) {
@@ -243,7 +244,7 @@ public final class T5Model implements LanguageModel {
                     }
                 }
                 // output projection, residual
-                sa.o().apply(eAttn, n, eProj);
+                sa.o().forward(eAttn, n, eProj);
                 Kernels.addInPlace(ex, eProj, n * dim);
                 // gated-GELU feed-forward, residual
                 gatedGelu(b.ffn(), ex, exb, eGate, eUp, eProj, n);
@@ -256,11 +257,11 @@ public final class T5Model implements LanguageModel {
         /** {@code x += wo · (gelu_new(wi_0 · norm(x)) * (wi_1 · norm(x)))} on {@code n} rows. */
         private void gatedGelu(FeedForward f, float[] x, float[] xb, float[] gate, float[] up, float[] out, int n) {
             Kernels.rmsNorm(x, n, dim, f.norm(), eps, xb);
-            f.wi0().apply(xb, n, gate);
-            f.wi1().apply(xb, n, up);
+            f.wi0().forward(xb, n, gate);
+            f.wi1().forward(xb, n, up);
             Kernels.geluTanh(gate, n * ffn);
             for (int i = 0; i < n * ffn; i++) gate[i] *= up[i];
-            f.wo().apply(gate, n, out);
+            f.wo().forward(gate, n, out);
             Kernels.addInPlace(x, out, n * dim);
         }
 
@@ -273,9 +274,9 @@ public final class T5Model implements LanguageModel {
                 AttentionWeights sa = b.self();
                 // self-attention RMS norm, q k v
                 Kernels.rmsNorm(x, n, dim, sa.norm(), eps, xb);
-                sa.q().apply(xb, n, q);
-                sa.k().apply(xb, n, k);
-                sa.v().apply(xb, n, v);
+                sa.q().forward(xb, n, q);
+                sa.k().forward(xb, n, k);
+                sa.v().forward(xb, n, v);
                 // save key and value to the kv cache
                 cache.store(l, n, slots, pos, k, 0, v, 0, inner);
                 // causal self-attention over positions 0..pos, unscaled, plus the relative position bias: head h's row
@@ -283,13 +284,13 @@ public final class T5Model implements LanguageModel {
                 cache.attend(l, n, slots, pos, q, 0, inner, heads, heads, headDim, 1f,
                         selfBias, (h, p) -> h * maxLength + (maxLength - 1) - p, scores, attnOut, inner);
                 // output projection, residual
-                sa.o().apply(attnOut, n, proj);
+                sa.o().forward(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
 
                 AttentionWeights ca = b.cross();
                 // cross-attention RMS norm, queries from the decoder
                 Kernels.rmsNorm(x, n, dim, ca.norm(), eps, xb);
-                ca.q().apply(xb, n, q);
+                ca.q().forward(xb, n, q);
                 // attend to every position of this sequence's encoder output (keys/values cached at start), unscaled
                 for (int r = 0; r < n; r++) {
                     int s = slots[r];
@@ -299,7 +300,7 @@ public final class T5Model implements LanguageModel {
                     }
                 }
                 // output projection, residual
-                ca.o().apply(attnOut, n, proj);
+                ca.o().forward(attnOut, n, proj);
                 Kernels.addInPlace(x, proj, n * dim);
                 // gated-GELU feed-forward, residual
                 gatedGelu(b.ffn(), x, xb, gate, up, proj, n);
@@ -309,7 +310,7 @@ public final class T5Model implements LanguageModel {
             Kernels.rmsNorm(lastRows, nLogits, dim, decoderFinalNorm, eps, xb);
             // tied output: rescale (d_model^-0.5 when configured), then project on the shared embedding
             if (outputScale != 1f) for (int i = 0; i < nLogits * dim; i++) xb[i] *= outputScale;
-            lmHead.apply(xb, nLogits, logits);
+            lmHead.forward(xb, nLogits, logits);
         }
     }
 }
