@@ -70,6 +70,10 @@ public final class Bf16Matrix {
         if (x.length < n * cols || out.length < n * rows) {
             throw new IllegalArgumentException("x or out too small for " + n + " rows of [" + rows + ", " + cols + "]");
         }
+        if (n >= WIDEN_FROM_ROWS) {
+            multiplyWidened(x, n, bias, out);
+            return;
+        }
         // x split into even- and odd-indexed values, row by row: [n, half] each
         float[] even = new float[n * half], odd = new float[n * half];
         for (int i = 0; i < n; i++) {
@@ -82,6 +86,28 @@ public final class Bf16Matrix {
                 int j = blk * block;
                 for (; j + 2 <= j1; j += 2) dotTwoRows(j, even, odd, i * half, bias, out, i * rows + j);
                 for (; j < j1; j++) out[i * rows + j] = dotRow(j, even, odd, i * half) + (bias == null ? 0f : bias[j]);
+            }
+        });
+    }
+
+    /** From this many rows of x on (a prompt), a block of weight rows is widened to fp32 once and reused for every row. */
+    private static final int WIDEN_FROM_ROWS = 4;
+    /** Per-thread room for one block of widened weight rows. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    private void multiplyWidened(float[] x, int n, float[] bias, float[] out) {
+        final int block = 16;
+        Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
+            int j0 = blk * block, j1 = Math.min(rows, j0 + block);
+            float[] w = SCRATCH.get();
+            if (w.length < block * cols) SCRATCH.set(w = new float[block * cols]);
+            for (int j = j0; j < j1; j++) {
+                for (int c = 0; c < cols; c++) w[(j - j0) * cols + c] = get(j, c);
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = j0; j < j1; j++) {
+                    out[i * rows + j] = Kernels.dot(x, i * cols, w, (j - j0) * cols, cols) + (bias == null ? 0f : bias[j]);
+                }
             }
         });
     }

@@ -11,7 +11,12 @@ class Bf16MatrixTest {
 
     @Test
     void multiplyEqualsTheProductOfTheWidenedValues() {
-        int rows = 70, cols = 100, n = 3;   // 100: not a multiple of the vector width, so the tail loop runs
+        multiplyEqualsTheProductOfTheWidenedValues(3);   // decoding rows: the pair kernel
+        multiplyEqualsTheProductOfTheWidenedValues(7);   // a prompt: blocks of rows widened once
+    }
+
+    private static void multiplyEqualsTheProductOfTheWidenedValues(int n) {
+        int rows = 70, cols = 101;   // 101: odd (a half-empty last pair) and not a multiple of the vector width
         Random r = new Random(7);
         short[] bits = new short[rows * cols];
         for (int i = 0; i < bits.length; i++) bits[i] = (short) (Float.floatToIntBits((float) r.nextGaussian()) >>> 16);
