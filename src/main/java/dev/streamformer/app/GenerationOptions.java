@@ -67,7 +67,8 @@ final class GenerationOptions {
 
     @Option(names = "--quantize", paramLabel = "FORMAT",
             description = "Store the weight matrices as q8_0 (llama.cpp's 8-bit blocks: a quarter of fp32's memory"
-                    + " traffic, faster decoding). Default: none (fp32).")
+                    + " traffic, faster decoding at batch 1) or bf16 (a bf16 checkpoint's weights as stored: half the"
+                    + " memory). Default: none (fp32: fastest for prompts and batches).")
     String quantize;
 
     /** Everything a generate stage needs from these flags. */

@@ -90,25 +90,22 @@ public final class Bf16Matrix {
         });
     }
 
-    /** From this many rows of x on (a prompt), a block of weight rows is widened to fp32 once and reused for every row. */
-    private static final int WIDEN_FROM_ROWS = 4;
-    /** Per-thread room for one block of widened weight rows. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * From this many rows of x on (a prompt), a panel of weight rows is widened to fp32 once and reused for every row.
+     * Widening is a transpose into the panel layout, as costly as about 16 rows of the direct kernel (measured).
+     */
+    private static final int WIDEN_FROM_ROWS = 16;
 
+    /** Many rows: widen {@link Kernels#PANEL} weight rows at a time into a packed panel and run the fp32 micro-kernel. */
     private void multiplyWidened(float[] x, int n, float[] bias, float[] out) {
-        final int block = 16;
-        Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
-            int j0 = blk * block, j1 = Math.min(rows, j0 + block);
-            float[] w = SCRATCH.get();
-            if (w.length < block * cols) SCRATCH.set(w = new float[block * cols]);
-            for (int j = j0; j < j1; j++) {
-                for (int c = 0; c < cols; c++) w[(j - j0) * cols + c] = get(j, c);
+        int panels = (rows + Kernels.PANEL - 1) / Kernels.PANEL;
+        Kernels.range(panels, (long) n * rows * cols).forEach(p -> {
+            float[] panel = Kernels.panelScratch(cols);
+            for (int c = 0; c < Kernels.PANEL; c++) {
+                int row = p * Kernels.PANEL + c;
+                for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = row < rows ? get(row, kk) : 0f;
             }
-            for (int i = 0; i < n; i++) {
-                for (int j = j0; j < j1; j++) {
-                    out[i * rows + j] = Kernels.dot(x, i * cols, w, (j - j0) * cols, cols) + (bias == null ? 0f : bias[j]);
-                }
-            }
+            Kernels.panelProduct(x, n, cols, panel, bias, p * Kernels.PANEL, rows, out);
         });
     }
 

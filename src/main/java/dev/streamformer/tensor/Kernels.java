@@ -132,6 +132,16 @@ public final class Kernels {
         return packed;
     }
 
+    /** Per-thread room for one packed panel ({@link #panelProduct}). */
+    private static final ThreadLocal<float[]> PANEL_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's scratch for one panel of {@code k} input features ({@code k × PANEL} floats), reused call after call. */
+    public static float[] panelScratch(int k) {
+        float[] panel = PANEL_SCRATCH.get();
+        if (panel.length < k * PANEL) PANEL_SCRATCH.set(panel = new float[k * PANEL]);
+        return panel;
+    }
+
     /** A function applied to a matrix product's output while it is still in cache. */
     public enum Activation { NONE, GELU_ERF, GELU_TANH }
 
@@ -184,6 +194,24 @@ public final class Kernels {
     }
 
     /**
+     * Output columns {@code [j, j + PANEL)} (fewer at the right edge) of {@code out[n, m] = x[n, k] · wᵀ + bias} from one
+     * packed panel ({@code k × PANEL} floats at {@code panel[0]}): for weights kept in another form (bf16, Q8_0) that a
+     * caller widens one panel at a time, so many rows of x still run on the micro-kernel.
+     *
+     * @param bias may be null
+     */
+    public static void panelProduct(float[] x, int n, int k, float[] panel, float[] bias, int j, int m, float[] out) {
+        if (panel.length < k * PANEL) throw new IllegalArgumentException("a panel holds " + k + " × " + PANEL + " floats");
+        int r = 0;
+        if (j + PANEL <= m) {
+            for (; r + MR <= n; r += MR) kernel(x, r * k, k, panel, 0, bias, j, out, r * m + j, m);
+            for (; r < n; r++) panelRow(x, r * k, k, panel, 0, bias, j, out, r * m + j);
+        } else {
+            edgeBlock(x, 0, n, k, panel, 0, j, bias, m, out);
+        }
+    }
+
+    /**
      * One row of x times one full panel, plus bias: per input feature, the panel's PANEL weights are read front to back
      * into {@code NV} accumulators. A matrix-vector product on the packed layout, as fast as the weights stream in.
      */
@@ -224,7 +252,11 @@ public final class Kernels {
      * micro-kernel, copy the valid part back. Keeping a single hot kernel keeps the JIT's work in one place.
      */
     private static void edgeBlock(float[] x, int r, int r1, int k, float[] packed, int p, float[] bias, int m, float[] out) {
-        int j = p * PANEL;
+        edgeBlock(x, r, r1, k, packed, p * k * PANEL, p * PANEL, bias, m, out);
+    }
+
+    /** As above for the panel at {@code packed[wOff]}, writing output columns from {@code j}. */
+    private static void edgeBlock(float[] x, int r, int r1, int k, float[] packed, int wOff, int j, float[] bias, int m, float[] out) {
         int width = Math.min(PANEL, m - j);
         float[] xs = new float[MR * k];
         float[] os = new float[MR * PANEL];
@@ -234,7 +266,7 @@ public final class Kernels {
             int rows = Math.min(MR, r1 - r);
             System.arraycopy(x, r * k, xs, 0, rows * k);
             java.util.Arrays.fill(xs, rows * k, MR * k, 0f);
-            kernel(xs, 0, k, packed, p * k * PANEL, bs, 0, os, 0, PANEL);
+            kernel(xs, 0, k, packed, wOff, bs, 0, os, 0, PANEL);
             for (int i = 0; i < rows; i++) System.arraycopy(os, i * PANEL, out, (r + i) * m + j, width);
         }
     }

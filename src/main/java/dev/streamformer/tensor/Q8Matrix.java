@@ -87,37 +87,43 @@ public final class Q8Matrix {
         if (x.length < n * cols || out.length < n * rows) {
             throw new IllegalArgumentException("x or out too small for " + n + " rows of [" + rows + ", " + cols + "]");
         }
+        if (n >= DEQUANTIZE_FROM_ROWS) {
+            multiplyWidened(x, n, bias, out);
+            return;
+        }
         final int block = 16;
         Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
             int j0 = blk * block, j1 = Math.min(rows, j0 + block);
-            if (n < DEQUANTIZE_FROM_ROWS) {
-                for (int j = j0; j < j1; j++) {
-                    for (int i = 0; i < n; i++) out[i * rows + j] = dotRow(j, x, i * cols) + (bias == null ? 0f : bias[j]);
-                }
-                return;
-            }
-            // many rows of x (a prompt): widen this block of weight rows once, then plain fp32 dot products
-            float[] w = SCRATCH.get();
-            if (w.length < block * cols) SCRATCH.set(w = new float[block * cols]);
-            for (int j = j0; j < j1; j++) dequantizeRow(j, w, (j - j0) * cols);
-            for (int i = 0; i < n; i++) {
-                for (int j = j0; j < j1; j++) {
-                    out[i * rows + j] = Kernels.dot(x, i * cols, w, (j - j0) * cols, cols) + (bias == null ? 0f : bias[j]);
-                }
+            for (int j = j0; j < j1; j++) {
+                for (int i = 0; i < n; i++) out[i * rows + j] = dotRow(j, x, i * cols) + (bias == null ? 0f : bias[j]);
             }
         });
     }
 
-    /** From this many rows of x on, a block of weight rows is widened to fp32 once instead of once per row. */
-    private static final int DEQUANTIZE_FROM_ROWS = 4;
-    /** Per-thread room for one block of widened weight rows. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-
-    /** Row {@code j} as fp32 values {@code d · q} into {@code into[at, at + cols)}. */
-    private void dequantizeRow(int j, float[] into, int at) {
-        int qRow = j * cols, sRow = j * blocksPerRow;
-        for (int c = 0; c < cols; c++) into[at + c] = scales[sRow + c / BLOCK] * quants[qRow + c];
+    /** Many rows: widen {@link Kernels#PANEL} weight rows at a time into a packed panel and run the fp32 micro-kernel. */
+    private void multiplyWidened(float[] x, int n, float[] bias, float[] out) {
+        int panels = (rows + Kernels.PANEL - 1) / Kernels.PANEL;
+        Kernels.range(panels, (long) n * rows * cols).forEach(p -> {
+            float[] panel = Kernels.panelScratch(cols);
+            for (int c = 0; c < Kernels.PANEL; c++) {
+                int row = p * Kernels.PANEL + c;
+                if (row < rows) {
+                    int qRow = row * cols, sRow = row * blocksPerRow;
+                    for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = scales[sRow + kk / BLOCK] * quants[qRow + kk];
+                } else {
+                    for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = 0f;
+                }
+            }
+            Kernels.panelProduct(x, n, cols, panel, bias, p * Kernels.PANEL, rows, out);
+        });
     }
+
+    /**
+     * From this many rows of x on (a prompt), a panel of weight rows is widened to fp32 once and reused for every row.
+     * Widening is a transpose into the panel layout, as costly as about 16 rows of the direct kernel (measured).
+     */
+    private static final int DEQUANTIZE_FROM_ROWS = 16;
+
 
     /** {@code Σ_c W[j, c] · x[xOff + c]}: per block, the byte vectors widen to floats and the block sum is scaled once. */
     private float dotRow(int j, float[] x, int xOff) {

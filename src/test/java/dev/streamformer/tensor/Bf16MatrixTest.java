@@ -12,7 +12,7 @@ class Bf16MatrixTest {
     @Test
     void multiplyEqualsTheProductOfTheWidenedValues() {
         multiplyEqualsTheProductOfTheWidenedValues(3);   // decoding rows: the pair kernel
-        multiplyEqualsTheProductOfTheWidenedValues(7);   // a prompt: blocks of rows widened once
+        multiplyEqualsTheProductOfTheWidenedValues(17);  // a prompt: panels of rows widened once
     }
 
     private static void multiplyEqualsTheProductOfTheWidenedValues(int n) {

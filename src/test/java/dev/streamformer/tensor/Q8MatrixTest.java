@@ -53,7 +53,7 @@ class Q8MatrixTest {
     @Test
     void multiplyEqualsTheProductOfTheStoredValues() {
         multiplyEqualsTheProductOfTheStoredValues(1);   // decoding: vector kernel on the bytes
-        multiplyEqualsTheProductOfTheStoredValues(5);   // a prompt: weight rows widened once per block
+        multiplyEqualsTheProductOfTheStoredValues(17);  // a prompt: panels of weight rows widened once
     }
 
     private static void multiplyEqualsTheProductOfTheStoredValues(int n) {

@@ -272,8 +272,8 @@ public final class RandomLlamaBenchmark {
 
         static Runner load(Engine e, Path dir, int cores, List<String> texts, List<int[]> ids) {
             return switch (e) {
-                case JAVA_FP32 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.F32), null), null, texts, ids);
-                case JAVA_BF16 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.NONE), null), null, texts, ids);
+                case JAVA_FP32 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.NONE), null), null, texts, ids);
+                case JAVA_BF16 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.BF16), null), null, texts, ids);
                 case JAVA_Q8_0 -> new Runner(e, new Generator(LanguageModels.load(dir, Quantization.Q8_0), null), null, texts, ids);
                 case JLAMA -> new Runner(e, null, JlamaPeer.load(dir, JlamaPeer.Weights.AS_STORED, cores), texts, ids);
                 case JLAMA_Q4 -> new Runner(e, null, JlamaPeer.load(dir, JlamaPeer.Weights.Q4, cores), texts, ids);

@@ -20,8 +20,8 @@ import java.nio.file.Path;
  *   model.norm.weight                               [hidden]
  *   lm_head.weight                                  [vocab, hidden]  (absent when tied to the embeddings)
  * </pre>
- * BF16 weight matrices stay bf16 unless asked otherwise ({@link Quantization}), F16 and BF16 values are widened to fp32
- * exactly where they are used; all arithmetic is fp32.
+ * BF16 and F16 values are widened to fp32 exactly (BF16 matrices may stay bf16, {@link Quantization#BF16}); all
+ * arithmetic is fp32.
  */
 public final class HuggingFaceDecoder {
 
@@ -66,11 +66,11 @@ public final class HuggingFaceDecoder {
                 new RmsNorm(w.floats(p + "post_attention_layernorm.weight", d), c.rmsEps()), mlp);
     }
 
-    /** A layer as the checkpoint stores it (bf16 kept as bf16), then in the asked format. */
+    /** A layer in the asked format (bf16 weights are read as their raw bits when they stay bf16 or get quantized). */
     private static Linear linear(SafeTensorShards w, String name, int in, int out, boolean bias, Quantization q) {
         String weight = name + ".weight";
         float[] b = bias ? w.floats(name + ".bias", out) : null;
-        Linear stored = w.info(weight).dtype() == SafeTensorInfo.DType.BF16 && q != Quantization.F32
+        Linear stored = w.info(weight).dtype() == SafeTensorInfo.DType.BF16 && q != Quantization.NONE
                 ? new Linear(new Bf16Matrix(w.bf16Bits(weight, out, in), out, in), b)
                 : new Linear(w.floats(weight, out, in), b, in, out);
         return q.apply(stored);

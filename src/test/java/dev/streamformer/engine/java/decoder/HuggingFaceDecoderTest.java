@@ -92,6 +92,23 @@ class HuggingFaceDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-llama3", "tiny-qwen2", "tiny-qwen3"})
+    void bf16WeightsKeptAsStoredGiveTheSameLogitsAndIds(String name) {
+        LanguageModel bf16 = LanguageModels.load(Reference.model(name), Quantization.BF16);
+        Generator generator = new Generator(bf16, null);
+        for (JsonNode row : rows(name)) {
+            int[] prompt = Reference.ints(row.get("prompt_ids"));
+            float[] logits = DecoderAsserts.firstLogits(bf16, prompt);
+            JsonNode top = row.get("first_step_top10");
+            for (int k = 0; k < top.get("ids").size(); k++) {
+                assertEquals(top.get("logits").get(k).asDouble(), logits[top.get("ids").get(k).asInt()], 1e-4, name + ": bf16 logit");
+            }
+            assertArrayEquals(Reference.ints(row.get("greedy_ids")),
+                    generator.generate(List.of(prompt), GenerationConfig.greedy(16), null).getFirst().tokens(), name + ": bf16 greedy");
+        }
+    }
+
     @Test
     void readsTheEndOfSequenceIdsOfConfigAndGenerationConfig() {
         assertArrayEquals(new int[] {128001, 128008, 128009}, model("tiny-llama3").eosIds());
