@@ -22,7 +22,10 @@ final class ModelJson {
     /** A vocabulary given as an object (WordPiece, BPE): tokens and their ids, in file order; null otherwise. */
     String[] tokens;
     int[] ids;
-    /** A vocabulary given as an array of {@code [piece, score]} (Unigram), in id order; null otherwise. */
+    /**
+     * A vocabulary given as an array of {@code [piece, score]} (Unigram), in id order; null otherwise. Scores are read
+     * as HF tokenizers reads them ({@link SerdeJsonFloats}).
+     */
     String[] pieces;
     double[] scores;
     /** BPE merges in rank order, each {@code {left, right}}. */
@@ -72,7 +75,7 @@ final class ModelJson {
             if (names.size() > values.length) {
                 values = Arrays.copyOf(values, values.length * 2);
             }
-            values[names.size() - 1] = parser.getDoubleValue();
+            values[names.size() - 1] = SerdeJsonFloats.parse(parser.getText());
             if (parser.nextToken() != JsonToken.END_ARRAY) {
                 throw new IOException("a Unigram vocabulary entry is not [piece, score]");
             }

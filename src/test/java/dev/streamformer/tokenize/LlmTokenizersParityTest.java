@@ -91,6 +91,29 @@ class LlmTokenizersParityTest {
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
     }
 
+    /**
+     * Runs of one letter give Unigram many segmentations with the same score in exact arithmetic: which one wins
+     * depends on the last bit of the scores, so XLM-R's scores must be read as HF reads them ({@link SerdeJsonFloats}).
+     */
+    @Test
+    void unigramTiesAreDecidedAsInHuggingFace() {
+        List<String> texts = new ArrayList<>();
+        for (int n = 1; n <= 200; n++) {
+            texts.add("a".repeat(n));
+            texts.add("x " + "e".repeat(n) + " " + "s".repeat(n / 2 + 1));
+        }
+        for (String file : List.of("models/tiny-xlmr/tokenizer.json", "models/t5-mini/tokenizer.json")) {
+            Path path = SharedData.requireShared(file);
+            ParityCheck check = new ParityCheck(file + ", letter runs");
+            try (HuggingFaceTokenizer ref = ParityCheck.reference(path, ParityCheck.options(0))) {
+                check.encodeAll(ref, Tokenizer.fromFile(path), texts, true);
+            }
+            System.out.println(check.summary());
+            assertEquals(texts.size(), check.compared, check.label);
+            assertTrue(check.allIdentical(), () -> check.summary() + "\n  " + String.join("\n  ", check.mismatches));
+        }
+    }
+
     private static void checkParity(String name, Path file) {
         List<String> all = SharedData.allTexts();
         assertTrue(all.size() >= EXPECTED_TEXTS, () -> "only " + all.size() + " corpus texts, expected "
