@@ -71,7 +71,9 @@ public final class Bf16Matrix {
             throw new IllegalArgumentException("x or out too small for " + n + " rows of [" + rows + ", " + cols + "]");
         }
         if (n >= WIDEN_FROM_ROWS) {
-            multiplyWidened(x, n, bias, out);
+            Kernels.widenedProduct(x, n, cols, rows, (row, into, offset, stride) -> {
+                for (int c = 0; c < cols; c++) into[offset + c * stride] = get(row, c);
+            }, bias, out);
             return;
         }
         // x split into even- and odd-indexed values, row by row: [n, half] each
@@ -95,19 +97,6 @@ public final class Bf16Matrix {
      * Widening is a transpose into the panel layout, as costly as about 16 rows of the direct kernel (measured).
      */
     private static final int WIDEN_FROM_ROWS = 16;
-
-    /** Many rows: widen {@link Kernels#PANEL} weight rows at a time into a packed panel and run the fp32 micro-kernel. */
-    private void multiplyWidened(float[] x, int n, float[] bias, float[] out) {
-        int panels = (rows + Kernels.PANEL - 1) / Kernels.PANEL;
-        Kernels.range(panels, (long) n * rows * cols).forEach(p -> {
-            float[] panel = Kernels.panelScratch(cols);
-            for (int c = 0; c < Kernels.PANEL; c++) {
-                int row = p * Kernels.PANEL + c;
-                for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = row < rows ? get(row, kk) : 0f;
-            }
-            Kernels.panelProduct(x, n, cols, panel, bias, p * Kernels.PANEL, rows, out);
-        });
-    }
 
     /** Rows {@code j, j+1} against one x row: each x vector is loaded once for both. */
     private void dotTwoRows(int j, float[] even, float[] odd, int xOff, float[] bias, float[] out, int o) {

@@ -132,14 +132,37 @@ public final class Kernels {
         return packed;
     }
 
-    /** Per-thread room for one packed panel ({@link #panelProduct}). */
+    /** Per-thread room for one packed panel ({@link #widenedProduct}). */
     private static final ThreadLocal<float[]> PANEL_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** This thread's scratch for one panel of {@code k} input features ({@code k × PANEL} floats), reused call after call. */
-    public static float[] panelScratch(int k) {
-        float[] panel = PANEL_SCRATCH.get();
-        if (panel.length < k * PANEL) PANEL_SCRATCH.set(panel = new float[k * PANEL]);
-        return panel;
+    /** Writes weight row {@code row}'s {@code k} values, as fp32, to {@code into[i · stride]} for {@code i < k}. */
+    @FunctionalInterface
+    public interface RowWidener {
+        void widen(int row, float[] into, int offset, int stride);
+    }
+
+    /**
+     * {@code out[n, m] = x[n, k] · wᵀ + bias} for a weight kept in another form (bf16, Q8_0): {@code PANEL} weight rows
+     * at a time are widened into a packed panel (this thread's scratch), then every row of x runs on the fp32
+     * micro-kernel. Worth it for many rows of x (a prompt): widening costs about as much as 16 rows of a direct kernel.
+     *
+     * @param bias may be null
+     */
+    public static void widenedProduct(float[] x, int n, int k, int m, RowWidener weight, float[] bias, float[] out) {
+        int panels = (m + PANEL - 1) / PANEL;
+        range(panels, (long) n * m * k).forEach(p -> {
+            float[] panel = PANEL_SCRATCH.get();
+            if (panel.length < k * PANEL) PANEL_SCRATCH.set(panel = new float[k * PANEL]);
+            for (int c = 0; c < PANEL; c++) {
+                int row = p * PANEL + c;
+                if (row < m) {
+                    weight.widen(row, panel, c, PANEL);
+                } else {
+                    for (int kk = 0; kk < k; kk++) panel[kk * PANEL + c] = 0f;
+                }
+            }
+            panelProduct(x, n, k, panel, bias, p * PANEL, m, out);
+        });
     }
 
     /** A function applied to a matrix product's output while it is still in cache. */
@@ -195,12 +218,11 @@ public final class Kernels {
 
     /**
      * Output columns {@code [j, j + PANEL)} (fewer at the right edge) of {@code out[n, m] = x[n, k] · wᵀ + bias} from one
-     * packed panel ({@code k × PANEL} floats at {@code panel[0]}): for weights kept in another form (bf16, Q8_0) that a
-     * caller widens one panel at a time, so many rows of x still run on the micro-kernel.
+     * packed panel ({@code k × PANEL} floats at {@code panel[0]}).
      *
      * @param bias may be null
      */
-    public static void panelProduct(float[] x, int n, int k, float[] panel, float[] bias, int j, int m, float[] out) {
+    private static void panelProduct(float[] x, int n, int k, float[] panel, float[] bias, int j, int m, float[] out) {
         if (panel.length < k * PANEL) throw new IllegalArgumentException("a panel holds " + k + " × " + PANEL + " floats");
         int r = 0;
         if (j + PANEL <= m) {

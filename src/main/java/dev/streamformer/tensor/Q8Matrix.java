@@ -88,7 +88,10 @@ public final class Q8Matrix {
             throw new IllegalArgumentException("x or out too small for " + n + " rows of [" + rows + ", " + cols + "]");
         }
         if (n >= DEQUANTIZE_FROM_ROWS) {
-            multiplyWidened(x, n, bias, out);
+            Kernels.widenedProduct(x, n, cols, rows, (row, into, offset, stride) -> {
+                int qRow = row * cols, sRow = row * blocksPerRow;
+                for (int c = 0; c < cols; c++) into[offset + c * stride] = scales[sRow + c / BLOCK] * quants[qRow + c];
+            }, bias, out);
             return;
         }
         final int block = 16;
@@ -100,30 +103,11 @@ public final class Q8Matrix {
         });
     }
 
-    /** Many rows: widen {@link Kernels#PANEL} weight rows at a time into a packed panel and run the fp32 micro-kernel. */
-    private void multiplyWidened(float[] x, int n, float[] bias, float[] out) {
-        int panels = (rows + Kernels.PANEL - 1) / Kernels.PANEL;
-        Kernels.range(panels, (long) n * rows * cols).forEach(p -> {
-            float[] panel = Kernels.panelScratch(cols);
-            for (int c = 0; c < Kernels.PANEL; c++) {
-                int row = p * Kernels.PANEL + c;
-                if (row < rows) {
-                    int qRow = row * cols, sRow = row * blocksPerRow;
-                    for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = scales[sRow + kk / BLOCK] * quants[qRow + kk];
-                } else {
-                    for (int kk = 0; kk < cols; kk++) panel[kk * Kernels.PANEL + c] = 0f;
-                }
-            }
-            Kernels.panelProduct(x, n, cols, panel, bias, p * Kernels.PANEL, rows, out);
-        });
-    }
-
     /**
      * From this many rows of x on (a prompt), a panel of weight rows is widened to fp32 once and reused for every row.
      * Widening is a transpose into the panel layout, as costly as about 16 rows of the direct kernel (measured).
      */
     private static final int DEQUANTIZE_FROM_ROWS = 16;
-
 
     /** {@code Σ_c W[j, c] · x[xOff + c]}: per block, the byte vectors widen to floats and the block sum is scaled once. */
     private float dotRow(int j, float[] x, int xOff) {
