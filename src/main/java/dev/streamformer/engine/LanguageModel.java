@@ -19,11 +19,6 @@ public interface LanguageModel {
      */
     int[] eosIds();
 
-    /** True when {@code token} is one of {@link #eosIds()}. */
-    default boolean isEos(int token) {
-        for (int id : eosIds()) if (id == token) return true;
-        return false;
-    }
 
     /** True when the prompt goes to an encoder and the decoder starts from its own start token (T5). */
     default boolean encoderDecoder() {

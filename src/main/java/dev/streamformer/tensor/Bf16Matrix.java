@@ -45,8 +45,6 @@ public final class Bf16Matrix {
 
     public int cols() { return cols; }
 
-    public long bytes() { return 4L * pairs.length; }
-
     /** {@code W[r, c]} widened to fp32. */
     public float get(int r, int c) {
         int p = pairs[r * half + c / 2];

@@ -233,10 +233,7 @@ public final class SafeTensors implements AutoCloseable {
      */
     public float[] floats(String name, int... expectedShape) {
         SafeTensorInfo info = info(name);
-        if (!Arrays.equals(info.shape(), Arrays.stream(expectedShape).asLongStream().toArray())) {
-            throw new SafeTensorsException(file + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
-                    + " but the model's config.json implies " + Arrays.toString(expectedShape) + ".");
-        }
+        checkShape(info, expectedShape);
         return floats(name);
     }
 
@@ -249,14 +246,19 @@ public final class SafeTensors implements AutoCloseable {
         if (info.dtype() != DType.BF16) {
             throw new SafeTensorsException(file + ": tensor '" + name + "' is " + info.dtype() + ", not BF16.");
         }
-        if (!Arrays.equals(info.shape(), Arrays.stream(expectedShape).asLongStream().toArray())) {
-            throw new SafeTensorsException(file + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
-                    + " but the model's config.json implies " + Arrays.toString(expectedShape) + ".");
-        }
+        checkShape(info, expectedShape);
         int n = Math.toIntExact(info.elementCount());
         short[] out = new short[n];
         MemorySegment.copy(data.asSlice(info.begin(), info.end() - info.begin()), I16_LE, 0, out, 0, n);
         return out;
+    }
+
+    /** Fails loudly at load, naming the tensor, instead of computing garbage later. */
+    private void checkShape(SafeTensorInfo info, int[] expectedShape) {
+        if (!Arrays.equals(info.shape(), Arrays.stream(expectedShape).asLongStream().toArray())) {
+            throw new SafeTensorsException(file + ": tensor '" + info.name() + "' has shape " + Arrays.toString(info.shape())
+                    + " but the model's config.json implies " + Arrays.toString(expectedShape) + ".");
+        }
     }
 
     /** A tensor as a {@link Tensor} (fp32). */

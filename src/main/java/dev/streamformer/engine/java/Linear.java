@@ -65,11 +65,6 @@ public final class Linear {
         return bf16 == null ? this : new Linear(bf16.toFloats(), bias, in, out);
     }
 
-    /** Bytes of weight read per row of x: what bounds decoding speed at batch 1. */
-    public long weightBytes() {
-        return q8 != null ? q8.bytes() : bf16 != null ? bf16.bytes() : 4L * in * out;
-    }
-
     /** {@code y[n, out] = x[n, in] · Wᵀ + b}. */
     public void forward(float[] x, int n, float[] y) {
         forward(x, n, y, Kernels.Activation.NONE);

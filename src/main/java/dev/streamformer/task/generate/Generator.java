@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 public final class Generator {
 
     private final LanguageModel model;
+    private final int[] eosIds;       // read once: checked for every generated token
     private final TokenDecoder decoder;
     private final boolean logprobs;
 
@@ -29,6 +30,7 @@ public final class Generator {
 
     private Generator(LanguageModel model, TokenDecoder decoder, boolean logprobs) {
         this.model = model;
+        this.eosIds = model.eosIds();
         this.decoder = decoder;
         this.logprobs = logprobs;
     }
@@ -64,7 +66,7 @@ public final class Generator {
             int[] prompt = prompts.get(i);
             if (prompt.length == 0 && !model.encoderDecoder()) {
                 // a decoder-only model needs something to condition on: start from its end-of-text token, as GPT-2 was trained
-                prompt = new int[] {model.eosIds().length > 0 ? model.eosIds()[0] : 0};
+                prompt = new int[] {eosIds.length > 0 ? eosIds[0] : 0};
             }
             int prefix = model.encoderDecoder() ? 1 : prompt.length;
             if (prefix >= model.maxPositions()) {
@@ -98,7 +100,7 @@ public final class Generator {
                 int off = s.index * model.vocabSize();
                 int token = sampler.next(step.logits, off, s.context, s.length, s.random);
                 if (s.logprobs != null) s.logprobs[s.generated()] = (float) Perplexity.logSoftmax(step.logits, off, model.vocabSize(), token);
-                s.accept(token, model, maxLength, listener);
+                s.accept(token, eosIds, maxLength, listener);
             }
             active.removeIf(s -> s.finish != null);
             if (System.nanoTime() > deadline) {
@@ -197,9 +199,9 @@ public final class Generator {
             return length - prefixLength;
         }
 
-        void accept(int token, LanguageModel model, int maxLength, StreamListener listener) {
+        void accept(int token, int[] eosIds, int maxLength, StreamListener listener) {
             context[length++] = token;
-            if (config.stopAtEos() && model.isEos(token)) {
+            if (config.stopAtEos() && contains(eosIds, token)) {
                 end(FinishReason.STOP, listener);
                 return;
             }
@@ -234,5 +236,10 @@ public final class Generator {
             return new Generation(out, tokens, finish, prompt.length,
                     logprobs == null ? null : Arrays.copyOf(logprobs, tokens.length));
         }
+    }
+
+    private static boolean contains(int[] ids, int id) {
+        for (int x : ids) if (x == id) return true;
+        return false;
     }
 }

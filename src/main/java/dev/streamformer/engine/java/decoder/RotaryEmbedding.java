@@ -100,11 +100,14 @@ public final class RotaryEmbedding {
     public void rotate(float[] x, int off, int heads, int position) {
         int half = headDim / 2;
         int t = position * half;
+        // ROTATE_HALF pairs (i, i + half), NEIGHBOURS pairs (2i, 2i + 1)
+        int step = pairing == Pairing.ROTATE_HALF ? 1 : 2;
+        int partner = pairing == Pairing.ROTATE_HALF ? half : 1;
         for (int h = 0; h < heads; h++) {
             int base = off + h * headDim;
             for (int i = 0; i < half; i++) {
-                int a = pairing == Pairing.ROTATE_HALF ? base + i : base + 2 * i;
-                int b = pairing == Pairing.ROTATE_HALF ? base + i + half : base + 2 * i + 1;
+                int a = base + step * i;
+                int b = a + partner;
                 float x0 = x[a], x1 = x[b], c = cos[t + i], s = sin[t + i];
                 x[a] = x0 * c - x1 * s;
                 x[b] = x1 * c + x0 * s;
