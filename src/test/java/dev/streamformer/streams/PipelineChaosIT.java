@@ -30,6 +30,13 @@ class PipelineChaosIT {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineChaosIT.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long every unfinished partition may take to move again after a fault. A kill -9 costs the session timeout
+     * (6 s) plus one or more rebalances, and a member busy with buffered records rejoins only at its next poll: on a
+     * loaded 2-core machine we measured 68.5 s once (and a CI run passed 90 s), so the bound is generous; the
+     * measured time is logged on every run.
+     */
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(180);
 
     @Test
     void killAnInstanceAndRestartTheBrokerMidRunNothingLostNothingDoubled(@TempDir Path brokerDir, @TempDir Path stateA,
@@ -107,7 +114,7 @@ class PipelineChaosIT {
                 int before = seenBefore.getOrDefault(e.getKey(), 0);
                 return before >= e.getValue() || seen.getOrDefault(e.getKey(), 0) > before;
             });
-        }, START_TIMEOUT, "every unfinished partition to make progress");
+        }, RECOVERY_TIMEOUT, "every unfinished partition to make progress");
         return (System.nanoTime() - since) / 1e9;
     }
 
