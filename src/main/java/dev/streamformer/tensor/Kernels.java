@@ -208,7 +208,8 @@ public final class Kernels {
         });
     }
 
-    private static void activate(Activation act, float[] x, int off, int len) {
+    /** Applies {@code act} to {@code x[off, off + len)} in place. */
+    public static void activate(Activation act, float[] x, int off, int len) {
         switch (act) {
             case GELU_ERF -> geluErf(x, off, len);
             case GELU_TANH -> geluTanh(x, off, len);

@@ -3,14 +3,14 @@ package dev.streamformer.engine.java;
 import dev.streamformer.tensor.Kernels;
 
 /** Layer normalisation over the hidden features of each token: {@code (x − mean) / sqrt(var + eps) · γ + β}. */
-final class LayerNorm {
+public final class LayerNorm implements Norm {
 
     private final float[] gamma;
     private final float[] beta;
     private final float eps;
     private final int dim;
 
-    LayerNorm(float[] gamma, float[] beta, float eps) {
+    public LayerNorm(float[] gamma, float[] beta, float eps) {
         this.gamma = gamma;
         this.beta = beta;
         this.eps = eps;
@@ -23,8 +23,14 @@ final class LayerNorm {
     }
 
     /** Normalises {@code n} rows of {@code x [n, dim]} into {@code out} (which may be {@code x}). */
-    void forward(float[] x, int n, float[] out) {
+    @Override
+    public void forward(float[] x, int n, float[] out) {
         Kernels.layerNorm(x, n, dim, gamma, beta, eps, out);
+    }
+
+    @Override
+    public int features() {
+        return dim;
     }
 
     /** The residual connection and this norm in one pass: {@code x = LayerNorm(x + y)} on {@code n} rows. */

@@ -71,14 +71,14 @@ public final class Linear {
     }
 
     /** {@code y[n, out] = act(x[n, in] · Wᵀ + b)}. */
-    void forward(float[] x, int n, float[] y, Kernels.Activation act) {
+    public void forward(float[] x, int n, float[] y, Kernels.Activation act) {
         if (packedWeight != null) {
             Kernels.matmulPacked(x, n, in, packedWeight, bias, out, y, act);
             return;
         }
         if (bf16 != null) bf16.multiply(x, n, bias, y);
         else q8.multiply(x, n, bias, y);
-        if (act != Kernels.Activation.NONE) throw new IllegalStateException("fused activations are for fp32 layers only");
+        Kernels.activate(act, y, 0, n * out);  // not fused: the bf16/Q8_0 products write whole rows at once
     }
 
     /** The fp32 values of {@code W [out, in]}, from whichever form holds them (for quantizing). */

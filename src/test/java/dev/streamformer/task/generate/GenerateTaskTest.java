@@ -2,7 +2,7 @@ package dev.streamformer.task.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.engine.java.decoder.Gpt2Model;
+import dev.streamformer.engine.java.decoder.HuggingFaceDecoder;
 import dev.streamformer.engine.java.decoder.Reference;
 import dev.streamformer.engine.java.decoder.T5Model;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class GenerateTaskTest {
         JsonNode row = Reference.rows("ref_newsgpt-mini_open_prompts.jsonl").get(1);
         DjlTokenizer tokenizer = DjlTokenizer.forModel(Reference.model("newsgpt-mini"));
         assertArrayEquals(Reference.ints(row.get("prompt_ids")), tokenizer.encode(row.get("prompt").asText()).ids());
-        try (GenerateTask task = new GenerateTask("newsgpt-mini", Gpt2Model.load(Reference.model("newsgpt-mini")), tokenizer,
+        try (GenerateTask task = new GenerateTask("newsgpt-mini", HuggingFaceDecoder.load(Reference.model("newsgpt-mini")), tokenizer,
                 GenerationConfig.greedy(32), PromptTemplate.IDENTITY, 8)) {
             List<String> pieces = new ArrayList<>();
             ObjectNode out = task.stream(row.get("prompt").asText(), (i, piece) -> pieces.add(piece));

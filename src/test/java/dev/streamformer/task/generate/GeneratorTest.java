@@ -1,7 +1,7 @@
 package dev.streamformer.task.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.streamformer.engine.java.decoder.Gpt2Model;
+import dev.streamformer.engine.java.decoder.HuggingFaceDecoder;
 import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.Llama2cCheckpoint;
 import dev.streamformer.engine.java.decoder.Reference;
@@ -31,7 +31,7 @@ class GeneratorTest {
 
     @BeforeAll
     static void load() {
-        gpt = new Generator(Gpt2Model.load(Reference.model("newsgpt-mini")),
+        gpt = new Generator(HuggingFaceDecoder.load(Reference.model("newsgpt-mini")),
                 DjlTokenizer.forModel(Reference.model("newsgpt-mini"))::decode);
         t5 = new Generator(T5Model.load(Reference.model("t5-mini")), DjlTokenizer.forModel(Reference.model("t5-mini"))::decode);
     }

@@ -3,11 +3,11 @@ package dev.streamformer.engine.java.decoder;
 import dev.streamformer.engine.java.Linear;
 
 /**
- * Masked multi-head self-attention with grouped key/value heads, as Llama, Mistral and Qwen compute it:
+ * Masked multi-head self-attention with grouped key/value heads, as GPT-2, Llama, Mistral and Qwen compute it:
  * <pre>
  *   q = x·Wqᵀ (+bq)   [rows, heads·headDim]      k = x·Wkᵀ (+bk), v = x·Wvᵀ (+bv)   [rows, kvHeads·headDim]
  *   (Qwen3) q, k ← RMSNorm of each head
- *   q, k ← RoPE(position)
+ *   q, k ← RoPE(position)                        (not in GPT-2: its positions were added to the embeddings)
  *   cache ← k, v at (slot, position)
  *   head h:  softmax(q_h · K_g[0..pos]ᵀ / √headDim) · V_g[0..pos]     g = h / (heads / kvHeads)
  *   out = concat(heads) · Woᵀ (+bo)
@@ -25,6 +25,7 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
     /**
      * Attention output {@code out[rows, hidden]} of {@code x[rows, hidden]}; row {@code r} belongs to sequence
      * {@code slots[r]} at {@code positions[r]}, and its key and value join that sequence's cache in {@code layer}.
+     * {@code rope} is null for a model with learned positions.
      */
     void forward(float[] x, int rows, int[] slots, int[] positions, RotaryEmbedding rope, KvCache cache, int layer,
                  Scratch s, float[] out) {
@@ -35,7 +36,7 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
             qNorm.forward(s.q(), rows * heads, s.q());     // each head is a row of headDim features
             kNorm.forward(s.k(), rows * kvHeads, s.k());
         }
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; rope != null && r < rows; r++) {
             rope.rotate(s.q(), r * heads * headDim, heads, positions[r]);
             rope.rotate(s.k(), r * kvHeads * headDim, kvHeads, positions[r]);
         }

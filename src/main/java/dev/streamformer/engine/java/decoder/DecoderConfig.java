@@ -8,15 +8,18 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The shape of a decoder-only Transformer of the Llama lineage, read from a Hugging Face {@code config.json}.
- * The families differ only in a few switches, so each is one line of {@link #read}:
+ * The shape of a decoder-only Transformer, read from a Hugging Face {@code config.json}. The families differ only in
+ * a few switches, so each is one line of {@link #read} (and of {@link HuggingFaceDecoder}'s wiring):
  * <pre>
+ *   gpt2                                      LayerNorm, learned positions, multi-head attention with biases, GELU MLP
  *   llama   (Llama 2/3.x, SmolLM, TinyLlama)  RMSNorm, RoPE (+ rope_scaling), grouped-query attention, SwiGLU
  *   mistral                                   llama (+ a sliding window, see slidingWindow)
  *   qwen2   (Qwen2, Qwen2.5)                  llama + biases on q, k and v
  *   qwen3                                     llama + RMSNorm of every query and key head before RoPE
  * </pre>
  *
+ * @param normEps        epsilon inside every norm (RMSNorm, or LayerNorm for GPT-2)
+ * @param rope           RoPE frequencies; null when positions are learned embeddings added to the input (GPT-2)
  * @param heads          query heads per layer
  * @param kvHeads        key/value heads (fewer than {@code heads}: grouped-query attention; 1: multi-query)
  * @param headDim        features per head (Qwen3 sets it explicitly, it need not be hidden / heads)
@@ -28,12 +31,12 @@ import java.util.Set;
  * @param eosIds         every id that ends a sequence: config.json's and generation_config.json's, in that order
  */
 public record DecoderConfig(String modelType, int vocabSize, int hidden, int layers, int heads, int kvHeads, int headDim,
-                            int intermediate, int maxPositions, float rmsEps, RotaryEmbedding.Frequencies rope,
+                            int intermediate, int maxPositions, float normEps, RotaryEmbedding.Frequencies rope,
                             boolean attentionBias, boolean qkNorm, int slidingWindow, boolean tiedEmbeddings,
                             int[] eosIds) {
 
     /** The {@code model_type}s this reader understands. */
-    public static final Set<String> FAMILIES = Set.of("llama", "mistral", "qwen2", "qwen3");
+    public static final Set<String> FAMILIES = Set.of("gpt2", "llama", "mistral", "qwen2", "qwen3");
 
     public DecoderConfig {
         if (hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || intermediate <= 0 || vocabSize <= 0) {
@@ -43,14 +46,15 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException(heads + " query heads cannot share " + kvHeads + " key/value heads evenly.");
         }
-        if (headDim % 2 != 0) throw new IllegalArgumentException("RoPE needs an even head_dim, got " + headDim + ".");
+        if (rope != null && headDim % 2 != 0) throw new IllegalArgumentException("RoPE needs an even head_dim, got " + headDim + ".");
     }
 
     /** Reads {@code config.json} (and {@code generation_config.json} for end-of-sequence ids) of a model folder. */
     public static DecoderConfig read(Path modelDir) {
         ModelConfig c = ModelConfig.read(modelDir);
         String type = c.modelType();
-        c.require(FAMILIES.contains(type), "model_type '" + type + "' (decoder families: llama, mistral, qwen2, qwen3)");
+        c.require(FAMILIES.contains(type), "model_type '" + type + "' (decoder families: gpt2, llama, mistral, qwen2, qwen3)");
+        if (type.equals("gpt2")) return readGpt2(c, modelDir);
         String act = c.text("hidden_act", "silu");
         c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
         c.require(!c.flag("mlp_bias", false), "mlp_bias=true");
@@ -73,6 +77,21 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
                 c.integer("num_key_value_heads", heads), headDim, c.integer("intermediate_size"), maxPositions,
                 (float) c.number("rms_norm_eps", 1e-6), RotaryEmbedding.Frequencies.fromConfig(c, headDim),
                 bias, type.equals("qwen3"), window, c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
+    }
+
+    /** GPT-2 names its sizes differently ({@code n_embd}, {@code n_head}, …) and has one fixed wiring. */
+    private static DecoderConfig readGpt2(ModelConfig c, Path modelDir) {
+        String act = c.text("activation_function", "gelu_new");
+        c.require(act.equals("gelu_new"), "activation_function '" + act + "' (gelu_new only)");
+        c.require(!c.flag("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx");
+        c.require(c.flag("scale_attn_weights", true), "scale_attn_weights=false");
+        int hidden = c.integer("n_embd");
+        int heads = c.integer("n_head");
+        c.require(hidden % heads == 0, "n_embd not divisible by n_head");
+        return new DecoderConfig("gpt2", c.integer("vocab_size"), hidden, c.integer("n_layer"), heads, heads,
+                hidden / heads, c.integer("n_inner", 4 * hidden), c.integer("n_positions"),
+                (float) c.number("layer_norm_epsilon", 1e-5), null, true, false, 0,
+                c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
     }
 
     /** {@code eos_token_id} of config.json and of generation_config.json; each may be one id or a list. */

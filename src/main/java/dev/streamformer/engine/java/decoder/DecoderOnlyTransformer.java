@@ -1,17 +1,19 @@
 package dev.streamformer.engine.java.decoder;
 
 import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.Norm;
 import dev.streamformer.engine.DecoderState;
 import dev.streamformer.engine.LanguageModel;
 
 /**
- * A decoder-only Transformer of the Llama lineage (Llama 2/3, Mistral, Qwen2/2.5/3, SmolLM, TinyLlama, and
+ * A decoder-only Transformer: GPT-2 and the Llama lineage (Llama 2/3, Mistral, Qwen2/2.5/3, SmolLM, TinyLlama, and
  * llama2.c's checkpoints):
  * <pre>
- *   x = embed(tokens)                                   [rows, hidden]   no position embedding: RoPE rotates q, k
- *   for each block:  x = x + attention(RMSNorm(x));  x = x + SwiGLU(RMSNorm(x))
- *   logits = RMSNorm(x) · Eᵀ                            [rows, vocab]    E: lm_head, or the embeddings when tied
+ *   x = embed(tokens) (+ P[position], GPT-2)            [rows, hidden]   Llama: no position embedding, RoPE rotates q, k
+ *   for each block:  x = x + attention(norm(x));  x = x + mlp(norm(x))
+ *   logits = norm(x) · Eᵀ                               [rows, vocab]    E: lm_head, or the embeddings when tied
  * </pre>
+ * GPT-2 fills the boxes with LayerNorm and a GELU MLP, the Llama lineage with RMSNorm and SwiGLU; the loop is the same.
  * Weights are read-only after load, so one instance serves every thread; each generation gets its own {@link State}.
  */
 public final class DecoderOnlyTransformer implements LanguageModel {
@@ -19,16 +21,25 @@ public final class DecoderOnlyTransformer implements LanguageModel {
     private final DecoderConfig config;
     private final String architecture;
     private final float[] embeddings;            // [vocab, hidden]
+    private final float[] positionEmbeddings;    // [maxPositions, hidden]; null with RoPE
     private final DecoderBlock[] blocks;
-    private final RmsNorm finalNorm;
+    private final Norm finalNorm;
     private final Linear lmHead;                 // hidden → vocab
     private final RotaryEmbedding.Pairing pairing;
 
-    DecoderOnlyTransformer(DecoderConfig config, String architecture, float[] embeddings, DecoderBlock[] blocks,
-                           RmsNorm finalNorm, Linear lmHead, RotaryEmbedding.Pairing pairing) {
+    /**
+     * @param positionEmbeddings learned positions added to the token embeddings, or null when the config has RoPE
+     * @param pairing            which features RoPE rotates together; null without RoPE
+     */
+    DecoderOnlyTransformer(DecoderConfig config, String architecture, float[] embeddings, float[] positionEmbeddings,
+                           DecoderBlock[] blocks, Norm finalNorm, Linear lmHead, RotaryEmbedding.Pairing pairing) {
+        if ((config.rope() == null) != (positionEmbeddings != null)) {
+            throw new IllegalArgumentException("a decoder has either RoPE or learned position embeddings, exactly one of them.");
+        }
         this.config = config;
         this.architecture = architecture;
         this.embeddings = embeddings;
+        this.positionEmbeddings = positionEmbeddings;
         this.blocks = blocks;
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
@@ -61,18 +72,18 @@ public final class DecoderOnlyTransformer implements LanguageModel {
     /** Every activation of one forward pass, sized for {@code rows} rows and reused step after step. */
     static final class Scratch {
         final float[] x;          // [rows, hidden]        the residual stream
-        final float[] normed;     // [rows, hidden]        RMSNorm(x), a sub-layer's input
+        final float[] normed;     // [rows, hidden]        norm(x), a sub-layer's input
         final float[] sublayer;   // [rows, hidden]        a sub-layer's output before the residual add
-        final float[] gated;      // [rows, intermediate]  silu(gate(x)), then ⊙ up(x)
-        final float[] upped;      // [rows, intermediate]  up(x)
+        final float[] wide;       // [rows, intermediate]  the MLP's middle (SwiGLU: silu(gate(x)) ⊙ up(x))
+        final float[] wide2;      // [rows, intermediate]  SwiGLU's up(x)
         final CausalSelfAttention.Scratch attention;
 
         Scratch(DecoderConfig c, int rows, int maxLength) {
             x = new float[rows * c.hidden()];
             normed = new float[rows * c.hidden()];
             sublayer = new float[rows * c.hidden()];
-            gated = new float[rows * c.intermediate()];
-            upped = new float[rows * c.intermediate()];
+            wide = new float[rows * c.intermediate()];
+            wide2 = new float[rows * c.intermediate()];
             attention = new CausalSelfAttention.Scratch(new float[rows * c.queryWidth()], new float[rows * c.kvWidth()],
                     new float[rows * c.kvWidth()], new float[rows * c.queryWidth()], new float[maxLength]);
         }
@@ -82,14 +93,14 @@ public final class DecoderOnlyTransformer implements LanguageModel {
     final class State implements DecoderState {
         private final int maxRows;
         private final KvCache cache;         // [layer][slot, position, kvHeads·headDim]
-        private final RotaryEmbedding rope;  // rotations for positions 0 .. maxLength-1
+        private final RotaryEmbedding rope;  // rotations for positions 0 .. maxLength-1; null with learned positions
         private final Scratch s;
         private final float[] lastRows;      // [rows, hidden] final-normed rows that need logits
 
         State(int slots, int maxLength, int maxRows) {
             this.maxRows = maxRows;
             cache = new KvCache(blocks.length, slots, maxLength, config.kvWidth());
-            rope = new RotaryEmbedding(config.rope(), config.headDim(), pairing, maxLength);
+            rope = config.rope() == null ? null : new RotaryEmbedding(config.rope(), config.headDim(), pairing, maxLength);
             s = new Scratch(config, maxRows, maxLength);
             lastRows = new float[maxRows * config.hidden()];
         }
@@ -107,8 +118,11 @@ public final class DecoderOnlyTransformer implements LanguageModel {
         @Override
         public void forward(int n, int[] slots, int[] positions, int[] tokens, int[] logitRows, int nLogits, float[] logits) {
             int d = config.hidden();
-            // token embeddings: row r is the embedding of tokens[r]
+            // token embeddings: row r is the embedding of tokens[r] (plus that of its position, where positions are learned)
             for (int r = 0; r < n; r++) System.arraycopy(embeddings, tokens[r] * d, s.x, r * d, d);
+            for (int r = 0; positionEmbeddings != null && r < n; r++) {
+                for (int i = 0; i < d; i++) s.x[r * d + i] += positionEmbeddings[positions[r] * d + i];
+            }
             for (int l = 0; l < blocks.length; l++) {
                 blocks[l].forward(s.x, n, slots, positions, rope, cache, l, s);
             }

@@ -8,13 +8,14 @@ import dev.streamformer.tensor.Kernels;
  * {@code down( silu(gate(x)) ⊙ up(x) )}, hidden → intermediate → hidden. The gate decides, feature by feature,
  * how much of {@code up(x)} passes.
  */
-record GatedFeedForward(Linear gate, Linear up, Linear down) {
+record GatedFeedForward(Linear gate, Linear up, Linear down) implements Mlp {
 
     /**
      * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code gated} and {@code upped} are scratch of
      * {@code [rows, intermediate]}.
      */
-    void forward(float[] x, int rows, float[] gated, float[] upped, float[] out) {
+    @Override
+    public void forward(float[] x, int rows, float[] gated, float[] upped, float[] out) {
         gate.forward(x, rows, gated);
         up.forward(x, rows, upped);
         int len = rows * gate.out();

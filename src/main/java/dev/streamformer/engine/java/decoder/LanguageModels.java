@@ -38,7 +38,6 @@ public final class LanguageModels {
         String type = ModelConfig.read(path).modelType();
         if (DecoderConfig.FAMILIES.contains(type)) return HuggingFaceDecoder.load(path, quantization);
         return switch (type) {
-            case "gpt2" -> Gpt2Model.load(path, quantization);
             case "t5" -> T5Model.load(path, quantization);
             default -> throw new IllegalArgumentException(path.resolve("config.json") + " has model_type '" + type
                     + "', which the Java engine cannot run; it runs gpt2, llama, mistral, qwen2, qwen3, t5 and llama2.c checkpoints.");

@@ -88,7 +88,7 @@ public final class Llama2cCheckpoint {
                         q.apply(new Linear(w3[l], null, dim, hidden)), q.apply(new Linear(w2[l], null, hidden, dim)));
                 blocks[l] = new DecoderBlock(new RmsNorm(rmsAtt[l], RMS_EPS), attention, new RmsNorm(rmsFfn[l], RMS_EPS), mlp);
             }
-            return new DecoderOnlyTransformer(config, "llama2.c", emb, blocks, new RmsNorm(rmsFinal, RMS_EPS),
+            return new DecoderOnlyTransformer(config, "llama2.c", emb, null, blocks, new RmsNorm(rmsFinal, RMS_EPS),
                     q.apply(new Linear(classifier, null, dim, vocab)), RotaryEmbedding.Pairing.NEIGHBOURS);
         } catch (IOException e) {
             throw new UncheckedIOException(checkpoint + " cannot be read: " + e.getMessage(), e);

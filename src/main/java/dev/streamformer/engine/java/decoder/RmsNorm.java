@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.Norm;
 import dev.streamformer.tensor.Kernels;
 
 /**
@@ -8,10 +9,16 @@ import dev.streamformer.tensor.Kernels;
  *
  * @param weight the learned gain {@code w}, one per feature
  */
-record RmsNorm(float[] weight, float eps) {
+record RmsNorm(float[] weight, float eps) implements Norm {
 
     /** Normalizes {@code rows} rows of {@code weight.length} features from {@code x} into {@code out} (may be {@code x}). */
-    void forward(float[] x, int rows, float[] out) {
+    @Override
+    public void forward(float[] x, int rows, float[] out) {
         Kernels.rmsNorm(x, rows, weight.length, weight, eps, out);
+    }
+
+    @Override
+    public int features() {
+        return weight.length;
     }
 }

@@ -7,17 +7,18 @@
  * {@link dev.streamformer.engine.DecoderState} per batch of sequences and one {@code forward} per step over rows
  * {@code (sequence, position, token)}. Models:
  * <ul>
- *   <li>{@link dev.streamformer.engine.java.decoder.DecoderOnlyTransformer}: the Llama lineage, one class per box of
- *       the picture ({@code RmsNorm}, {@code RotaryEmbedding}, {@code CausalSelfAttention}, {@code GatedFeedForward},
+ *   <li>{@link dev.streamformer.engine.java.decoder.DecoderOnlyTransformer}: GPT-2 and the Llama lineage, one class
+ *       per box of the picture ({@code RmsNorm} or the encoder's {@code LayerNorm}, {@code RotaryEmbedding} or learned
+ *       positions, {@code CausalSelfAttention}, {@code GatedFeedForward} or {@code GeluFeedForward},
  *       {@code DecoderBlock}); {@link dev.streamformer.engine.java.decoder.DecoderConfig} says how a family
- *       (llama, mistral, qwen2, qwen3) switches them. Loaded from Hugging Face folders by
+ *       (gpt2, llama, mistral, qwen2, qwen3) switches them. Loaded from Hugging Face folders by
  *       {@link dev.streamformer.engine.java.decoder.HuggingFaceDecoder} and from llama2.c checkpoints by
  *       {@link dev.streamformer.engine.java.decoder.Llama2cCheckpoint}.</li>
- *   <li>{@link dev.streamformer.engine.java.decoder.Gpt2Model} (learned positions, LayerNorm, GELU) and
- *       {@link dev.streamformer.engine.java.decoder.T5Model} (relative position buckets, cross-attention).</li>
+ *   <li>{@link dev.streamformer.engine.java.decoder.T5Model} (relative position buckets, cross-attention).</li>
  * </ul>
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
  * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint. Depends on {@code engine} (the generation API
- * it implements) and {@code tensor}.
+ * it implements), {@code engine.java} (the blocks it shares with the encoder: {@code Linear}, {@code LayerNorm},
+ * {@code Norm}) and {@code tensor}.
  */
 package dev.streamformer.engine.java.decoder;

@@ -16,7 +16,7 @@ class LanguageModelsTest {
 
     @Test
     void picksTheArchitectureFromThePath() {
-        assertInstanceOf(Gpt2Model.class, LanguageModels.load(Reference.model("newsgpt-mini")));
+        assertEquals("gpt2", LanguageModels.load(Reference.model("newsgpt-mini")).architecture());
         LanguageModel t5 = LanguageModels.load(Reference.model("t5-mini"));
         assertInstanceOf(T5Model.class, t5);
         assertTrue(t5.encoderDecoder());

@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** newsgpt-mini against Hugging Face transformers (../shared/reference/ref_newsgpt-mini_*.jsonl). */
-class Gpt2ModelTest {
+class Gpt2ReferenceTest {
 
-    static Gpt2Model model;
+    static DecoderOnlyTransformer model;
 
     @BeforeAll
     static void load() {
-        model = Gpt2Model.load(Reference.model("newsgpt-mini"));
+        model = HuggingFaceDecoder.load(Reference.model("newsgpt-mini"));
     }
 
     @Test

@@ -1,0 +1,14 @@
+package dev.streamformer.engine.java.decoder;
+
+/**
+ * The position-wise feed-forward network of a decoder block (Hugging Face calls it {@code mlp}): each row goes
+ * hidden → intermediate → hidden on its own. GPT-2 uses {@link GeluFeedForward}, the Llama lineage {@link GatedFeedForward}.
+ */
+interface Mlp {
+
+    /**
+     * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code wide} and {@code wide2} are scratch of
+     * {@code [rows, intermediate]}.
+     */
+    void forward(float[] x, int rows, float[] wide, float[] wide2, float[] out);
+}
