@@ -4,11 +4,19 @@ import dev.streamformer.engine.java.Linear;
 import dev.streamformer.tensor.Kernels;
 
 /**
- * The gated feed-forward network of Llama-family models (SwiGLU, Shazeer 2020):
- * {@code down( silu(gate(x)) ⊙ up(x) )}, hidden → intermediate → hidden. The gate decides, feature by feature,
- * how much of {@code up(x)} passes.
+ * A gated feed-forward network (Shazeer 2020): {@code down( act(gate(x)) ⊙ up(x) )}, hidden → intermediate → hidden.
+ * The gate decides, feature by feature, how much of {@code up(x)} passes. The Llama lineage gates with SiLU (SwiGLU),
+ * T5 v1.1 with the tanh GELU (GeGLU; its {@code wi_0} is the gate, {@code wi_1} the up projection, {@code wo} down).
  */
-record GatedFeedForward(Linear gate, Linear up, Linear down) implements Mlp {
+record GatedFeedForward(Linear gate, Linear up, Linear down, Gate activation) implements Mlp {
+
+    /** The activation on the gate. */
+    enum Gate { SILU, GELU_TANH }
+
+    /** SwiGLU, the Llama lineage's. */
+    GatedFeedForward(Linear gate, Linear up, Linear down) {
+        this(gate, up, down, Gate.SILU);
+    }
 
     /**
      * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code gated} and {@code upped} are scratch of
@@ -19,7 +27,10 @@ record GatedFeedForward(Linear gate, Linear up, Linear down) implements Mlp {
         gate.forward(x, rows, gated);
         up.forward(x, rows, upped);
         int len = rows * gate.out();
-        Kernels.silu(gated, len);
+        switch (activation) {
+            case SILU -> Kernels.silu(gated, len);
+            case GELU_TANH -> Kernels.geluTanh(gated, len);
+        }
         for (int i = 0; i < len; i++) gated[i] *= upped[i];
         down.forward(gated, rows, out);
     }

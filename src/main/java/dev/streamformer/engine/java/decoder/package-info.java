@@ -14,7 +14,9 @@
  *       (gpt2, llama, mistral, qwen2, qwen3) switches them. Loaded from Hugging Face folders by
  *       {@link dev.streamformer.engine.java.decoder.HuggingFaceDecoder} and from llama2.c checkpoints by
  *       {@link dev.streamformer.engine.java.decoder.Llama2cCheckpoint}.</li>
- *   <li>{@link dev.streamformer.engine.java.decoder.T5Model} (relative position buckets, cross-attention).</li>
+ *   <li>{@link dev.streamformer.engine.java.decoder.T5Model}: the same boxes ({@code RmsNorm}, {@code CausalSelfAttention},
+ *       {@code GatedFeedForward} with a GELU gate) plus {@code RelativePositionBias}, {@code BidirectionalSelfAttention}
+ *       for its encoder and {@code CrossAttention} to it.</li>
  * </ul>
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
  * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint. Depends on {@code engine} (the generation API

@@ -20,17 +20,17 @@ class T5ModelTest {
     @Test
     void relativePositionBucketsFollowT5() {
         // bidirectional, 32 buckets, max distance 128: 16 per direction, 8 exact, then log-spaced
-        assertEquals(0, T5Model.bucket(0, true, 32, 128));
-        assertEquals(7, T5Model.bucket(-7, true, 32, 128));
-        assertEquals(16 + 7, T5Model.bucket(7, true, 32, 128));
-        assertEquals(8, T5Model.bucket(-8, true, 32, 128));
-        assertEquals(10, T5Model.bucket(-16, true, 32, 128)); // 8 + floor(log(2)/log(16) * 8)
-        assertEquals(15, T5Model.bucket(-1000, true, 32, 128));
+        assertEquals(0, RelativePositionBias.bucket(0, true, 32, 128));
+        assertEquals(7, RelativePositionBias.bucket(-7, true, 32, 128));
+        assertEquals(16 + 7, RelativePositionBias.bucket(7, true, 32, 128));
+        assertEquals(8, RelativePositionBias.bucket(-8, true, 32, 128));
+        assertEquals(10, RelativePositionBias.bucket(-16, true, 32, 128)); // 8 + floor(log(2)/log(16) * 8)
+        assertEquals(15, RelativePositionBias.bucket(-1000, true, 32, 128));
         // causal: keys after the query are bucket 0, 16 exact buckets
-        assertEquals(0, T5Model.bucket(5, false, 32, 128));
-        assertEquals(15, T5Model.bucket(-15, false, 32, 128));
-        assertEquals(16, T5Model.bucket(-16, false, 32, 128));
-        assertEquals(31, T5Model.bucket(-500, false, 32, 128));
+        assertEquals(0, RelativePositionBias.bucket(5, false, 32, 128));
+        assertEquals(15, RelativePositionBias.bucket(-15, false, 32, 128));
+        assertEquals(16, RelativePositionBias.bucket(-16, false, 32, 128));
+        assertEquals(31, RelativePositionBias.bucket(-500, false, 32, 128));
     }
 
     @Test
