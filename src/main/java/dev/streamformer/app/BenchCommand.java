@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code streamformer bench}: throughput measurements that compare us with a peer in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each reports records/s or tokens/s next to a peer measured in the same run, and the ratio.",
-        subcommands = {BenchEmbedCommand.class, BenchEnginesCommand.class, BenchPipelineCommand.class, BenchClassifyCommand.class, BenchGenerateCommand.class})
+        subcommands = {BenchEmbedCommand.class, BenchEnginesCommand.class, BenchPipelineCommand.class, BenchLatencyCommand.class,
+                BenchClassifyCommand.class, BenchGenerateCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -74,7 +74,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
     }
 
-    private static List<String> demoTexts() throws Exception {
+    static List<String> demoTexts() throws Exception {
         List<String> out = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         try (var in = BenchPipelineCommand.class.getResourceAsStream("/demo/events.jsonl")) {
