@@ -167,13 +167,17 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
      * fills up instead: under a backlog the thread is often busy running another partition's batch while this one
      * waits, and flushing then would only make small batches and cut throughput. The wait stays bounded: records
      * that keep the batch open arrive at least once per tick, so it is full after at most {@code maxRecords} ticks
-     * (a tick is {@code maxWait}/4, clamped to 5 ms – 1 s).
+     * (a tick is {@code maxWait}/4, clamped to 5 ms – 1 s). A flush by time also asks for a commit.
      */
     private void flushIfWaitedLongEnough(long nowMs) {
         boolean inputPaused = !addedSinceLastTick;
         addedSinceLastTick = false;
         if (pendingRecords > 0 && inputPaused && nowMs - oldestPendingSinceMs >= limits.maxWait().toMillis()) {
             flush();
+            // the input has paused, so the thread has time: commit now instead of at the next commit.interval.ms, and
+            // read_committed consumers see these results at once. Under a backlog batches flush by size, and commits
+            // keep to the interval (where a commit per batch would cost throughput).
+            context.commit();
         }
     }
 
