@@ -277,6 +277,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         final List<List<Integer>> records = new ArrayList<>();
         final Map<Bytes, Integer> textByKey = new HashMap<>();
         int tokens;
+        int longest;
 
         /** Returns false when the record's text is already in this batch (then it shares that run). */
         boolean add(Bytes key, String text, int record, int recordTokens) {
@@ -292,6 +293,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             keys.add(key);
             records.add(new ArrayList<>(List.of(record)));
             tokens += recordTokens;
+            longest = Math.max(longest, recordTokens);
             return true;
         }
     }
@@ -301,7 +303,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         long start = System.nanoTime();
         BatchInference.Result result = BatchInference.run(task, work.texts);
         long nanos = System.nanoTime() - start;
-        metrics.batch(work.texts.size(), work.tokens, result.modelCalls(), nanos);
+        metrics.batch(work.texts.size(), work.tokens, work.longest, result.modelCalls(), nanos);
         if (nanos / 1_000_000 > slowFlushMillis) {
             log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
                     + "lower the batch token budget.", work.texts.size(), work.tokens, result.modelCalls(), nanos / 1_000_000);
