@@ -69,7 +69,13 @@ final class StatusWiring {
         StreamformerMetrics metrics = new StreamformerMetrics(registry);
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(pipelines));
         var feed = new EventFeed(FEED_EVENTS);
-        pipelines.forEach((stage, pipeline) -> pipeline.reportTo(metrics, stage, feed));
+        pipelines.forEach((stage, pipeline) -> {
+            pipeline.reportTo(metrics, stage, feed);
+            metrics.stageUp(stage, () -> switch (pipeline.state()) {
+                case RUNNING, REBALANCING -> 1;
+                default -> 0;
+            });
+        });
         var history = new MetricsHistory(registry).startSampling(Duration.ofSeconds(1));
         var deadLetters = new DeadLetterFeed(DEAD_LETTERS);
         var builder = StatusServer.builder().host(host).port(port).state(state)

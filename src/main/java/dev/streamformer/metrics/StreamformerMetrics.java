@@ -30,6 +30,7 @@ public final class StreamformerMetrics {
     private final CounterFamily cacheHits;
     private final CounterFamily cacheMisses;
     private final GaugeFamily consumerLag;
+    private final GaugeFamily stageUp;
 
     public StreamformerMetrics(MetricsRegistry registry) {
         this.registry = registry;
@@ -51,6 +52,8 @@ public final class StreamformerMetrics {
         cacheMisses = registry.counter("streamformer_cache_misses_total", "Inference cache misses.", "stage");
         consumerLag = registry.gauge("streamformer_consumer_lag",
                 "Input records the stage has not committed yet, summed over partitions (log end minus committed offset).", "stage");
+        stageUp = registry.gauge("streamformer_stage_up",
+                "1 while the stage's Kafka Streams client is RUNNING or REBALANCING (what /health reports as UP), else 0.", "stage");
         registerMemoryGauges(registry);
     }
 
@@ -119,6 +122,11 @@ public final class StreamformerMetrics {
     /** Reads a stage's consumer lag from {@code lag} at each scrape. */
     public void consumerLag(String stage, DoubleSupplier lag) {
         consumerLag.labels(stage).setSupplier(lag);
+    }
+
+    /** Reads whether a stage is up (1) or not (0) from {@code up} at each scrape. */
+    public void stageUp(String stage, DoubleSupplier up) {
+        stageUp.labels(stage).setSupplier(up);
     }
 
     /** Bridges Kafka Streams' own metrics ({@code KafkaStreams::metrics}) into the same registry. */
