@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.task.Task;
+import dev.streamformer.tracing.BatchTrace;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.utils.Bytes;
@@ -248,6 +249,9 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
                 metrics.cacheHit(); // the same text earlier in this batch: it runs once for both
             }
         }
+        // a span per batch and per record when tracing is on; the output carries the record span's traceparent
+        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), batch.stream().map(PendingRecord::headers).toList(),
+                batch.stream().mapToLong(PendingRecord::tokens).sum());
         if (!work.texts.isEmpty()) {
             runModel(work, outcomes);
         }
@@ -256,15 +260,17 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             switch (outcomes[i]) {
                 case BatchInference.Outcome.Enriched enriched -> context.forward(new Record<>(record.key(),
                         new EnrichProcessor.InferredEvent(events.get(i).json(), texts.get(i), enriched.fields(), record),
-                        record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
+                        record.timestamp(), trace.headers(i, record.headers(), record.tokens(), null)), EnrichmentTopology.ENRICH);
                 case BatchInference.Outcome.Failed failed -> {
                     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
-                            record.headers(), DeadLetters.Stage.INFER, failed.reason(), failed.error(), record.source(),
-                            task.modelId(), record.tokens())), EnrichmentTopology.DEAD_LETTER_SINK);
+                            trace.headers(i, record.headers(), record.tokens(), failed.reason()), DeadLetters.Stage.INFER,
+                            failed.reason(), failed.error(), record.source(), task.modelId(), record.tokens())),
+                            EnrichmentTopology.DEAD_LETTER_SINK);
                     metrics.deadLetter(failed.reason());
                 }
             }
         }
+        trace.end();
     }
 
     /**
