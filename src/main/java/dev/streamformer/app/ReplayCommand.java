@@ -68,6 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         var producerProps = new HashMap<>(clientSettings(base));
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, groupId + "-" + to);
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class DeadLetterFeed {
     public static final int MAX_VALUE_CHARS = 2000;
-    public static final int MAX_HEADER_CHARS = 2000;
+    public static final int MAX_HEADER_CHARS = 500;
 
     /** One dead-lettered record: where it lies in the dead-letter topic, its key and value as UTF-8 text, its headers. */
     public record DeadLetter(Instant time, String topic, int partition, long offset, String key, String value,

@@ -31,6 +31,9 @@ public final class DeadLetterTail implements AutoCloseable {
     private static final List<String> CLIENT_KEY_PREFIXES = List.of("bootstrap.servers", "security.", "ssl.", "sasl.",
             "client.dns.lookup", "request.timeout.ms", "default.api.timeout.ms", "metadata.");
 
+    /** Kafka Streams' KIP-1034 stack trace header, left out of the page's copy. */
+    static final String STACKTRACE = "__streams.errors.stacktrace";
+
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final DeadLetterFeed feed;
@@ -45,6 +48,7 @@ public final class DeadLetterTail implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamformer-status-dead-letters");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // looking for a topic must not create it
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.topics = List.copyOf(topics);
         this.feed = feed;
@@ -107,6 +111,7 @@ public final class DeadLetterTail implements AutoCloseable {
     static DeadLetterFeed.DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> r) {
         var headers = new LinkedHashMap<String, String>();
         for (Header h : r.headers()) {
+            if (h.key().equals(STACKTRACE)) continue; // the page does not show it, and it is the one large header
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
         return new DeadLetterFeed.DeadLetter(Instant.ofEpochMilli(r.timestamp()), r.topic(), r.partition(), r.offset(),
