@@ -196,7 +196,7 @@ class StatusChartsBrowserTest {
     void thePageStaysBoundedWhileTenThousandEventsASecondFlow() throws Exception {
         Path target = Files.createDirectories(Path.of("target"));
         var metrics = new StreamformerMetrics(new MetricsRegistry());
-        var history = new MetricsHistory(metrics.registry(), 50, 2).startSampling(Duration.ofMillis(100));
+        var history = new MetricsHistory(metrics.registry(), 50, 10).startSampling(Duration.ofMillis(200)); // rates over 2 s
         var feed = new EventFeed(50);
         var deadLetters = new DeadLetterFeed(100);
         var running = new AtomicBoolean(true);
