@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
+import dev.streamformer.http.StatusServer;
+import dev.streamformer.http.TopologyGraph;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
@@ -37,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code streamformer demo}: the whole product on one machine. Starts an embedded Kafka broker, produces sample events
  * (a few of them bad on purpose), runs the embedding pipeline with exactly-once processing, reads the results back
- * with a read_committed consumer, prints a few and a summary, and exits.
+ * with a read_committed consumer, prints a few and a summary, and exits. Its status page (charts, topology, dead
+ * letters) is up while it runs, and with {@code --follow} until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "End to end on embedded defaults: a Kafka broker in this process, sample events, the embed pipeline on"
@@ -45,6 +48,8 @@ import java.util.concurrent.CountDownLatch;
 final class DemoCommand implements Callable<Integer> {
 
     static final String INPUT = "demo.events", OUTPUT = "demo.events.enriched", DLQ = "demo.events.dlq";
+    /** The demo's one stage, as the status page names it. */
+    static final String STAGE = "embed";
 
     @Option(names = "--input", paramLabel = "FILE", description = "JSON Lines to produce instead of the built-in sample events.")
     Path input;
@@ -58,8 +63,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "Broker port on 127.0.0.1 (0: any free port).")
     int port;
 
-    @Option(names = "--follow", description = "Keep broker and pipeline running after the sample, for kcat or console clients.")
+    @Option(names = "--follow", description = "Keep broker, pipeline and status page running after the sample, for kcat or console clients.")
     boolean follow;
+
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "Status page port on --http-host (0: any free port; a taken port falls back to a free one). Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--http-host", defaultValue = StatusServer.Builder.DEFAULT_HOST,
+            description = "Address the status page binds to. Default: ${DEFAULT-VALUE} (this machine only).")
+    String httpHost;
+
+    @Option(names = "--no-http", description = "No status page.")
+    boolean noHttp;
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +96,8 @@ final class DemoCommand implements Callable<Integer> {
                         .streamsConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "application.id", "streamformer-demo",
                                 "commit.interval.ms", "200", "state.dir", demoStateDir().toString()))
                         .build();
-                try (Pipeline pipeline = new Pipeline(config, task)) {
+                try (Pipeline pipeline = new Pipeline(config, task);
+                     StatusServer status = noHttp ? null : startStatus(pipeline, broker.bootstrapServers())) {
                     long start = System.nanoTime();
                     pipeline.kafkaStreams().cleanUp(); // a state left by an earlier demo belongs to another broker
                     pipeline.start();
@@ -98,8 +115,10 @@ final class DemoCommand implements Callable<Integer> {
                                 + "\n  kcat -C -b " + broker.bootstrapServers() + " -t " + OUTPUT + " -X isolation.level=read_committed\nCtrl-C to stop.");
                         // the JVM halts once its shutdown hooks return, before this thread could close anything: the hook
                         // itself stops the pipeline and the broker, which deletes its temporary data directory
+                        if (status != null) System.out.println("Status page: " + url(status) + " (charts, topology, dead letters)");
                         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                             System.out.println("Stopping the pipeline and the broker ...");
+                            if (status != null) status.close();
                             pipeline.close();
                             broker.close();
                         }, "streamformer-demo-stop"));
@@ -109,6 +128,31 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * The status page of the demo's pipeline (stage {@code demo}), started before the pipeline so that the charts count
+     * from the first record; a taken port falls back to any free one, since the demo must not fail for a page.
+     */
+    private StatusServer startStatus(Pipeline pipeline, String bootstrap) throws IOException {
+        var graph = new TopologyGraph("demo", List.of(StatusWiring.graphStage(STAGE, "embed", model, pipeline.config())));
+        Map<String, Object> shown = Map.of("bootstrap.servers", bootstrap, "application.id", "streamformer-demo",
+                "input", INPUT, "output", OUTPUT, "dead-letters", DLQ, "model", model, "engine", engine);
+        StatusServer server;
+        try {
+            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, httpPort);
+        } catch (IOException e) {
+            if (httpPort == 0) throw e;
+            System.out.println("Port " + httpPort + " is taken; the status page takes a free one.");
+            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, 0);
+        }
+        System.out.println("Status page: " + url(server) + (follow ? "" : " (up while the demo runs; --follow keeps it up)"));
+        return server;
+    }
+
+    static String url(StatusServer server) {
+        String host = server.host().equals("0.0.0.0") ? "127.0.0.1" : server.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/";
     }
 
     private List<byte[]> readEvents() throws IOException {

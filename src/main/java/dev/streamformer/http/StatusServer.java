@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * GET /attention       attention view (heat map and token-to-token lines)
  * GET /api/status      {"state":..,"config":{..},"counters":[{name,labels,value}]}
  * GET /api/events      the last events, newest first
+ * GET /api/series      per stage, the charts' series over the last minutes (see {@link MetricsHistory})
+ * GET /api/topology    topics → stages → topics, with dead-letter and route topics (see {@link TopologyGraph})
+ * GET /api/deadletters the last dead-lettered records with their headers, newest first
+ * GET /charts.js       the page's chart and topology drawing (plain SVG, no library, works offline)
+ * GET /status.js       the status page's script (polling, tables, dead letters)
  * GET /api/attention?text=..&amp;layer=..&amp;head=..   {"tokens":[..],"layers":L,"heads":H,"layer":l,"head":h,"weights":[[..]]}
  * </pre>
  * Bound to 127.0.0.1 unless told otherwise; port 0 means any free port, as everywhere in Streamformer.
@@ -50,15 +55,18 @@ public final class StatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Builder settings;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private StatusServer(Builder settings) throws IOException {
         this.settings = settings;
+        this.closeWith.addAll(settings.closeWith);
         this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.port), 0);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
         server.createContext("/", this::route);
         server.start();
-        LOG.info("Status server on http://{}:{}/ (/health, /metrics, /attention)", settings.host, port());
+        LOG.info("Status server on http://{}:{}/ (/health, /metrics, /attention, /api/series, /api/deadletters)", settings.host, port());
     }
 
     public static Builder builder() {
@@ -74,10 +82,23 @@ public final class StatusServer implements AutoCloseable {
         return settings.host;
     }
 
+    /** Closes {@code resource} when the server closes (what feeds the page: a sampler, a dead-letter reader). */
+    public void closeAlso(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         server.stop(0);
         executor.shutdownNow();
+        for (AutoCloseable c : closeWith) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} with the status server failed", c, e);
+            }
+        }
     }
 
     private void route(HttpExchange exchange) throws IOException {
@@ -94,6 +115,12 @@ public final class StatusServer implements AutoCloseable {
                 case "/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.write(settings.metrics.collect()));
                 case "/", "/index.html" -> page(exchange, "index.html");
                 case "/attention" -> page(exchange, "attention.html");
+                case "/charts.js", "/status.js" -> resource(exchange, uri.getPath().substring(1), "text/javascript; charset=utf-8");
+                case "/api/series" -> sendJson(exchange, 200, settings.history == null
+                        ? Map.of("capacity", 0, "window", 0, "stages", Map.of()) : settings.history.toJson());
+                case "/api/topology" -> sendJson(exchange, 200, settings.topology == null
+                        ? Map.of("name", "", "stages", List.of()) : settings.topology.toJson());
+                case "/api/deadletters" -> sendJson(exchange, 200, deadLetters());
                 case "/api/status" -> sendJson(exchange, 200, status());
                 case "/api/events" -> sendJson(exchange, 200, events());
                 case "/api/attention" -> attention(exchange, query(uri));
@@ -150,6 +177,30 @@ public final class StatusServer implements AutoCloseable {
         return out;
     }
 
+    private Map<String, Object> deadLetters() {
+        var records = new ArrayList<Map<String, Object>>();
+        DeadLetterFeed feed = settings.deadLetters;
+        if (feed != null) {
+            for (DeadLetterFeed.DeadLetter d : feed.latest()) {
+                var m = new LinkedHashMap<String, Object>();
+                m.put("time", d.time().toString());
+                m.put("topic", d.topic());
+                m.put("partition", d.partition());
+                m.put("offset", d.offset());
+                m.put("key", d.key());
+                m.put("value", d.value());
+                m.put("headers", d.headers());
+                records.add(m);
+            }
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("capacity", feed == null ? 0 : feed.capacity());
+        body.put("seen", feed == null ? 0 : feed.seen());
+        body.put("topics", settings.topology == null ? List.of() : settings.topology.deadLetterTopics());
+        body.put("records", records);
+        return body;
+    }
+
     private void attention(HttpExchange exchange, Map<String, String> query) throws IOException {
         if (settings.attention == null) {
             sendJson(exchange, 503, Map.of("error", "No attention source is configured for this pipeline."));
@@ -203,9 +254,19 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private static void page(HttpExchange exchange, String resource) throws IOException {
+        resource(exchange, resource, "text/html; charset=utf-8");
+    }
+
+    private static void resource(HttpExchange exchange, String resource, String contentType) throws IOException {
         try (InputStream in = StatusServer.class.getResourceAsStream(resource)) {
             if (in == null) throw new UncheckedIOException(new IOException("Page " + resource + " is missing from the jar."));
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            // nothing on our pages comes from elsewhere (no CDN); the status page runs no inline script at all, so even
+            // an event text that slipped into the page as HTML could not run
+            String scripts = resource.equals("index.html") ? "'self'" : "'self' 'unsafe-inline'";
+            exchange.getResponseHeaders().set("Content-Security-Policy",
+                    "default-src 'self'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            send(exchange, 200, contentType, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -234,6 +295,11 @@ public final class StatusServer implements AutoCloseable {
         private Map<String, ?> config = Map.of();
         private EventFeed events = new EventFeed(50);
         private AttentionSource attention;
+        private MetricsHistory history;
+        private TopologyGraph topology;
+        private DeadLetterFeed deadLetters;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<AutoCloseable> closeWith = new ArrayList<>();
 
         private Builder() {}
 
@@ -280,6 +346,30 @@ public final class StatusServer implements AutoCloseable {
 
         public Builder attention(AttentionSource value) {
             this.attention = value;
+            return this;
+        }
+
+        /** The charts' series (the caller samples it, e.g. {@link MetricsHistory#startSampling}). */
+        public Builder history(MetricsHistory value) {
+            this.history = value;
+            return this;
+        }
+
+        /** The topology picture's stages and topics. */
+        public Builder topology(TopologyGraph value) {
+            this.topology = value;
+            return this;
+        }
+
+        /** The dead letters to show (filled e.g. by a {@link DeadLetterTail}). */
+        public Builder deadLetters(DeadLetterFeed value) {
+            this.deadLetters = value;
+            return this;
+        }
+
+        /** Closed with the server (e.g. the {@link MetricsHistory} sampler). */
+        public Builder closeWith(AutoCloseable value) {
+            this.closeWith.add(value);
             return this;
         }
 

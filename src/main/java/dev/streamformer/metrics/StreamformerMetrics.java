@@ -26,9 +26,11 @@ public final class StreamformerMetrics {
     private final HistogramFamily batchTokens;
     private final HistogramFamily modelLatency;
     private final CounterFamily tokens;
+    private final CounterFamily paddingTokens;
     private final CounterFamily cacheHits;
     private final CounterFamily cacheMisses;
     private final GaugeFamily consumerLag;
+    private final GaugeFamily stageUp;
 
     public StreamformerMetrics(MetricsRegistry registry) {
         this.registry = registry;
@@ -38,15 +40,20 @@ public final class StreamformerMetrics {
                 "Records sent to the dead-letter topic, by stage and reason.", "stage", "reason");
         batchSize = registry.histogram("streamformer_batch_size", "Records per model batch.", BATCH_SIZE_BUCKETS, "stage");
         batchTokens = registry.histogram("streamformer_batch_tokens",
-                "Tokens per model batch, padding included.", BATCH_TOKENS_BUCKETS, "stage");
+                "Tokens per model batch (the texts' own tokens, without padding).", BATCH_TOKENS_BUCKETS, "stage");
         modelLatency = registry.histogram("streamformer_model_latency_seconds",
                 "Wall time of one model call (one batch).", LATENCY_BUCKETS, "stage");
         tokens = registry.counter("streamformer_tokens_total",
                 "Tokens run through the model; rate() of it is tokens per second.", "stage");
+        paddingTokens = registry.counter("streamformer_padding_tokens_total",
+                "Padding tokens of the model batches, at most: each batch counted as padded to its longest text (the task sorts by"
+                        + " length and splits by its token budget, which pads less); padding / (tokens + padding) is the waste.", "stage");
         cacheHits = registry.counter("streamformer_cache_hits_total", "Inference cache hits.", "stage");
         cacheMisses = registry.counter("streamformer_cache_misses_total", "Inference cache misses.", "stage");
         consumerLag = registry.gauge("streamformer_consumer_lag",
                 "Input records the stage has not committed yet, summed over partitions (log end minus committed offset).", "stage");
+        stageUp = registry.gauge("streamformer_stage_up",
+                "1 while the stage's Kafka Streams client is RUNNING or REBALANCING (what /health reports as UP), else 0.", "stage");
         registerMemoryGauges(registry);
     }
 
@@ -97,15 +104,29 @@ public final class StreamformerMetrics {
 
     /** One model batch of a stage: its size, its tokens and how long the model took. */
     public void recordBatch(String stage, int records, int batchTokenCount, double seconds) {
+        recordBatch(stage, records, batchTokenCount, 0, seconds);
+    }
+
+    /**
+     * One model batch of a stage: its size, its tokens, the padding it costs ({@code records × longest − tokens} for a
+     * batch padded to its longest text) and how long the model took.
+     */
+    public void recordBatch(String stage, int records, int batchTokenCount, int padding, double seconds) {
         batchSize.labels(stage).observe(records);
         batchTokens.labels(stage).observe(batchTokenCount);
         modelLatency.labels(stage).observe(seconds);
         tokens.labels(stage).inc(batchTokenCount);
+        paddingTokens.labels(stage).inc(Math.max(0, padding));
     }
 
     /** Reads a stage's consumer lag from {@code lag} at each scrape. */
     public void consumerLag(String stage, DoubleSupplier lag) {
         consumerLag.labels(stage).setSupplier(lag);
+    }
+
+    /** Reads whether a stage is up (1) or not (0) from {@code up} at each scrape. */
+    public void stageUp(String stage, DoubleSupplier up) {
+        stageUp.labels(stage).setSupplier(up);
     }
 
     /** Bridges Kafka Streams' own metrics ({@code KafkaStreams::metrics}) into the same registry. */

@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.task.Task;
+import dev.streamformer.tracing.BatchTrace;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.utils.Bytes;
@@ -252,6 +253,9 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
                 metrics.cacheHit(); // the same text earlier in this batch: it runs once for both
             }
         }
+        // a span per batch and per record when tracing is on; the output carries the record span's traceparent
+        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), batch.stream().map(PendingRecord::headers).toList(),
+                batch.stream().mapToLong(PendingRecord::tokens).sum());
         if (!work.texts.isEmpty()) {
             runModel(work, outcomes);
         }
@@ -260,15 +264,17 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             switch (outcomes[i]) {
                 case BatchInference.Outcome.Enriched enriched -> context.forward(new Record<>(record.key(),
                         new EnrichProcessor.InferredEvent(events.get(i).json(), texts.get(i), enriched.fields(), record),
-                        record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
+                        record.timestamp(), trace.headers(i, record.headers(), record.tokens(), null)), EnrichmentTopology.ENRICH);
                 case BatchInference.Outcome.Failed failed -> {
                     context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
-                            record.headers(), DeadLetters.Stage.INFER, failed.reason(), failed.error(), record.source(),
-                            task.modelId(), record.tokens())), EnrichmentTopology.DEAD_LETTER_SINK);
+                            trace.headers(i, record.headers(), record.tokens(), failed.reason()), DeadLetters.Stage.INFER,
+                            failed.reason(), failed.error(), record.source(), task.modelId(), record.tokens())),
+                            EnrichmentTopology.DEAD_LETTER_SINK);
                     metrics.deadLetter(failed.reason());
                 }
             }
         }
+        trace.end();
     }
 
     /**
@@ -281,6 +287,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         final List<List<Integer>> records = new ArrayList<>();
         final Map<Bytes, Integer> textByKey = new HashMap<>();
         int tokens;
+        int longest;
 
         /** Returns false when the record's text is already in this batch (then it shares that run). */
         boolean add(Bytes key, String text, int record, int recordTokens) {
@@ -296,6 +303,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             keys.add(key);
             records.add(new ArrayList<>(List.of(record)));
             tokens += recordTokens;
+            longest = Math.max(longest, recordTokens);
             return true;
         }
     }
@@ -305,7 +313,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         long start = System.nanoTime();
         BatchInference.Result result = BatchInference.run(task, work.texts);
         long nanos = System.nanoTime() - start;
-        metrics.batch(work.texts.size(), work.tokens, result.modelCalls(), nanos);
+        metrics.batch(work.texts.size(), work.tokens, work.longest, result.modelCalls(), nanos);
         if (nanos / 1_000_000 > slowFlushMillis) {
             log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
                     + "lower the batch token budget.", work.texts.size(), work.tokens, result.modelCalls(), nanos / 1_000_000);

@@ -104,11 +104,19 @@ public final class PipelineMetrics {
 
     /** One model batch: {@code records} texts of {@code batchTokens} tokens in {@code calls} model calls (bisection). */
     void batch(int records, int batchTokens, int calls, long nanos) {
+        batch(records, batchTokens, 0, calls, nanos);
+    }
+
+    /** As {@link #batch(int, int, int, long)}, with the longest text's tokens (for the padding the batch costs). */
+    void batch(int records, int batchTokens, int longestTokens, int calls, long nanos) {
         batches.increment();
         tokens.add(batchTokens);
         modelCalls.add(calls);
         inferenceNanos.add(nanos);
         Reporting r = reporting;
-        if (r != null) r.metrics().recordBatch(r.stage(), records, batchTokens, nanos / 1e9);
+        if (r != null) {
+            int padding = longestTokens <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (long) records * longestTokens - batchTokens);
+            r.metrics().recordBatch(r.stage(), records, batchTokens, padding, nanos / 1e9);
+        }
     }
 }

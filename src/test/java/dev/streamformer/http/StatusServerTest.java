@@ -170,8 +170,45 @@ class StatusServerTest {
         var index = get("/");
         assertEquals(200, index.statusCode());
         assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElseThrow());
-        assertTrue(index.body().contains("/api/events"));
+        assertTrue(index.body().contains("src=\"/status.js\"") && index.body().contains("src=\"/charts.js\""));
+        assertTrue(index.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'self';"),
+                "the status page runs no inline script");
+        assertFalse(index.body().contains("http://") || index.body().contains("https://"), "nothing from a CDN");
+        var script = get("/status.js");
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(script.body().contains("/api/events") && script.body().contains("/api/series"));
+        assertFalse(script.body().contains("innerHTML"), "server data never goes in as HTML");
+        assertFalse(get("/charts.js").body().contains("innerHTML"));
         assertTrue(get("/attention").body().contains("id=\"heatmap\""));
+    }
+
+    @Test
+    void seriesTopologyAndDeadLettersAreEmptyWithoutSources() throws Exception {
+        assertEquals(0, JSON.readTree(get("/api/series").body()).path("stages").size());
+        assertEquals(0, JSON.readTree(get("/api/topology").body()).path("stages").size());
+        JsonNode dlq = JSON.readTree(get("/api/deadletters").body());
+        assertEquals(0, dlq.path("records").size());
+    }
+
+    @Test
+    void deadLettersAreListedNewestFirstWithTheirHeaders() throws Exception {
+        var dead = new DeadLetterFeed(2);
+        var topology = new TopologyGraph("t", List.of(new TopologyGraph.Stage("embed", "embed", "m", "in", "out", "in.dlq", Map.of())));
+        try (var s = StatusServer.builder().anyFreePort().state(() -> "RUNNING").deadLetters(dead).topology(topology).start()) {
+            for (int i = 0; i < 3; i++) {
+                dead.push(new DeadLetterFeed.DeadLetter(java.time.Instant.ofEpochMilli(1000L * i), "in.dlq", 0, i, "k" + i, "v" + i,
+                        Map.of("streamformer.error.stage", "parse")));
+            }
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/deadletters")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(response.body());
+            assertEquals(2, body.path("capacity").asInt());
+            assertEquals(3, body.path("seen").asInt());
+            assertEquals("in.dlq", body.path("topics").path(0).asText());
+            assertEquals(2, body.path("records").size(), "bounded");
+            assertEquals(2, body.path("records").path(0).path("offset").asInt(), "newest first");
+            assertEquals("parse", body.path("records").path(0).path("headers").path("streamformer.error.stage").asText());
+        }
     }
 
     @Test
