@@ -64,4 +64,16 @@ public record HfConfig(JsonNode json) {
     }
 
     public int maxPositionEmbeddings() { return json.path("max_position_embeddings").asInt(0); }
+
+    /** True for RoBERTa-family encoders, whose position ids start after {@code padding_idx} (XLM-R: 514 positions, 512 tokens). */
+    public boolean isRobertaFamily() {
+        return modelType().equals("roberta") || modelType().equals("xlm-roberta");
+    }
+
+    /** The longest sequence the position table covers, or 0 when the config does not say. */
+    public int maxSequenceLength() {
+        int positions = maxPositionEmbeddings();
+        if (positions <= 0 || !isRobertaFamily()) return positions;
+        return positions - json.path("pad_token_id").asInt(1) - 1;
+    }
 }

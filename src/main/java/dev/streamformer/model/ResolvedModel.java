@@ -22,10 +22,10 @@ public record ResolvedModel(String id, Path dir, Path tokenizer, Path onnx, Path
         return config.isSequenceClassifier() ? "classify" : "embed";
     }
 
-    /** Maximum tokens per text: the descriptor's, else the model's position table, else 512. */
+    /** Maximum tokens per text: the descriptor's, else what the model's position table covers, else 512. */
     public int maxLength() {
         if (descriptor.maxLength() != null) return descriptor.maxLength();
-        int positions = config.maxPositionEmbeddings();
+        int positions = config.maxSequenceLength();
         return positions > 0 ? positions : 512;
     }
 }
