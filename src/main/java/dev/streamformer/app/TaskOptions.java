@@ -1,6 +1,5 @@
 package dev.streamformer.app;
 
-import dev.streamformer.task.LoadedModel;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.TaskSpec;
 import dev.streamformer.task.TokenBudget;
@@ -25,15 +24,7 @@ final class TaskOptions {
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation) {
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
-                Overflow.parse(batch.overflow), resolvePrefix(model, embed.prefix), classify.labels, classify.allScores,
+                Overflow.parse(batch.overflow), embed.prefix, classify.labels, classify.allScores,
                 classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null);
-    }
-
-    private static String resolvePrefix(ModelOptions model, String prefix) {
-        if (prefix == null) return null;
-        if (!prefix.equals("query") && !prefix.equals("passage")) return prefix;
-        var d = LoadedModel.load(model.model, model.engineOptions()).files().descriptor();
-        String p = prefix.equals("query") ? d.queryPrefix() : d.passagePrefix();
-        return p == null ? "" : p;
     }
 }

@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param engine     engine, device, threads
  * @param budget     token budget per model call
  * @param overflow   what to do with texts over the model's maximum length
- * @param prefix     embed: text put before every text (already resolved from query/passage)
+ * @param prefix     embed: a prompt name (query, passage, ...) or text put before every text; null: the model's default prompt
  * @param labels     classify: zero-shot label descriptions ({@code label=description,...}); null for a fine-tuned model
  * @param allScores  classify: add a {@code scores} object
  * @param threshold  classify, multi-label: sigmoid threshold for {@code labels}
