@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * Every task option, for {@code run}, where {@code --task} picks the task at run time. The one-task commands
- * ({@code embed}, {@code classify}, {@code generate}) take only their own task's options; the others keep their defaults.
+ * ({@code embed}, {@code classify}, {@code rerank}, {@code generate}) take only their own task's options; the others keep their defaults.
  */
 final class TaskOptions {
 
@@ -16,15 +16,21 @@ final class TaskOptions {
     @Mixin EmbedOptions embed;
     @Mixin ClassifyOptions classify;
     @Mixin GenerationOptions generation;
+    @Mixin RerankOptions rerank;
 
     TaskSpec spec(String task) {
-        return spec(task, model, batch, embed, classify, generation);
+        return spec(task, model, batch, embed, classify, generation, rerank);
     }
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation) {
+        return spec(task, model, batch, embed, classify, generation, new RerankOptions());
+    }
+
+    static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
+                         GenerationOptions generation, RerankOptions rerank) {
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
                 Overflow.parse(batch.overflow), embed.prefix, classify.labels, classify.allScores,
-                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null);
+                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null, rerank.query);
     }
 }
