@@ -15,6 +15,6 @@ final class RerankCommand extends LinesCommand {
 
     @Override
     TaskSpec spec() {
-        return TaskOptions.spec(task(), model, batch, new EmbedOptions(), new ClassifyOptions(), new GenerationOptions(), rerank);
+        return TaskOptions.spec(task(), model, batch, new EmbedOptions(), new ClassifyOptions(), new GenerationOptions(), rerank, new EntitiesOptions());
     }
 }

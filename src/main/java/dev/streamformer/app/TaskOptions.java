@@ -17,20 +17,22 @@ final class TaskOptions {
     @Mixin ClassifyOptions classify;
     @Mixin GenerationOptions generation;
     @Mixin RerankOptions rerank;
+    @Mixin EntitiesOptions entities;
 
     TaskSpec spec(String task) {
-        return spec(task, model, batch, embed, classify, generation, rerank);
+        return spec(task, model, batch, embed, classify, generation, rerank, entities);
     }
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation) {
-        return spec(task, model, batch, embed, classify, generation, new RerankOptions());
+        return spec(task, model, batch, embed, classify, generation, new RerankOptions(), new EntitiesOptions());
     }
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
-                         GenerationOptions generation, RerankOptions rerank) {
+                         GenerationOptions generation, RerankOptions rerank, EntitiesOptions entities) {
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
                 Overflow.parse(batch.overflow), embed.prefix, classify.labels, classify.allScores,
-                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null, rerank.query);
+                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null, rerank.query,
+                entities.aggregation);
     }
 }

@@ -68,7 +68,7 @@ class TopologyLoaderTest {
                     input: i
                     output: o
                 """);
-        assertEquals("t.yaml:4: stages[0].task: 'summarise' is unknown; use embed, classify, rerank or generate.", e.getMessage());
+        assertEquals("t.yaml:4: stages[0].task: 'summarise' is unknown; use embed, classify, rerank, entities or generate.", e.getMessage());
     }
 
     @Test

@@ -123,7 +123,16 @@ public final class JavaEngine implements Engine {
         for (int b = 0; b < packed.sequences(); b++) {
             System.arraycopy(s.x, packed.start(b) * c.hidden(), hidden, b * t * c.hidden(), packed.length(b) * c.hidden());
         }
-        return new Output(new Tensor(hidden, new int[] {batch.batchSize(), t, c.hidden()}),
-                logits == null ? null : new Tensor(logits, new int[] {batch.batchSize(), logits.length / Math.max(1, batch.batchSize())}));
+        Tensor hiddenStates = new Tensor(hidden, new int[] {batch.batchSize(), t, c.hidden()});
+        if (logits == null) return new Output(hiddenStates, null);
+        if (!model.classifiesTokens()) {
+            return new Output(hiddenStates, new Tensor(logits, new int[] {batch.batchSize(), logits.length / Math.max(1, batch.batchSize())}));
+        }
+        int labels = c.numLabels();
+        float[] perToken = new float[batch.batchSize() * t * labels];   // (batch, T, labels), 0 at padding
+        for (int b = 0; b < packed.sequences(); b++) {
+            System.arraycopy(logits, packed.start(b) * labels, perToken, b * t * labels, packed.length(b) * labels);
+        }
+        return new Output(hiddenStates, new Tensor(perToken, new int[] {batch.batchSize(), t, labels}));
     }
 }

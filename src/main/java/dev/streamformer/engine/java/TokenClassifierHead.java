@@ -1,0 +1,32 @@
+package dev.streamformer.engine.java;
+
+/**
+ * The token-classification head ({@code BertForTokenClassification}, {@code XLMRobertaForTokenClassification}): one linear
+ * layer from every token's final hidden state to one logit per label, {@code logits[t] = W_c · h[t] + b_c}.
+ */
+final class TokenClassifierHead {
+
+    private final Linear classifier;
+
+    private TokenClassifierHead(Linear classifier) {
+        this.classifier = classifier;
+    }
+
+    /**
+     * The plain {@code classifier} linear when there is no pooler beside it, or null. Why no pooler: BERT's sequence
+     * classifier reads the pooler's output and always has one; its token classifier is built without it.
+     */
+    static TokenClassifierHead loadIfPresent(WeightSource w, EncoderConfig c) {
+        if (c.numLabels() == 0 || !w.has("classifier.weight") || w.has("pooler.dense.weight")) return null;
+        return new TokenClassifierHead(Linear.load(w, "classifier", c.hidden(), c.numLabels()));
+    }
+
+    int labels() { return classifier.out; }
+
+    /** Logits {@code [tokens, labels]} of the batch's real tokens, packed as {@code x [tokens, hidden]} is. */
+    float[] forward(float[] x, PackedBatch batch) {
+        float[] logits = new float[batch.tokens() * labels()];
+        classifier.forward(x, batch.tokens(), logits);
+        return logits;
+    }
+}
