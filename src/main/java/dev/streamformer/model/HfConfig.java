@@ -46,6 +46,11 @@ public record HfConfig(JsonNode json) {
         return architectures().stream().anyMatch(a -> a.endsWith("ForSequenceClassification"));
     }
 
+    /** True for {@code *ForTokenClassification} models (NER and other per-token labels). */
+    public boolean isTokenClassifier() {
+        return architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"));
+    }
+
     /** {@code multi_label_classification} means sigmoid per label; anything else softmax over labels. */
     public boolean isMultiLabel() {
         return "multi_label_classification".equals(json.path("problem_type").asText());

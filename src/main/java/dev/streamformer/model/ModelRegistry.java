@@ -118,6 +118,9 @@ public final class ModelRegistry {
                     + " (tokenizer.save_pretrained in Python writes it).");
         }
         Path onnx = descriptor.onnx() != null ? dir.resolve(descriptor.onnx()) : findOne(dir, ".onnx");
+        if (onnx == null && Files.isRegularFile(dir.resolve("onnx/model.onnx"))) {
+            onnx = dir.resolve("onnx/model.onnx");   // the Hub's layout for an ONNX export beside the safetensors
+        }
         Path safetensors = descriptor.safetensors() != null ? dir.resolve(descriptor.safetensors()) : findOne(dir, ".safetensors");
         if (weightsRequired && onnx == null && safetensors == null) {
             throw new ModelLoadException("No *.onnx or *.safetensors file in " + dir

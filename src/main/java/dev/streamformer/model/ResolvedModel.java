@@ -16,9 +16,10 @@ import java.nio.file.Path;
 public record ResolvedModel(String id, Path dir, Path tokenizer, Path onnx, Path safetensors, HfConfig config,
                             ModelDescriptor descriptor) {
 
-    /** The task the model is made for: the descriptor's, else classify for sequence classifiers, else embed. */
+    /** The task the model is made for: the descriptor's, else classify for sequence classifiers, entities for token classifiers, else embed. */
     public String task() {
         if (descriptor.task() != null) return descriptor.task();
+        if (config.isTokenClassifier()) return "entities";
         return config.isSequenceClassifier() ? "classify" : "embed";
     }
 

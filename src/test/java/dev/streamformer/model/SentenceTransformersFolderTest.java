@@ -95,6 +95,17 @@ class SentenceTransformersFolderTest {
         assertEquals(512, m.maxLength());                            // never past the position table
     }
 
+    /** Hub repositories keep their ONNX export in onnx/ (with quantized variants beside it): onnx/model.onnx is the one. */
+    @Test
+    void findsTheHubsOnnxSubfolder(@TempDir Path dir) throws IOException {
+        writeFolder(dir, "{}", true);
+        Files.delete(dir.resolve("model.onnx"));
+        Files.createDirectories(dir.resolve("onnx"));
+        Files.writeString(dir.resolve("onnx/model.onnx"), "x");
+        Files.writeString(dir.resolve("onnx/model_qint8_avx512.onnx"), "x");
+        assertEquals(dir.resolve("onnx/model.onnx"), ModelRegistry.resolveDirectory("x", dir, null).onnx());
+    }
+
     @Test
     void refusesWhatItWouldComputeDifferently(@TempDir Path dir) throws IOException {
         writeFolder(dir, "{\"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": true}", true);

@@ -19,14 +19,14 @@ final class ClassifierHead {
 
     /** BERT's or RoBERTa's head, or null when the weights hold no sequence classifier. */
     static ClassifierHead loadIfPresent(WeightSource w, EncoderConfig c) {
-        if (c.numLabels() == 0) return null;
+        if (c.numLabels() == 0 || c.perToken()) return null;
         if (w.has("classifier.out_proj.weight")) {           // RobertaClassificationHead
             return new ClassifierHead(
                     Linear.load(w, "classifier.dense", c.hidden(), c.hidden()),
                     Linear.load(w, "classifier.out_proj", c.hidden(), c.numLabels()),
                     c.hidden());
         }
-        if (!w.has("classifier.weight") || !w.has("pooler.dense.weight")) return null;   // no head, or one per token
+        if (!w.has("classifier.weight")) return null;
         return new ClassifierHead(
                 Linear.load(w, "pooler.dense", c.hidden(), c.hidden()),
                 Linear.load(w, "classifier", c.hidden(), c.numLabels()),

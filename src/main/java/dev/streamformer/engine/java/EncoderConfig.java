@@ -23,10 +23,11 @@ import java.nio.file.Path;
  * @param numLabels     size of the classifier's output, 0 for a bare encoder
  * @param positionIds   how a token's row of the position table is chosen: its index (BERT) or RoBERTa's count
  * @param padTokenId    RoBERTa's {@code padding_idx}: the pad id, and the position row every pad token gets
+ * @param perToken      the labels are per token ({@code …ForTokenClassification}), not per sequence
  */
 public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, int intermediate, int maxPositions,
                             int typeVocabSize, float layerNormEps, Activation activation, Positions positions,
-                            NormPlacement norm, int numLabels, PositionIds positionIds, int padTokenId) {
+                            NormPlacement norm, int numLabels, PositionIds positionIds, int padTokenId, boolean perToken) {
 
     public enum Activation { GELU_ERF, GELU_TANH }
 
@@ -50,7 +51,7 @@ public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, in
                          int typeVocabSize, float layerNormEps, Activation activation, Positions positions,
                          NormPlacement norm, int numLabels) {
         this(vocabSize, hidden, layers, heads, intermediate, maxPositions, typeVocabSize, layerNormEps, activation, positions,
-                norm, numLabels, PositionIds.INDEX, 0);
+                norm, numLabels, PositionIds.INDEX, 0, false);
     }
 
     public EncoderConfig {
@@ -72,13 +73,14 @@ public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, in
 
     public EncoderConfig withNumLabels(int labels) {
         return new EncoderConfig(vocabSize, hidden, layers, heads, intermediate, maxPositions, typeVocabSize, layerNormEps,
-                activation, positions, norm, labels, positionIds, padTokenId);
+                activation, positions, norm, labels, positionIds, padTokenId, perToken);
     }
 
     /**
      * Reads a Hugging Face BERT, RoBERTa or XLM-RoBERTa {@code config.json}. {@code hidden_act} "gelu" is the erf form;
      * "gelu_new"/"gelu_pytorch_tanh" the tanh approximation. Labels come from {@code id2label}. RoBERTa and XLM-R are
      * BERT with other position ids (see {@link PositionIds}) and, usually, one token type; the blocks are the same.
+     * A {@code …ForTokenClassification} architecture puts the labels on every token.
      */
     public static EncoderConfig fromJson(Path configJson) throws IOException {
         JsonNode c = new ObjectMapper().readTree(configJson.toFile());
@@ -115,7 +117,8 @@ public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, in
                 NormPlacement.POST_LN,
                 c.has("id2label") ? c.get("id2label").size() : 0,
                 roberta ? PositionIds.AFTER_PADDING_IDX : PositionIds.INDEX,
-                c.path("pad_token_id").asInt(roberta ? 1 : 0));  // RobertaConfig's default pad_token_id is 1
+                c.path("pad_token_id").asInt(roberta ? 1 : 0),   // RobertaConfig's default pad_token_id is 1
+                c.path("architectures").toString().contains("ForTokenClassification"));
     }
 
     private static int required(JsonNode c, String key, Path file) {

@@ -12,12 +12,9 @@ final class TokenClassifierHead {
         this.classifier = classifier;
     }
 
-    /**
-     * The plain {@code classifier} linear when there is no pooler beside it, or null. Why no pooler: BERT's sequence
-     * classifier reads the pooler's output and always has one; its token classifier is built without it.
-     */
+    /** The {@code classifier} linear of a config that says its labels are per token, or null. */
     static TokenClassifierHead loadIfPresent(WeightSource w, EncoderConfig c) {
-        if (c.numLabels() == 0 || !w.has("classifier.weight") || w.has("pooler.dense.weight")) return null;
+        if (!c.perToken() || c.numLabels() == 0) return null;
         return new TokenClassifierHead(Linear.load(w, "classifier", c.hidden(), c.numLabels()));
     }
 

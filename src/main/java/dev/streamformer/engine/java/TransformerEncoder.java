@@ -28,9 +28,8 @@ final class TransformerEncoder {
     static TransformerEncoder load(WeightSource weights, EncoderConfig config) {
         List<EncoderBlock> blocks = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) blocks.add(EncoderBlock.load(weights, i, config));
-        ClassifierHead head = ClassifierHead.loadIfPresent(weights, config);
-        return new TransformerEncoder(config, Embeddings.load(weights, config), List.copyOf(blocks), head,
-                head == null ? TokenClassifierHead.loadIfPresent(weights, config) : null);
+        return new TransformerEncoder(config, Embeddings.load(weights, config), List.copyOf(blocks),
+                ClassifierHead.loadIfPresent(weights, config), TokenClassifierHead.loadIfPresent(weights, config));
     }
 
     boolean hasClassifier() { return head != null; }
