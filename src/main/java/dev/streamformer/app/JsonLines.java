@@ -150,7 +150,7 @@ final class JsonLines {
             return new Line(number, null, null, "The line is not a JSON object.");
         }
         JsonNode text = event.get(textField);
-        if ((text == null || text.isNull()) && input.acceptsMessages() && event.has("messages")) {
+        if ((text == null || text.isNull()) && input.readsWithoutText(event)) {
             return modelInput(number, event, null);
         }
         if (text == null || text.isNull()) {

@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
-/** A command that runs one task over JSON Lines from stdin (embed, classify, generate). */
+/** A command that runs one task over JSON Lines from stdin (embed, classify, rerank, entities, generate). */
 abstract class LinesCommand implements Callable<Integer> {
 
     @Mixin ModelOptions model;

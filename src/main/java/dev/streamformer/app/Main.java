@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code streamformer} command. Each subcommand lives in its own class. */
 @Command(name = "streamformer", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Transformer inference inside Kafka Streams: embeddings, classifications and generated text on topics.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ValidateCommand.class, BrokerCommand.class, EmbedCommand.class, ClassifyCommand.class, GenerateCommand.class, TrainCommand.class, TokenizeCommand.class, BenchCommand.class, ConfigReference.Command.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, ValidateCommand.class, BrokerCommand.class, EmbedCommand.class, ClassifyCommand.class, RerankCommand.class, EntitiesCommand.class, GenerateCommand.class, TrainCommand.class, TokenizeCommand.class, BenchCommand.class, ConfigReference.Command.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -32,7 +32,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input-topic", paramLabel = "TOPIC") String inputTopic;
     @Option(names = "--output-topic", paramLabel = "TOPIC") String outputTopic;
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
-    @Option(names = "--task", paramLabel = "embed|classify|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
+    @Option(names = "--task", paramLabel = "embed|classify|rerank|entities|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
@@ -119,7 +119,8 @@ final class RunCommand implements Callable<Integer> {
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null, g.chat ? Boolean.TRUE : null, g.system,
                         g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
                         g.details ? Boolean.TRUE : null, g.quantize),
-                cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null);
+                cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
+                options.entities.aggregation);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
     }
@@ -137,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null, s.cache());
+                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation());
     }
 
 }

@@ -1,6 +1,5 @@
 package dev.streamformer.app;
 
-import dev.streamformer.task.LoadedModel;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.TaskSpec;
 import dev.streamformer.task.TokenBudget;
@@ -8,7 +7,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * Every task option, for {@code run}, where {@code --task} picks the task at run time. The one-task commands
- * ({@code embed}, {@code classify}, {@code generate}) take only their own task's options; the others keep their defaults.
+ * ({@code embed}, {@code classify}, {@code rerank}, {@code generate}) take only their own task's options; the others keep their defaults.
  */
 final class TaskOptions {
 
@@ -17,23 +16,23 @@ final class TaskOptions {
     @Mixin EmbedOptions embed;
     @Mixin ClassifyOptions classify;
     @Mixin GenerationOptions generation;
+    @Mixin RerankOptions rerank;
+    @Mixin EntitiesOptions entities;
 
     TaskSpec spec(String task) {
-        return spec(task, model, batch, embed, classify, generation);
+        return spec(task, model, batch, embed, classify, generation, rerank, entities);
     }
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation) {
-        return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
-                Overflow.parse(batch.overflow), resolvePrefix(model, embed.prefix), classify.labels, classify.allScores,
-                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null);
+        return spec(task, model, batch, embed, classify, generation, new RerankOptions(), new EntitiesOptions());
     }
 
-    private static String resolvePrefix(ModelOptions model, String prefix) {
-        if (prefix == null) return null;
-        if (!prefix.equals("query") && !prefix.equals("passage")) return prefix;
-        var d = LoadedModel.load(model.model, model.engineOptions()).files().descriptor();
-        String p = prefix.equals("query") ? d.queryPrefix() : d.passagePrefix();
-        return p == null ? "" : p;
+    static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
+                         GenerationOptions generation, RerankOptions rerank, EntitiesOptions entities) {
+        return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
+                Overflow.parse(batch.overflow), embed.prefix, classify.labels, classify.allScores,
+                classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null, rerank.query,
+                entities.aggregation);
     }
 }

@@ -1,2 +1,2 @@
-/** Command line (picocli): demo, run, broker, embed, classify, generate, tokenize, bench. Depends on everything below; nothing depends on it. */
+/** Command line (picocli): demo, run, broker, embed, classify, rerank, entities, generate, tokenize, bench. Depends on everything below; nothing depends on it. */
 package dev.streamformer.app;

@@ -7,7 +7,8 @@ import dev.streamformer.tensor.Tensor;
  *
  * <p>An engine is created once per model per JVM and is safe to call from many threads at once.
  * What comes out depends on the model: an encoder gives {@link Output#hiddenStates()} {@code [batch, seq, hidden]};
- * a sequence-classification model gives {@link Output#logits()} {@code [batch, labels]} (and may give hidden states too).
+ * a sequence-classification model gives {@link Output#logits()} {@code [batch, labels]}, a token-classification model
+ * {@code [batch, seq, labels]} (and either may give hidden states too).
  */
 public interface Engine extends AutoCloseable {
 
@@ -24,7 +25,7 @@ public interface Engine extends AutoCloseable {
      * What a forward pass produced. Either field may be null when the model does not produce it.
      *
      * @param hiddenStates last hidden state {@code [batch, seq, hidden]}
-     * @param logits       classification logits {@code [batch, labels]}
+     * @param logits       classification logits {@code [batch, labels]}, or per token {@code [batch, seq, labels]}
      */
     record Output(Tensor hiddenStates, Tensor logits) {}
 }

@@ -46,6 +46,11 @@ public record HfConfig(JsonNode json) {
         return architectures().stream().anyMatch(a -> a.endsWith("ForSequenceClassification"));
     }
 
+    /** True for {@code *ForTokenClassification} models (NER and other per-token labels). */
+    public boolean isTokenClassifier() {
+        return architectures().stream().anyMatch(a -> a.endsWith("ForTokenClassification"));
+    }
+
     /** {@code multi_label_classification} means sigmoid per label; anything else softmax over labels. */
     public boolean isMultiLabel() {
         return "multi_label_classification".equals(json.path("problem_type").asText());
@@ -64,4 +69,16 @@ public record HfConfig(JsonNode json) {
     }
 
     public int maxPositionEmbeddings() { return json.path("max_position_embeddings").asInt(0); }
+
+    /** True for RoBERTa-family encoders, whose position ids start after {@code padding_idx} (XLM-R: 514 positions, 512 tokens). */
+    public boolean isRobertaFamily() {
+        return modelType().equals("roberta") || modelType().equals("xlm-roberta");
+    }
+
+    /** The longest sequence the position table covers, or 0 when the config does not say. */
+    public int maxSequenceLength() {
+        int positions = maxPositionEmbeddings();
+        if (positions <= 0 || !isRobertaFamily()) return positions;
+        return positions - json.path("pad_token_id").asInt(1) - 1;
+    }
 }

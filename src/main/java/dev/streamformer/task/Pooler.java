@@ -4,7 +4,10 @@ import dev.streamformer.engine.TokenBatch;
 import dev.streamformer.model.Pooling;
 import dev.streamformer.tensor.Tensor;
 
-/** Turns per-token hidden states {@code [batch, seq, hidden]} into one vector per text. */
+/**
+ * Turns per-token hidden states {@code [batch, seq, hidden]} into one vector per text, the way sentence-transformers'
+ * Pooling module does: over the positions the attention mask keeps (special tokens included), padding contributing nothing.
+ */
 final class Pooler {
 
     private Pooler() {}
@@ -14,18 +17,29 @@ final class Pooler {
         float[] h = hidden.data();
         float[] out = new float[dim];
         int base = row * seq * dim;
+        long[] mask = batch.attentionMask();
         switch (pooling) {
             case CLS -> System.arraycopy(h, base, out, 0, dim);
             case LAST -> System.arraycopy(h, base + (batch.length(row) - 1) * dim, out, 0, dim);
-            case MEAN -> {
-                // Average over the positions the attention mask keeps; padding contributes nothing.
-                int count = 0;
+            case MAX -> {
+                java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
                 for (int t = 0; t < seq; t++) {
-                    if (batch.attentionMask()[row * seq + t] == 0) continue;
-                    count++;
-                    for (int j = 0; j < dim; j++) out[j] += h[base + t * dim + j];
+                    if (mask[row * seq + t] == 0) continue;
+                    for (int j = 0; j < dim; j++) out[j] = Math.max(out[j], h[base + t * dim + j]);
                 }
-                for (int j = 0; j < dim; j++) out[j] /= Math.max(count, 1);
+            }
+            case MEAN, MEAN_SQRT_LEN, WEIGHTED_MEAN -> {
+                // sum of the kept token vectors, each times its weight (1, or its position + 1 for WEIGHTED_MEAN)
+                double weights = 0;
+                for (int t = 0; t < seq; t++) {
+                    if (mask[row * seq + t] == 0) continue;
+                    float w = pooling == Pooling.WEIGHTED_MEAN ? t + 1 : 1;
+                    weights += w;
+                    for (int j = 0; j < dim; j++) out[j] += w * h[base + t * dim + j];
+                }
+                // MEAN divides by the token count, MEAN_SQRT_LEN by its square root, WEIGHTED_MEAN by the sum of the weights
+                double divisor = Math.max(pooling == Pooling.MEAN_SQRT_LEN ? Math.sqrt(weights) : weights, 1e-9);
+                for (int j = 0; j < dim; j++) out[j] = (float) (out[j] / divisor);
             }
         }
         if (normalize) l2Normalize(out);

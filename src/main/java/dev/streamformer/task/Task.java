@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface Task extends AutoCloseable {
 
-    /** {@code embed}, {@code classify} or {@code generate}. */
+    /** {@code embed}, {@code classify}, {@code rerank}, {@code entities} or {@code generate}. */
     String name();
 
     /** The model id or path, written into every output event as {@code model}. */

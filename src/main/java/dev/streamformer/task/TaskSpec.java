@@ -26,23 +26,32 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Everything needed to build a {@link Task}, as the CLI flags and topology files give it.
  *
- * @param task       {@code embed}, {@code classify} or {@code generate}; null: the model's own task
+ * @param task       {@code embed}, {@code classify}, {@code rerank}, {@code entities} or {@code generate}; null: the model's own task
  * @param model      built-in id or model directory
  * @param engine     engine, device, threads
  * @param budget     token budget per model call
  * @param overflow   what to do with texts over the model's maximum length
- * @param prefix     embed: text put before every text (already resolved from query/passage)
+ * @param prefix     embed: a prompt name (query, passage, ...) or text put before every text; null: the model's default prompt
  * @param labels     classify: zero-shot label descriptions ({@code label=description,...}); null for a fine-tuned model
  * @param allScores  classify: add a {@code scores} object
  * @param threshold  classify, multi-label: sigmoid threshold for {@code labels}
  * @param minScore   classify: below this best score the label is {@code unknown} (0 disables)
  * @param generate   generate: decoding, prompt and chat settings (null: {@link GenerateSpec#DEFAULT})
+ * @param query      rerank: the query of events that carry none (null: every event must)
+ * @param aggregation entities: how token labels become entities, {@code simple} or {@code first} (null: simple)
  */
 public record TaskSpec(String task, String model, EngineOptions engine, TokenBudget budget, Overflow overflow, String prefix,
-                       String labels, boolean allScores, float threshold, float minScore, GenerateSpec generate) {
+                       String labels, boolean allScores, float threshold, float minScore, GenerateSpec generate, String query,
+                       String aggregation) {
 
     public TaskSpec {
         generate = generate == null ? GenerateSpec.DEFAULT : generate;
+    }
+
+    /** A spec for every task but rerank and entities. */
+    public TaskSpec(String task, String model, EngineOptions engine, TokenBudget budget, Overflow overflow, String prefix,
+                    String labels, boolean allScores, float threshold, float minScore, GenerateSpec generate) {
+        this(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, generate, null, null);
     }
 
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
@@ -74,13 +83,16 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         String kind = task != null ? task.toLowerCase(Locale.ROOT) : (labels != null ? "classify" : loaded.files().task());
         return switch (kind) {
             case "embed" -> new EmbedTask(loaded, budget, overflow, prefix);
+            case "rerank" -> new RerankTask(loaded, budget, overflow, query);
+            case "entities" -> new EntitiesTask(loaded, budget, overflow,
+                    aggregation == null ? EntitiesTask.Aggregation.SIMPLE : EntitiesTask.Aggregation.parse(aggregation));
             case "classify" -> {
                 ClassifyTask.Classifier classifier = labels != null
                         ? new ClassifyTask.ZeroShot(new EmbedTask(loaded, budget, overflow, prefix), ClassifyTask.ZeroShot.parse(labels))
                         : new ClassifyTask.FineTuned(loaded, budget);
                 yield new ClassifyTask(classifier, allScores, threshold, minScore);
             }
-            default -> throw new IllegalArgumentException("Unknown task '" + kind + "': use embed, classify or generate.");
+            default -> throw new IllegalArgumentException("Unknown task '" + kind + "': use embed, classify, rerank, entities or generate.");
         };
     }
 

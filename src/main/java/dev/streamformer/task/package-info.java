@@ -1,2 +1,2 @@
-/** What a stage publishes: embeddings (pooling, normalisation), classifications, generated text. Turns token batches into JSON fields; knows engines and tokenizers, not Kafka. */
+/** What a stage publishes: embeddings (pooling, normalisation, prompts), classifications, rerankings, entities, generated text. Turns token batches into JSON fields; knows engines and tokenizers, not Kafka. */
 package dev.streamformer.task;

@@ -15,7 +15,7 @@ import java.util.Map;
  * http: {port: 8080, host: 127.0.0.1} # /health, /metrics, status page (port 0: any free port; enabled: false: off)
  * stages:
  *   - name: sentiment
- *     task: classify                  # embed | classify | generate
+ *     task: classify                  # embed | classify | rerank | entities | generate
  *     model: ../shared/models/sst2-minilm
  *     input: reviews
  *     output: reviews.scored
@@ -42,7 +42,7 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         Batching batching, String overflow, String prefix,
                         String labels, @JsonProperty("allScores") Boolean allScores, Float threshold,
                         @JsonProperty("minScore") Float minScore,
-                        Route route, Generation generation, Cache cache) {}
+                        Route route, Generation generation, Cache cache, String query, String aggregation) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
     public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}

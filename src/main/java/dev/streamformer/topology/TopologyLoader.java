@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.EntitiesTask;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.TaskSpec;
 import dev.streamformer.task.TokenBudget;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  */
 public final class TopologyLoader {
 
-    static final Set<String> TASKS = Set.of("embed", "classify", "generate");
+    static final Set<String> TASKS = Set.of("embed", "classify", "rerank", "entities", "generate");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -143,7 +144,7 @@ public final class TopologyLoader {
             }
             String task = s.task() == null ? null : s.task().toLowerCase();
             if (task == null || !TASKS.contains(task)) {
-                throw error(at + "/task", key + ".task", (task == null ? "missing" : "'" + task + "' is unknown") + "; use embed, classify or generate.");
+                throw error(at + "/task", key + ".task", (task == null ? "missing" : "'" + task + "' is unknown") + "; use embed, classify, rerank, entities or generate.");
             }
             if (s.model() == null) throw error(at, key + ".model", "missing; give a built-in id (all-minilm-l6-v2, ...) or a model directory.");
             if (s.input() == null) throw error(at, key + ".input", "missing; name the topic to read.");
@@ -171,6 +172,17 @@ public final class TopologyLoader {
             }
             if (s.labels() != null && !task.equals("classify")) {
                 throw error(at + "/labels", key + ".labels", "only a classify stage takes labels.");
+            }
+            if (s.query() != null && !task.equals("rerank")) {
+                throw error(at + "/query", key + ".query", "only a rerank stage takes a query.");
+            }
+            if (s.aggregation() != null) {
+                if (!task.equals("entities")) throw error(at + "/aggregation", key + ".aggregation", "only an entities stage takes an aggregation.");
+                try {
+                    EntitiesTask.Aggregation.parse(s.aggregation());
+                } catch (IllegalArgumentException e) {
+                    throw error(at + "/aggregation", key + ".aggregation", e.getMessage());
+                }
             }
             if (s.generation() != null && !task.equals("generate")) {
                 throw error(at + "/generation", key + ".generation", "only a generate stage takes generation settings.");
@@ -208,7 +220,7 @@ public final class TopologyLoader {
             }
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
-                    s.minScore() == null ? 0f : s.minScore(), generateSpec);
+                    s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
                     .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));

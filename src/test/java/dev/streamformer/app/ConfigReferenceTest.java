@@ -24,7 +24,7 @@ class ConfigReferenceTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[]{"demo", "run", "validate", "broker", "embed", "classify", "generate", "train",
+        for (String command : new String[]{"demo", "run", "validate", "broker", "embed", "classify", "rerank", "entities", "generate", "train",
                 "tokenize", "bench"}) {
             assertEquals(0, Main.commandLine().execute(command, "--help"), command);
         }

@@ -52,6 +52,16 @@ class ModelRegistryTest {
     }
 
     @Test
+    void anXlmRobertaDirectoryCoversTheTokensItsPositionsLeaveAfterPaddingIdx() {
+        Path dir = SHARED.resolve("tiny-xlmr");
+        assertTrue(Files.isDirectory(dir), "needs ../shared/models/tiny-xlmr");
+        HfConfig config = HfConfig.read(dir.resolve("config.json"));
+        assertTrue(config.isRobertaFamily());
+        assertEquals(514, config.maxPositionEmbeddings());
+        assertEquals(512, config.maxSequenceLength());   // positions 2..513: padding_idx 1 + 1 + count
+    }
+
+    @Test
     void unknownModelSaysWhatToPass() {
         var e = assertThrows(ModelLoadException.class, () -> ModelRegistry.standard().resolve("no-such-model"));
         assertTrue(e.getMessage().contains("all-minilm-l6-v2"), e.getMessage());

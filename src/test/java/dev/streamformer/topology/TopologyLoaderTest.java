@@ -68,7 +68,20 @@ class TopologyLoaderTest {
                     input: i
                     output: o
                 """);
-        assertEquals("t.yaml:4: stages[0].task: 'summarise' is unknown; use embed, classify or generate.", e.getMessage());
+        assertEquals("t.yaml:4: stages[0].task: 'summarise' is unknown; use embed, classify, rerank, entities or generate.", e.getMessage());
+    }
+
+    @Test
+    void onlyARerankStageTakesAQuery() {
+        var e = fail("""
+                stages:
+                  - task: embed
+                    model: m
+                    input: i
+                    output: o
+                    query: what is it?
+                """);
+        assertTrue(e.getMessage().contains("stages[0].query: only a rerank stage takes a query."), e.getMessage());
     }
 
     @Test

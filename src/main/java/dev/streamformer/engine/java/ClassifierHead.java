@@ -1,8 +1,9 @@
 package dev.streamformer.engine.java;
 
 /**
- * BERT's sequence-classification head: the pooler {@code tanh(W_p · h[CLS] + b_p)}, then a linear classifier
- * to one logit per label.
+ * The sequence-classification head: {@code tanh(W_p · h[CLS] + b_p)}, then a linear classifier to one logit per label.
+ * BERT and RoBERTa compute the same thing under other names: BERT's {@code pooler.dense} and {@code classifier},
+ * RoBERTa's (and XLM-R's) {@code classifier.dense} and {@code classifier.out_proj}.
  */
 final class ClassifierHead {
 
@@ -16,9 +17,16 @@ final class ClassifierHead {
         this.hidden = hidden;
     }
 
-    /** {@code pooler.dense} and {@code classifier}, or null when the weights hold no classifier. */
+    /** BERT's or RoBERTa's head, or null when the weights hold no sequence classifier. */
     static ClassifierHead loadIfPresent(WeightSource w, EncoderConfig c) {
-        if (c.numLabels() == 0 || !w.has("classifier.weight")) return null;
+        if (c.numLabels() == 0 || c.perToken()) return null;
+        if (w.has("classifier.out_proj.weight")) {           // RobertaClassificationHead
+            return new ClassifierHead(
+                    Linear.load(w, "classifier.dense", c.hidden(), c.hidden()),
+                    Linear.load(w, "classifier.out_proj", c.hidden(), c.numLabels()),
+                    c.hidden());
+        }
+        if (!w.has("classifier.weight")) return null;
         return new ClassifierHead(
                 Linear.load(w, "pooler.dense", c.hidden(), c.hidden()),
                 Linear.load(w, "classifier", c.hidden(), c.numLabels()),

@@ -3,7 +3,8 @@ package dev.streamformer.engine.java;
 /**
  * The input layer: each token becomes {@code word[id] + position[p] + tokenType[t]}, then LayerNorm.
  * Positions are learned (BERT) or the fixed sinusoids of "Attention Is All You Need"; either way a table
- * {@code [maxPositions, hidden]}.
+ * {@code [maxPositions, hidden]}. Which row {@code p} a token takes is BERT's index or RoBERTa's count
+ * ({@link EncoderConfig.PositionIds}).
  */
 final class Embeddings {
 
@@ -46,28 +47,44 @@ final class Embeddings {
 
     /**
      * Writes the embeddings of the batch's real tokens, packed one after another, into {@code x [tokens, hidden]}.
-     * Token {@code j} of sequence {@code b} sits at position {@code j}.
+     * Each row of the batch counts its own positions (see {@link #position}); padding never enters.
      */
     void forward(PackedBatch batch, float[] x) {
         int h = config.hidden();
         for (int b = 0; b < batch.sequences(); b++) {
+            int nonPad = 0;                                  // RoBERTa: non-pad tokens so far in this row
             for (int j = 0; j < batch.length(b); j++) {
                 int row = (batch.start(b) + j) * h;
                 int id = batch.tokenId(b, j);
-                int type = batch.tokenType(b, j);
+                // one token type (XLM-R): every token is type 0, as in transformers, whose XLM-R tokenizer passes no type ids
+                int type = config.typeVocabSize() == 1 ? 0 : batch.tokenType(b, j);
                 if (id < 0 || id >= config.vocabSize()) {
                     throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + config.vocabSize());
                 }
                 if (tokenType != null && (type < 0 || type >= config.typeVocabSize())) {
                     throw new IllegalArgumentException("token type " + type + " is outside [0, " + config.typeVocabSize() + ")");
                 }
+                if (id != config.padTokenId()) nonPad++;
+                int p = position(j, id, nonPad);
                 for (int d = 0; d < h; d++) {
-                    float v = word[id * h + d] + position[j * h + d];
+                    float v = word[id * h + d] + position[p * h + d];
                     if (tokenType != null) v += tokenType[type * h + d];
                     x[row + d] = v;
                 }
             }
         }
         norm.forward(x, batch.tokens(), x);
+    }
+
+    /**
+     * The position-table row of token {@code j} (id {@code id}) of a sequence, {@code nonPad} being the count of non-pad
+     * tokens up to and including it. BERT: {@code j}. RoBERTa: {@code padding_idx + nonPad}, or {@code padding_idx} for a
+     * pad token (transformers' {@code create_position_ids_from_input_ids}: {@code cumsum(ids != pad) * (ids != pad) + pad}).
+     */
+    private int position(int j, int id, int nonPad) {
+        return switch (config.positionIds()) {
+            case INDEX -> j;
+            case AFTER_PADDING_IDX -> id == config.padTokenId() ? config.padTokenId() : config.padTokenId() + nonPad;
+        };
     }
 }

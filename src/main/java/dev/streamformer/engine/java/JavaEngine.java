@@ -34,7 +34,7 @@ public final class JavaEngine implements Engine {
     }
 
     /**
-     * Loads a BERT-style encoder from a model directory, an {@code .onnx} file or a {@code .safetensors} file.
+     * Loads a BERT-style encoder (BERT, RoBERTa, XLM-R) from a model directory, an {@code .onnx} file or a {@code .safetensors} file.
      * A directory's {@code model.safetensors} is preferred when a {@code config.json} describes it; otherwise its
      * {@code .onnx} file is read. The shape comes from {@code config.json} beside the weights when there is one,
      * else (ONNX only) from the graph itself.
@@ -56,6 +56,7 @@ public final class JavaEngine implements Engine {
         } else if (fileName.endsWith(".onnx")) {
             OnnxWeightSource weights = new OnnxWeightSource(OnnxModelFile.read(weightsFile));
             EncoderConfig config = Files.exists(configJson) ? EncoderConfig.fromJson(configJson) : weights.inferConfig();
+            weights.checkPositionIds(config);
             model = TransformerEncoder.load(weights, config);
         } else {
             throw new IllegalArgumentException("the java engine reads .onnx or .safetensors weights; " + path + " is neither, nor a directory holding one");
@@ -111,9 +112,9 @@ public final class JavaEngine implements Engine {
     private Output forward(TokenBatch batch, float[][] attentionWeights) {
         EncoderConfig c = model.config;
         PackedBatch packed = PackedBatch.of(batch);
-        if (packed.maxLength() > c.maxPositions()) {
+        if (packed.maxLength() > c.maxSequenceLength()) {
             throw new IllegalArgumentException("a sequence of " + packed.maxLength() + " tokens is longer than the model's "
-                    + c.maxPositions() + " positions; truncate the input");
+                    + c.maxSequenceLength() + " positions; truncate the input");
         }
         EncoderState s = state.get();
         float[] logits = model.forward(packed, s, attentionWeights);    // (batch, labels) or null
@@ -122,7 +123,16 @@ public final class JavaEngine implements Engine {
         for (int b = 0; b < packed.sequences(); b++) {
             System.arraycopy(s.x, packed.start(b) * c.hidden(), hidden, b * t * c.hidden(), packed.length(b) * c.hidden());
         }
-        return new Output(new Tensor(hidden, new int[] {batch.batchSize(), t, c.hidden()}),
-                logits == null ? null : new Tensor(logits, new int[] {batch.batchSize(), logits.length / Math.max(1, batch.batchSize())}));
+        Tensor hiddenStates = new Tensor(hidden, new int[] {batch.batchSize(), t, c.hidden()});
+        if (logits == null) return new Output(hiddenStates, null);
+        if (!model.classifiesTokens()) {
+            return new Output(hiddenStates, new Tensor(logits, new int[] {batch.batchSize(), logits.length / Math.max(1, batch.batchSize())}));
+        }
+        int labels = c.numLabels();
+        float[] perToken = new float[batch.batchSize() * t * labels];   // (batch, T, labels), 0 at padding
+        for (int b = 0; b < packed.sequences(); b++) {
+            System.arraycopy(logits, packed.start(b) * labels, perToken, b * t * labels, packed.length(b) * labels);
+        }
+        return new Output(hiddenStates, new Tensor(perToken, new int[] {batch.batchSize(), t, labels}));
     }
 }

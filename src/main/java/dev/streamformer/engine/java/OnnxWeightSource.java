@@ -32,11 +32,18 @@ final class OnnxWeightSource implements WeightSource {
                 throw new IllegalArgumentException(file.path().getFileName() + " is a quantized model (" + n.opType()
                         + " nodes); the java engine runs fp32/fp16 weights only: use --engine onnx, or the model without -q");
             }
-            if (n.opType().equals("CumSum") && n.name().startsWith("/embeddings/")) {
-                // RoBERTa-style exports count positions from the padding id on; BERT's are simply 0, 1, 2, ...
-                throw new IllegalArgumentException(file.path().getFileName() + " computes its position ids from the input "
-                        + "(RoBERTa style); the java engine runs BERT-style encoders only: use --engine onnx");
-            }
+        }
+    }
+
+    /**
+     * Refuses a graph whose position ids are not the ones {@code config} says: RoBERTa-style exports count positions
+     * from the padding id on (a {@code CumSum} in the embeddings), BERT's are simply 0, 1, 2, ...
+     */
+    void checkPositionIds(EncoderConfig config) {
+        boolean counts = file.nodes().stream().anyMatch(n -> n.opType().equals("CumSum") && n.name().startsWith("/embeddings/"));
+        if (counts && config.positionIds() == EncoderConfig.PositionIds.INDEX) {
+            throw new IllegalArgumentException(file.path().getFileName() + " computes its position ids from the input "
+                    + "(RoBERTa style); put the model's config.json (model_type roberta or xlm-roberta) beside it, or use --engine onnx");
         }
     }
 

@@ -33,8 +33,8 @@ import java.util.Map;
 public record ChatPrompt(ChatTemplate template, ChatSettings settings, PromptTemplate prompt) implements EventInput {
 
     @Override
-    public boolean acceptsMessages() {
-        return true;
+    public boolean readsWithoutText(ObjectNode event) {
+        return event.has("messages");
     }
 
     /** True when text events are rendered through the chat template too (so every prompt holds its special tokens). */

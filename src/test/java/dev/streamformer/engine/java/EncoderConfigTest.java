@@ -32,10 +32,10 @@ class EncoderConfigTest {
     void refusesOtherArchitecturesInOneSentence(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("config.json");
         Files.writeString(config, """
-                {"model_type": "roberta", "vocab_size": 50265, "hidden_size": 768, "num_hidden_layers": 12,
+                {"model_type": "deberta-v2", "vocab_size": 128100, "hidden_size": 768, "num_hidden_layers": 12,
                  "num_attention_heads": 12, "intermediate_size": 3072}""");
         var e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(config));
-        assertTrue(e.getMessage().contains("roberta") && e.getMessage().contains("--engine onnx"), e.getMessage());
+        assertTrue(e.getMessage().contains("deberta-v2") && e.getMessage().contains("--engine onnx"), e.getMessage());
     }
 
     @Test
