@@ -112,4 +112,31 @@ class CliMistakesTest {
         assertFalse(r.err().contains("WARN"), r.err());
         assertTrue((System.nanoTime() - start) / 1e9 < 30);
     }
+
+    @Test
+    void validateReportsEveryMistakeThenOkOnceFixed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("t.yaml");
+        java.nio.file.Files.writeString(file, """
+                stages:
+                  - name: a
+                    task: classify
+                    model: ../shared/models/sst2-minlm
+                    input: reviews
+                    output: reviews.scored
+                    threshold: 2
+                    batching: {maxRecords: lots}
+                """);
+        CliTest.Run wrong = run("", "validate", file.toString());
+        assertEquals(1, wrong.exit());
+        String[] lines = wrong.err().strip().split("\n");
+        assertEquals(4, lines.length, wrong.err());
+        assertTrue(lines[0].startsWith(file + ":4: stages[0].model: '../shared/models/sst2-minlm' is neither"), lines[0]);
+        assertTrue(lines[1].startsWith(file + ":7: stages[0].threshold: must be in [0, 1]"), lines[1]);
+        assertTrue(lines[2].startsWith(file + ":8: stages[0].batching.maxRecords: must be a whole number, got 'lots'"), lines[2]);
+        assertTrue(lines[3].contains("3 mistakes"), lines[3]);
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("sst2-minlm", "sst2-minilm")
+                .replace("threshold: 2", "threshold: 0.9").replace("lots", "16"));
+        CliTest.Run fixed = run("", "validate", file.toString());
+        assertEquals(0, fixed.exit(), fixed.err());
+    }
 }
