@@ -296,10 +296,24 @@ public final class TopologyLoader {
             }
             if (builtIn || Files.isDirectory(Path.of(model))) return;
             String near = Shape.closest(model, ModelRegistry.BUILT_IN);
+            if (near == null) near = siblingLike(Path.of(model));
             error(pointer, key, "'" + model + "' is neither a built-in id nor a directory (looked for "
                     + Path.of(model).toAbsolutePath().normalize() + ")" + (near == null ? "" : "; did you mean '" + near + "'?")
                     + " Use a built-in id (" + String.join(", ", ModelRegistry.BUILT_IN)
                     + ") or the path of a model directory, relative to the directory you run streamformer in.");
+        }
+
+        /** A directory beside a mistyped model path whose name is close to it ({@code sst2-minlm} → {@code sst2-minilm}). */
+        static String siblingLike(Path model) {
+            Path parent = model.toAbsolutePath().normalize().getParent();
+            if (parent == null || model.getFileName() == null || !Files.isDirectory(parent)) return null;
+            try (var children = Files.list(parent)) {
+                List<String> names = children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+                String near = Shape.closest(model.getFileName().toString(), names);
+                return near == null ? null : (model.getParent() == null ? near : model.getParent().resolve(near).toString());
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
 
         /** The generation settings, each range checked with its own line; null when one is wrong. */

@@ -131,6 +131,7 @@ class CliMistakesTest {
         String[] lines = wrong.err().strip().split("\n");
         assertEquals(4, lines.length, wrong.err());
         assertTrue(lines[0].startsWith(file + ":4: stages[0].model: '../shared/models/sst2-minlm' is neither"), lines[0]);
+        assertTrue(lines[0].contains("did you mean '../shared/models/sst2-minilm'?"), lines[0]);
         assertTrue(lines[1].startsWith(file + ":7: stages[0].threshold: must be in [0, 1]"), lines[1]);
         assertTrue(lines[2].startsWith(file + ":8: stages[0].batching.maxRecords: must be a whole number, got 'lots'"), lines[2]);
         assertTrue(lines[3].contains("3 mistakes"), lines[3]);
