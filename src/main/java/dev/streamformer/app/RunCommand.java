@@ -111,6 +111,7 @@ final class RunCommand implements Callable<Integer> {
             route = new TopologyFile.Route(routeField, topics);
         }
         var g = options.generation;
+        options.classify.checked();
         var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
                 inputTopic, outputTopic, dlqTopic, textField, maxTextBytes,
                 new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,

@@ -24,6 +24,7 @@ final class TaskOptions {
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation) {
+        classify.checked();
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
                 Overflow.parse(batch.overflow), resolvePrefix(model, embed.prefix), classify.labels, classify.allScores,
                 classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null);

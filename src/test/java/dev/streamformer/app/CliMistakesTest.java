@@ -140,4 +140,55 @@ class CliMistakesTest {
         CliTest.Run fixed = run("", "validate", file.toString());
         assertEquals(0, fixed.exit(), fixed.err());
     }
+
+    @Test
+    void everyOutputFieldHasOneMeaning() throws Exception {
+        // zero-shot: score is a probability (as a fine-tuned model's), the cosine is similarity
+        CliTest.Run zeroShot = run("Shares fell 3% as markets slid\nThe match ended in a draw\n", "classify", "--labels", LABELS, "--all-scores");
+        assertEquals(0, zeroShot.exit(), zeroShot.err());
+        for (var line : zeroShot.lines()) {
+            double score = line.get("score").asDouble(), sum = 0;
+            assertTrue(score >= 0.5 && score <= 1, line.toString()); // the best of two labels
+            for (var p : line.get("scores").properties()) sum += p.getValue().asDouble();
+            assertEquals(1, sum, 1e-5, line.toString());
+            double similarity = line.get("similarity").asDouble();
+            assertTrue(similarity >= -1 && similarity <= 1, line.toString());
+            assertEquals(similarity, line.get("similarities").get(line.get("label").asText()).asDouble(), 1e-6);
+        }
+        CliTest.Run fineTuned = run("a gorgeous movie\n", "classify", "--model", SST2);
+        assertFalse(fineTuned.lines().getFirst().has("similarity"), fineTuned.lines().toString());
+        // model: the form given, on every task
+        assertEquals(SST2, fineTuned.lines().getFirst().get("model").asText());
+        assertEquals("all-minilm-l6-v2", run("hello\n", "embed").lines().getFirst().get("model").asText());
+        CliTest.Run generated = run("{\"text\": \"The company said\"}\n", "generate", "--model", NEWSGPT, "--max-new-tokens", "2");
+        assertEquals(NEWSGPT, generated.lines().getFirst().get("model").asText(), generated.lines().toString());
+    }
+
+    @Test
+    void aProbabilityFlagOutOfRangeNamesTheRange() throws Exception {
+        CliTest.Run wrong = run("hello\n", "classify", "--labels", LABELS, "--min-score", "2");
+        assertEquals(1, wrong.exit());
+        assertTrue(sentence(wrong).contains("--min-score 2.0 is not a probability") && sentence(wrong).contains("[0, 1]"), sentence(wrong));
+    }
+
+    @Test
+    void aHeadTrainedOnNumberedLabelsPrintsTheNamesGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String data = "../shared/data/sst2/train.tsv";
+        java.nio.file.Path unnamed = dir.resolve("unnamed"), named = dir.resolve("named");
+        CliTest.Run plain = run("", "train", "--data", data, "--limit", "300", "--epochs", "3", "--out", unnamed.toString());
+        assertEquals(0, plain.exit(), plain.err());
+        assertTrue(plain.err().contains("--label-names 0=NAME,1=NAME"), plain.err());
+        CliTest.Run train = run("", "train", "--data", data, "--limit", "300", "--epochs", "3", "--label-names", "0=negative,1=positive",
+                "--out", named.toString());
+        assertEquals(0, train.exit(), train.err());
+        assertFalse(train.err().contains("--label-names"), train.err());
+        CliTest.Run r = run("a gorgeous, witty, moving film\n", "classify", "--model", named.toString(), "--all-scores");
+        assertEquals(0, r.exit(), r.err());
+        var line = r.lines().getFirst();
+        assertTrue(line.get("scores").has("negative") && line.get("scores").has("positive"), line.toString());
+        assertEquals(named.toString(), line.get("model").asText());
+        CliTest.Run wrongCount = run("", "train", "--data", data, "--limit", "50", "--label-names", "negative", "--out", dir.resolve("x").toString());
+        assertEquals(1, wrongCount.exit());
+        assertTrue(sentence(wrongCount).contains("--label-names 0=NAME,1=NAME"), sentence(wrongCount));
+    }
 }
