@@ -88,4 +88,30 @@ public final class TopologyRunner implements AutoCloseable {
         pipelines.values().forEach(Pipeline::close);
         tasks.forEach(Task::close);
     }
+
+    /** Whether every stage's Kafka cluster answers within {@code timeout} (asked once per distinct cluster). */
+    public boolean kafkaAnswers(java.time.Duration timeout) {
+        var asked = new java.util.HashSet<Object>();
+        for (Pipeline p : pipelines.values()) {
+            if (asked.add(p.config().streamsProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) && !p.kafkaAnswers(timeout)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Closes the stages, waiting at most {@code timeout} in all (for a shutdown while Kafka is away: there is nothing
+     * to commit to, and a clean close would wait out the clients' timeouts).
+     *
+     * @return false when some stream threads had not stopped in time; their models are then left open (the threads may
+     *         still be using them) for the JVM's exit to free
+     */
+    public boolean close(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean stopped = true;
+        for (Pipeline p : pipelines.values()) {
+            stopped &= p.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        if (stopped) tasks.forEach(Task::close);
+        return stopped;
+    }
 }
