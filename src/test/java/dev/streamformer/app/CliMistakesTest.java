@@ -191,4 +191,21 @@ class CliMistakesTest {
         assertEquals(1, wrongCount.exit());
         assertTrue(sentence(wrongCount).contains("--label-names 0=NAME,1=NAME"), sentence(wrongCount));
     }
+
+    @Test
+    void runWithABrokenTopologyListsEveryMistakeBeforeConnecting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("t.yaml");
+        java.nio.file.Files.writeString(file, """
+                stages:
+                  - {name: a, task: embed, model: all-minilm-l6-v2, input: i, output: o, threads: -2}
+                  - {name: b, task: clasify, model: all-minilm-l6-v2, input: o, output: p}
+                """);
+        CliTest.Run r = run("", "run", "--topology", file.toString(), "-b", "127.0.0.1:1");
+        assertEquals(1, r.exit());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(3, lines.length, r.err());
+        assertTrue(lines[0].startsWith("streamformer: 2 mistakes in the topology"), lines[0]);
+        assertTrue(lines[1].startsWith(file + ":2: stages[0].threads: must be 0"), lines[1]);
+        assertTrue(lines[2].startsWith(file + ":3: stages[1].task: 'clasify' is unknown (did you mean 'classify'?)"), lines[2]);
+    }
 }
