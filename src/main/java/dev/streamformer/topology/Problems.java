@@ -25,8 +25,12 @@ final class Problems {
 
     /** Reports a mistake at {@code pointer} (a JSON pointer: {@code /stages/0/task}); {@code key} as the user writes it. */
     void add(String pointer, String key, String message) {
+        add(pointer, lines.line(pointer), key, message);
+    }
+
+    /** Reports a mistake at a given line (a repeated key: the line of the repeat). */
+    void add(String pointer, int line, String key, String message) {
         if (reported(pointer)) return;
-        int line = lines.line(pointer);
         byPointer.put(pointer, new Problem(line, byPointer.size(), pointer, fileName + ":" + line + ": " + key + ": " + message));
     }
 

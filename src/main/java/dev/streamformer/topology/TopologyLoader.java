@@ -87,6 +87,8 @@ public final class TopologyLoader {
             problems.throwIfAny();
             throw new AssertionError();
         }
+        lines.duplicates().forEach((pointer, line) -> problems.add(pointer + "#repeat", line, key(pointer),
+                "given twice in the same mapping (first on line " + lines.line(pointer) + "); keep one, the last one would win."));
         new Shape(problems).checkRecord(top, TopologyFile.class, "", "");
         TopologyFile f;
         try {
@@ -98,6 +100,17 @@ public final class TopologyLoader {
             throw new AssertionError(e);
         }
         return new Checker(problems, checkModels).check(f);
+    }
+
+    /** {@code /stages/0/model} as the user writes it: {@code stages[0].model}. */
+    private static String key(String pointer) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : pointer.substring(1).split("/")) {
+            String name = part.replace("~1", "/").replace("~0", "~");
+            if (name.matches("\\d+")) sb.append('[').append(name).append(']');
+            else sb.append(sb.isEmpty() ? "" : ".").append(name);
+        }
+        return sb.toString();
     }
 
     /** Checks a topology built in code (e.g. from command-line flags); errors name {@code source} instead of a file. */

@@ -174,6 +174,21 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsReportedAtTheRepeat() {
+        var e = fail("""
+                stages:
+                  - name: a
+                    task: embed
+                    model: all-minilm-l6-v2
+                    input: i
+                    output: o
+                    model: bge-small-en-v15
+                """);
+        assertEquals("t.yaml:7: stages[0].model: given twice in the same mapping (first on line 4); keep one, the last one would win.",
+                e.getMessage());
+    }
+
+    @Test
     void duplicateStageNamesAreRefused() {
         var e = fail("""
                 stages:
