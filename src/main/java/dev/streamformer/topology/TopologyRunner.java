@@ -39,12 +39,21 @@ public final class TopologyRunner implements AutoCloseable {
                     return t;
                 });
                 var config = stageConfig(plan, stage);
-                pipelines.put(stage.name(), new Pipeline(config, task, stage.task().toString()));
+                pipelines.put(stage.name(), new Pipeline(config, task, cacheSettings(stage.task())));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * What keys a stage's cached results besides the model and text: every task setting, plus for zero-shot classify
+     * the form of its output ({@code score} became a probability, the cosine {@code similarity}), so that results
+     * cached by an earlier version, with the cosine as score, are not served again.
+     */
+    static String cacheSettings(dev.streamformer.task.TaskSpec spec) {
+        return spec.labels() == null ? spec.toString() : spec + " zero-shot score=softmax(20·cosine), similarity=cosine";
     }
 
     /**
