@@ -130,8 +130,12 @@ public final class TopologyLoader {
             Map<String, Object> kafka = f.kafka() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(f.kafka());
             kafka.forEach((k, v) -> {
                 if (v == null) error("/kafka/" + Shape.escape(k), "kafka." + k, "has no value; give one or remove the key.");
+                if (v instanceof Map<?, ?>) {
+                    error("/kafka/" + Shape.escape(k), "kafka." + k, "is a mapping; Kafka properties are flat: write the whole name,"
+                            + " e.g. " + k + ".ms: 1000 instead of nesting.");
+                }
             });
-            kafka.values().removeIf(java.util.Objects::isNull); // reported; the stages are still checked without them
+            kafka.values().removeIf(v -> v == null || v instanceof Map<?, ?>); // reported; the stages are still checked without them
             Integer port = 8080;
             String host = "127.0.0.1";
             if (f.http() != null) {

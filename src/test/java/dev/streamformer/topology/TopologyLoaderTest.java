@@ -189,6 +189,18 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void nestedKafkaPropertiesAreRefused() {
+        var e = fail("""
+                kafka:
+                  commit:
+                    interval.ms: 100
+                stages:
+                  - {name: a, task: embed, model: m, input: i, output: o}
+                """);
+        assertTrue(e.getMessage().startsWith("t.yaml:2: kafka.commit: is a mapping; Kafka properties are flat"), e.getMessage());
+    }
+
+    @Test
     void duplicateStageNamesAreRefused() {
         var e = fail("""
                 stages:
