@@ -61,6 +61,15 @@ class LauncherIT {
     }
 
     @Test
+    void progressLinesStillComeThroughTheFilter() throws Exception {
+        Result r = launch("one\ntwo\nthree\n", "embed", "--progress");
+        assertEquals(0, r.exit(), r.err());
+        assertFalse(r.err().contains("WARNING"), r.err());
+        assertTrue(r.err().contains("\r3 records"), r.err());
+        assertEquals(3, r.out().lines().count(), r.out());
+    }
+
+    @Test
     void validateRunsWithoutTheVectorModule() throws Exception {
         Result r = launch("", "validate", "topology/enrich.yaml");
         assertEquals(0, r.exit(), r.err());
