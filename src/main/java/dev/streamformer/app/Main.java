@@ -1,5 +1,6 @@
 package dev.streamformer.app;
 
+import dev.streamformer.topology.TopologyException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,12 @@ public final class Main implements Runnable {
             return 2;
         });
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof TopologyException mistakes && mistakes.problems().size() > 1) {
+                // a topology file's mistakes, one FILE:LINE: line each (the form editors jump to)
+                commandLine.getErr().println("streamformer: " + mistakes.problems().size() + " mistakes in the topology; fix them and run again:");
+                mistakes.problems().forEach(commandLine.getErr()::println);
+                return 1;
+            }
             commandLine.getErr().println("streamformer: " + oneLine(ex));
             if (Boolean.getBoolean("streamformer.debug")) ex.printStackTrace(commandLine.getErr());
             return 1;

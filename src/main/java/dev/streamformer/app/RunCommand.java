@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,16 @@ final class RunCommand implements Callable<Integer> {
             }
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                System.err.println("streamformer: stopping (pending batches stay in their changelog for the next start) ...");
-                runner.close();
+                if (runner.kafkaAnswers(Duration.ofSeconds(2))) {
+                    System.err.println("streamformer: stopping (pending batches stay in their changelog for the next start) ...");
+                    runner.close();
+                } else {
+                    // nothing to commit to: a clean close would wait out the clients' timeouts while they log each retry
+                    quietKafkaLogs();
+                    System.err.println("streamformer: Kafka at " + plan.kafka().get("bootstrap.servers") + " does not answer; stopping"
+                            + " without a final commit (records since the last commit are processed again on the next start).");
+                    runner.close(Duration.ofSeconds(3));
+                }
                 stopped.countDown();
             }, "streamformer-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -111,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
             route = new TopologyFile.Route(routeField, topics);
         }
         var g = options.generation;
+        options.classify.checked();
         var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
                 inputTopic, outputTopic, dlqTopic, textField, maxTextBytes,
                 new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
@@ -141,4 +151,13 @@ final class RunCommand implements Callable<Integer> {
                 s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation());
     }
 
+
+    /** The Kafka clients' and Kafka Streams' own logs off (a shutdown with the broker away: one sentence says it all). */
+    static void quietKafkaLogs() {
+        for (String name : new String[]{"org.apache.kafka", "kafka"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
+    }
 }

@@ -30,6 +30,7 @@ final class TaskOptions {
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,
                          GenerationOptions generation, RerankOptions rerank, EntitiesOptions entities) {
+        classify.checked();
         return new TaskSpec(task, model.model, model.engineOptions(), new TokenBudget(batch.maxTokens, batch.maxBatch),
                 Overflow.parse(batch.overflow), embed.prefix, classify.labels, classify.allScores,
                 classify.threshold, classify.minScore, task != null && task.equals("generate") ? generation.spec() : null, rerank.query,

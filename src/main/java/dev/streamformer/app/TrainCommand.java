@@ -47,6 +47,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-field", defaultValue = "label", description = "JSON Lines: the label field. Default: ${DEFAULT-VALUE}.")
     String labelField;
 
+    @Option(names = "--label-names", paramLabel = "LABEL=NAME,...|NAME,...",
+            description = "Names to write for the data's labels, which classify then prints: 0=negative,1=positive, or"
+                    + " negative,positive (in the labels' order, numeric when they are numbers). Default: the data's"
+                    + " <label-field>_name field (JSON Lines), else the labels as they are.")
+    String labelNames;
+
     @Option(names = "--epochs", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.") int epochs;
     @Option(names = "--batch", defaultValue = "64", description = "Examples per step. Default: ${DEFAULT-VALUE}.") int batch;
     @Option(names = "--lr", defaultValue = "0.003", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.") float lr;
@@ -58,8 +64,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LabeledData train = LabeledData.read(data, textField, labelField);
-        if (limit > 0 && limit < train.size()) train = new LabeledData(train.texts().subList(0, limit), train.labels().subList(0, limit));
-        List<String> labelNames = new ArrayList<>(new TreeSet<>(train.labels()));
+        if (limit > 0 && limit < train.size()) {
+            train = new LabeledData(train.texts().subList(0, limit), train.labels().subList(0, limit), train.names());
+        }
+        List<String> labelNames = sortedLabels(train.labels());
+        List<String> names = names(labelNames, train.names());
         EmbedTask encoder = new EmbedTask(LoadedModel.load(model.model, model.engineOptions()), TokenBudget.DEFAULT, Overflow.TRUNCATE, null);
 
         float[][] x = embed(encoder, train.texts(), "train");
@@ -73,12 +82,67 @@ final class TrainCommand implements Callable<Integer> {
             String acc = devX == null ? "" : String.format(Locale.ROOT, "  dev accuracy %.2f %%", 100 * accuracy(h, devX, devY));
             System.err.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%s%n", epoch, epochs, loss, acc);
         });
-        write(head, labelNames);
+        write(head, names);
         String result = devX == null ? "" : String.format(Locale.ROOT, "; dev accuracy %.2f %% on %d examples",
                 100 * accuracy(head, devX, devY), devX.length);
         System.out.printf(Locale.ROOT, "trained a %s head on %d examples of %d labels over %s%s; wrote %s%n",
                 hidden == 0 ? "logistic-regression" : hidden + "-unit", x.length, labelNames.size(), model.model, result, out);
         return 0;
+    }
+
+    /** The distinct labels, numerically ordered when all are whole numbers (0, 1, 2, ..., 10), else alphabetically. */
+    static List<String> sortedLabels(List<String> labels) {
+        List<String> distinct = new ArrayList<>(new TreeSet<>(labels));
+        if (distinct.stream().allMatch(l -> l.matches("-?\\d{1,9}"))) distinct.sort(java.util.Comparator.comparingInt(Integer::parseInt));
+        return distinct;
+    }
+
+    /**
+     * The name written for each label (by index): from --label-names, else the data's names, else the label itself;
+     * labels that are bare numbers without names get a note saying how to name them.
+     */
+    List<String> names(List<String> labels, java.util.Map<String, String> fromData) {
+        java.util.Map<String, String> given = labelNames == null ? fromData : parseLabelNames(labelNames, labels);
+        if (given.isEmpty() && labels.stream().allMatch(l -> l.matches("-?\\d+"))) {
+            System.err.println("note: the labels are numbers (" + String.join(", ", labels) + "), and classify will print them"
+                    + " as they are; to print names, add e.g. --label-names " + String.join(",", labels.stream()
+                    .map(l -> l + "=NAME").toList()) + ".");
+        }
+        return labels.stream().map(l -> given.getOrDefault(l, l)).toList();
+    }
+
+    /** {@code 0=negative,1=positive} (by label) or {@code negative,positive} (by position), checked against the data. */
+    static java.util.Map<String, String> parseLabelNames(String spec, List<String> labels) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String[] parts = spec.split(",");
+        boolean byLabel = spec.contains("=");
+        if (!byLabel && parts.length != labels.size()) {
+            throw new IllegalArgumentException("--label-names gives " + parts.length + " names for the data's " + labels.size()
+                    + " labels (" + String.join(", ", labels) + "): give one per label, e.g. --label-names "
+                    + String.join(",", labels.stream().map(l -> l + "=NAME").toList()) + ".");
+        }
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].trim();
+            if (!byLabel) {
+                out.put(labels.get(i), part);
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String label = eq < 0 ? "" : part.substring(0, eq).trim(), name = eq < 0 ? "" : part.substring(eq + 1).trim();
+            if (label.isEmpty() || name.isEmpty()) {
+                throw new IllegalArgumentException("--label-names '" + part + "' is not LABEL=NAME: write e.g. --label-names "
+                        + String.join(",", labels.stream().map(l -> l + "=NAME").toList()) + ".");
+            }
+            if (!labels.contains(label)) {
+                throw new IllegalArgumentException("--label-names names label '" + label + "', which the data does not have; its labels are "
+                        + String.join(", ", labels) + ".");
+            }
+            out.put(label, name);
+        }
+        if (new java.util.HashSet<>(out.values()).size() != out.size()) {
+            throw new IllegalArgumentException("--label-names gives two labels the same name: give each label its own name.");
+        }
+        return out;
     }
 
     private static float[][] embed(EmbedTask encoder, List<String> texts, String what) {

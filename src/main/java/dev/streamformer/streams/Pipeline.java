@@ -147,15 +147,44 @@ public final class Pipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(Duration.ofSeconds(30));
+        if (!close(Duration.ofSeconds(30))) log.warn("Kafka Streams did not shut down within 30 s");
     }
 
-    public void close(Duration timeout) {
+    /**
+     * As {@link #close()}, waiting at most {@code timeout} for the stream threads.
+     *
+     * @return false when they had not stopped by then (they may still be using the task)
+     */
+    public boolean close(Duration timeout) {
         lag.close();
         KafkaStreams current = streams;
-        if (current == null) return;
-        if (!current.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
-            log.warn("Kafka Streams did not shut down within {} s", timeout.toSeconds());
+        if (current == null) return true;
+        return current.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+
+    /**
+     * Whether the Kafka cluster answers a metadata request within {@code timeout}: before a clean shutdown, which
+     * commits and leaves the group, and without a broker could only wait for its timeouts.
+     */
+    public boolean kafkaAnswers(Duration timeout) {
+        var streamsConfig = new org.apache.kafka.streams.StreamsConfig(config.streamsProperties());
+        var adminConfig = streamsConfig.getAdminConfigs("streamformer-shutdown-check");
+        adminConfig.put(org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        adminConfig.put(org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(adminConfig)) {
+            try {
+                admin.describeCluster().nodes().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception e) {
+                return false;
+            } finally {
+                admin.close(Duration.ZERO);
+            }
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 }

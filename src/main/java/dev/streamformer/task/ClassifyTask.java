@@ -11,9 +11,11 @@ import java.util.List;
  * The {@code classify} task: a label and a score per text.
  *
  * <p>Where the scores come from is a {@link Classifier}: a fine-tuned sequence-classification model's logits
- * (softmax, or sigmoid per label for multi-label models), cosine similarity to label descriptions (zero-shot),
- * or a head trained on the pooled embeddings. This class only adds the JSON: {@code label}, {@code score},
- * {@code labels} (multi-label: all over the threshold), and with {@code allScores} a {@code scores} object.
+ * (softmax, or sigmoid per label for multi-label models), label descriptions (zero-shot: a softmax over the scaled
+ * cosine similarities, see {@link ZeroShot}), or a head trained on the pooled embeddings. Whatever the classifier,
+ * {@code score} is a probability in [0, 1]. This class only adds the JSON: {@code label}, {@code score},
+ * {@code labels} (multi-label: all over the threshold), with {@code allScores} a {@code scores} object, and for
+ * zero-shot the raw cosine {@code similarity} of the best label (and {@code similarities} with {@code allScores}).
  */
 public final class ClassifyTask implements Task {
 
@@ -56,10 +58,12 @@ public final class ClassifyTask implements Task {
 
     @Override
     public List<ObjectNode> run(List<String> texts) {
-        float[][] scores = classifier.scores(texts);
+        float[][] similarities = classifier instanceof ZeroShot zeroShot ? zeroShot.similarities(texts) : null;
+        float[][] scores = similarities != null ? ZeroShot.probabilities(similarities) : classifier.scores(texts);
         List<String> labels = classifier.labels();
         List<ObjectNode> out = new ArrayList<>(texts.size());
-        for (float[] row : scores) {
+        for (int i = 0; i < scores.length; i++) {
+            float[] row = scores[i];
             int best = 0;
             for (int j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -70,9 +74,14 @@ public final class ClassifyTask implements Task {
                 var over = node.putArray("labels");
                 for (int j = 0; j < row.length; j++) if (row[j] >= threshold) over.add(labels.get(j));
             }
+            if (similarities != null) node.put("similarity", similarities[i][best]);
             if (allScores) {
                 ObjectNode all = node.putObject("scores");
                 for (int j = 0; j < row.length; j++) all.put(labels.get(j), row[j]);
+                if (similarities != null) {
+                    ObjectNode cosines = node.putObject("similarities");
+                    for (int j = 0; j < row.length; j++) cosines.put(labels.get(j), similarities[i][j]);
+                }
             }
             out.add(node);
         }
@@ -143,10 +152,16 @@ public final class ClassifyTask implements Task {
     }
 
     /**
-     * Zero-shot by label descriptions: each description is embedded once; a text's score for a label is the cosine
-     * similarity of its embedding with the description's (embeddings are L2-normalised, so a dot product).
+     * Zero-shot by label descriptions: each description is embedded once; a text's similarity to a label is the cosine
+     * of its embedding with the description's (embeddings are L2-normalised, so a dot product), in [-1, 1]. Its score
+     * for a label is {@code softmax(SCALE · similarity)} over the labels: a probability, summing to 1 over the labels
+     * given, comparable with a fine-tuned model's. {@link #SCALE} 20 is the scale sentence-transformers models are
+     * trained with (MultipleNegativesRankingLoss), so the softmax is the distribution their training objective models.
      */
     public static final class ZeroShot implements Classifier {
+        /** The inverse temperature of the softmax over cosine similarities. */
+        public static final float SCALE = 20f;
+
         private final EmbedTask embedder;
         private final List<String> labels;
         private final float[][] descriptions;
@@ -184,8 +199,25 @@ public final class ClassifyTask implements Task {
         @Override public String modelId() { return embedder.modelId(); }
         @Override public int countTokens(String text) { return embedder.countTokens(text); }
 
+        /** Probabilities per label: {@code softmax(SCALE · cosine)}. */
         @Override
         public float[][] scores(List<String> texts) {
+            return probabilities(similarities(texts));
+        }
+
+        /** {@code softmax(SCALE · similarity)} per row (a new array; the similarities are left as they are). */
+        public static float[][] probabilities(float[][] similarities) {
+            float[][] out = new float[similarities.length][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = new float[similarities[i].length];
+                for (int j = 0; j < out[i].length; j++) out[i][j] = SCALE * similarities[i][j];
+                dev.streamformer.tensor.Kernels.softmaxInPlace(out[i], 0, out[i].length);
+            }
+            return out;
+        }
+
+        /** The cosine similarity of each text with each label description, {@code [texts][labels]}, in [-1, 1]. */
+        public float[][] similarities(List<String> texts) {
             float[][] vectors = normalized(embedder.embed(texts));
             float[][] out = new float[vectors.length][labels.size()];
             for (int i = 0; i < vectors.length; i++) {

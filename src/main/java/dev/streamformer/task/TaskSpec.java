@@ -72,7 +72,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         ModelDescriptor own = Files.isDirectory(dir) ? ModelRegistry.descriptorOf(dir) : null;
         if (own != null && own.isTrainedHead()) {
             EmbedTask encoder = new EmbedTask(LoadedModel.load(own.encoder(), engine), budget, overflow, prefix);
-            return new ClassifyTask(TrainedHeadClassifier.open(dir, own, encoder), allScores, threshold, minScore);
+            return new ClassifyTask(TrainedHeadClassifier.open(model, dir, own, encoder), allScores, threshold, minScore);
         }
         refuseGenerator(dir);
         LoadedModel loaded = LoadedModel.load(model, engine);
@@ -144,7 +144,8 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         GenerationConfig config = GenerationDefaults.read(dir).applyTo(generate.decoding());
         ChatTemplate chatTemplate = generate.chat().chat() ? ChatTemplate.fromModelDirectory(dir) : null;
         ChatPrompt prompt = new ChatPrompt(chatTemplate, generate.chat(), generate.promptTemplate());
-        return new GenerateTask(dir.getFileName().toString(), lm, tokenizer, config, prompt, generate.details(),
+        // "model" in the output is the model as given (built-in id or path), on every task
+        return new GenerateTask(model, lm, tokenizer, config, prompt, generate.details(),
                 budget.maxBatchSize());
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 final class LineIndex {
 
     private final Map<String, Integer> lines = new HashMap<>();
+    private final java.util.Set<String> keys = new java.util.HashSet<>();
+    private final Map<String, Integer> duplicates = new java.util.LinkedHashMap<>();
 
     LineIndex(String yaml) {
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
@@ -22,7 +24,9 @@ final class LineIndex {
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.FIELD_NAME || t.isScalarValue() || t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     String pointer = p.getParsingContext().pathAsPointer().toString();
-                    lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
+                    int line = p.currentTokenLocation().getLineNr();
+                    if (t == JsonToken.FIELD_NAME && !keys.add(pointer)) duplicates.put(pointer, line);
+                    lines.putIfAbsent(pointer, line);
                 }
             }
         } catch (IOException e) {
@@ -38,4 +42,7 @@ final class LineIndex {
             if (p.isEmpty()) return 1;
         }
     }
+
+    /** Keys given twice in one mapping: pointer → line of the repeat (YAML parsers keep the last, silently). */
+    Map<String, Integer> duplicates() { return duplicates; }
 }

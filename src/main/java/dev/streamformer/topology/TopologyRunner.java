@@ -39,12 +39,21 @@ public final class TopologyRunner implements AutoCloseable {
                     return t;
                 });
                 var config = stageConfig(plan, stage);
-                pipelines.put(stage.name(), new Pipeline(config, task, stage.task().toString()));
+                pipelines.put(stage.name(), new Pipeline(config, task, cacheSettings(stage.task())));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * What keys a stage's cached results besides the model and text: every task setting, plus for zero-shot classify
+     * the form of its output ({@code score} became a probability, the cosine {@code similarity}), so that results
+     * cached by an earlier version, with the cosine as score, are not served again.
+     */
+    static String cacheSettings(dev.streamformer.task.TaskSpec spec) {
+        return spec.labels() == null ? spec.toString() : spec + " zero-shot score=softmax(20·cosine), similarity=cosine";
     }
 
     /**
@@ -87,5 +96,31 @@ public final class TopologyRunner implements AutoCloseable {
     public void close() {
         pipelines.values().forEach(Pipeline::close);
         tasks.forEach(Task::close);
+    }
+
+    /** Whether every stage's Kafka cluster answers within {@code timeout} (asked once per distinct cluster). */
+    public boolean kafkaAnswers(java.time.Duration timeout) {
+        var asked = new java.util.HashSet<Object>();
+        for (Pipeline p : pipelines.values()) {
+            if (asked.add(p.config().streamsProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) && !p.kafkaAnswers(timeout)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Closes the stages, waiting at most {@code timeout} in all (for a shutdown while Kafka is away: there is nothing
+     * to commit to, and a clean close would wait out the clients' timeouts).
+     *
+     * @return false when some stream threads had not stopped in time; their models are then left open (the threads may
+     *         still be using them) for the JVM's exit to free
+     */
+    public boolean close(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean stopped = true;
+        for (Pipeline p : pipelines.values()) {
+            stopped &= p.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        if (stopped) tasks.forEach(Task::close);
+        return stopped;
     }
 }

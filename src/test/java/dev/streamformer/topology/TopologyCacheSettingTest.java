@@ -33,6 +33,6 @@ class TopologyCacheSettingTest {
     @Test
     void aNonPositiveBoundIsNamedWithItsLine() {
         var e = assertThrows(TopologyException.class, () -> cacheOf("    cache:\n      enabled: true\n      maxEntries: 0\n"));
-        assertTrue(e.getMessage().startsWith("t.yaml:9: stages[0].cache.maxEntries: must be positive"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("t.yaml:9: stages[0].cache.maxEntries: must be a positive whole number"), e.getMessage());
     }
 }

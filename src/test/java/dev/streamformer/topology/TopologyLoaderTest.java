@@ -53,9 +53,12 @@ class TopologyLoaderTest {
                   - name: a
                     task: embed
                     modle: all-minilm-l6-v2
+                    input: i
+                    output: o
                 """);
-        assertTrue(e.getMessage().startsWith("t.yaml:5: stages[0]: unknown key 'modle'"), e.getMessage());
-        assertTrue(e.getMessage().contains("model"), e.getMessage());
+        assertEquals(1, e.problems().size(), e.getMessage()); // not also "model: missing"
+        assertTrue(e.getMessage().startsWith("t.yaml:5: stages[0].modle: unknown key; did you mean 'model'? Allowed in stages[0]: name, task, model,"),
+                e.getMessage());
     }
 
     @Test
@@ -107,6 +110,107 @@ class TopologyLoaderTest {
                       maxTokens: lots
                 """);
         assertTrue(e.getMessage().startsWith("t.yaml:7: stages[0].batching.maxTokens:"), e.getMessage());
+    }
+
+    @Test
+    void everyMistakeIsReportedWithItsLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("many.yaml");
+        java.nio.file.Files.writeString(file, """
+                name: many
+                kafka:
+                  bootstrap.servers: localhost:9092
+                htpp: {port: 8080}
+                stages:
+                  - name: one
+                    task: classify
+                    model: no/such/model-dir
+                    input: reviews
+                    output: reviews.scored
+                    threshold: 2
+                    minScore: -0.5
+                    batching:
+                      maxTokens: lots
+                      maxRecords: 0
+                      maxWaitMs: 1.5
+                    allScores: maybe
+                  - name: two
+                    task: embedd
+                    model: all-minilm-l6-v2
+                    input: events
+                    output: events.out
+                    max_text_bytes: 100
+                    cache: {enabled: true, maxEntries: -1}
+                  - name: three
+                    task: generate
+                    model: ../shared/models/newsgpt-mini
+                    input: a
+                    output: b
+                    generation: {topP: 1.5, maxNewTokens: 0, stop: "x"}
+                """);
+        var e = assertThrows(TopologyException.class, () -> TopologyLoader.load(file));
+        String f = file.toString();
+        java.util.List<String> expected = java.util.List.of(
+                f + ":4: htpp: unknown key; did you mean 'http'?",
+                f + ":8: stages[0].model: 'no/such/model-dir' is neither a built-in id nor a directory",
+                f + ":11: stages[0].threshold: must be in [0, 1] (a probability), got 2.0.",
+                f + ":12: stages[0].minScore: must be in [0, 1]",
+                f + ":14: stages[0].batching.maxTokens: must be a whole number, got 'lots'.",
+                f + ":15: stages[0].batching.maxRecords: must be a positive whole number (records per batch), got 0.",
+                f + ":16: stages[0].batching.maxWaitMs: must be a whole number, got 1.5.",
+                f + ":17: stages[0].allScores: must be true or false, got 'maybe'.",
+                f + ":19: stages[1].task: 'embedd' is unknown (did you mean 'embed'?); use embed, classify or generate.",
+                f + ":23: stages[1].max_text_bytes: unknown key; did you mean 'maxTextBytes'?",
+                f + ":24: stages[1].cache.maxEntries: must be a positive whole number",
+                f + ":30: stages[2].generation.stop: must be a list",
+                f + ":30: stages[2].generation.maxNewTokens: must be a positive whole number, got 0.",
+                f + ":30: stages[2].generation.topP: must be in (0, 1]");
+        var problems = e.problems();
+        assertEquals(expected.size(), problems.size(), String.join("\n", problems));
+        for (int i = 0; i < expected.size(); i++) {
+            String want = expected.get(i), got = problems.get(i);
+            assertTrue(got.startsWith(want), "mistake " + i + ": want " + want + "\n got " + got);
+        }
+        assertEquals(String.join("\n", problems), e.getMessage());
+        for (String p : problems) {
+            assertTrue(!p.contains("Cannot deserialize") && !p.contains("java.lang"), p);
+        }
+    }
+
+    @Test
+    void aTopologyWithoutMistakesStillLoadsAfterTheShapeCheck() {
+        var plan = TopologyLoader.parse("t.yaml", """
+                stages:
+                  - {name: a, task: classify, model: m, input: i, output: o, threshold: "0.7", batching: {maxTokens: "512"}}
+                """);
+        assertEquals(0.7f, plan.stages().get(0).task().threshold());
+        assertEquals(512, plan.stages().get(0).task().budget().maxTokens());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsReportedAtTheRepeat() {
+        var e = fail("""
+                stages:
+                  - name: a
+                    task: embed
+                    model: all-minilm-l6-v2
+                    input: i
+                    output: o
+                    model: bge-small-en-v15
+                """);
+        assertEquals("t.yaml:7: stages[0].model: given twice in the same mapping (first on line 4); keep one, the last one would win.",
+                e.getMessage());
+    }
+
+    @Test
+    void nestedKafkaPropertiesAreRefused() {
+        var e = fail("""
+                kafka:
+                  commit:
+                    interval.ms: 100
+                stages:
+                  - {name: a, task: embed, model: m, input: i, output: o}
+                """);
+        assertTrue(e.getMessage().startsWith("t.yaml:2: kafka.commit: is a mapping; Kafka properties are flat"), e.getMessage());
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class GenerateTask implements Task {
     public static GenerateTask load(Path modelDir, GenerationConfig config, PromptTemplate template, int maxBatch) {
         LanguageModel model = LanguageModels.load(modelDir);
         Tokenizer tokenizer = Tokenizer.fromFile(modelDir.resolve("tokenizer.json"));
-        return new GenerateTask(modelDir.getFileName().toString(), model, tokenizer, config, template, maxBatch);
+        return new GenerateTask(modelDir.toString(), model, tokenizer, config, template, maxBatch);
     }
 
     @Override

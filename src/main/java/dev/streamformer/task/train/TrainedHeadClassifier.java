@@ -27,13 +27,18 @@ public final class TrainedHeadClassifier implements ClassifyTask.Classifier {
 
     /** Reads the head and labels of a trained-head directory; the encoder is loaded by the caller. */
     public static TrainedHeadClassifier open(Path dir, ModelDescriptor descriptor, EmbedTask encoder) {
+        return open(dir.toString(), dir, descriptor, encoder);
+    }
+
+    /** As {@link #open(Path, ModelDescriptor, EmbedTask)}, reporting the model as {@code id} (the path as given). */
+    public static TrainedHeadClassifier open(String id, Path dir, ModelDescriptor descriptor, EmbedTask encoder) {
         Path headFile = dir.resolve(descriptor.head());
         if (!Files.isRegularFile(headFile)) {
             throw new ModelLoadException(headFile + " is missing: train the head again with streamformer train --out " + dir + ".");
         }
         Head head = Head.load(headFile);
         List<String> labels = HfConfig.read(dir.resolve("config.json")).labels(head.labels());
-        return new TrainedHeadClassifier(dir.toString(), encoder, head, labels);
+        return new TrainedHeadClassifier(id, encoder, head, labels);
     }
 
     @Override public List<String> labels() { return labels; }

@@ -62,7 +62,7 @@ class GenerateTaskTest {
         List<JsonNode> gptRows = Reference.rows("ref_newsgpt-mini_open_prompts.jsonl");
         try (GenerateTask task = GenerateTask.load(Reference.model("newsgpt-mini"), GenerationConfig.greedy(32),
                 PromptTemplate.IDENTITY, 8)) {
-            assertEquals("newsgpt-mini", task.modelId());
+            assertEquals(Reference.model("newsgpt-mini").toString(), task.modelId()); // the model as given, as on every task
             List<ObjectNode> out = task.run(gptRows.stream().map(r -> r.get("prompt").asText()).toList());
             for (int i = 0; i < gptRows.size(); i++) {
                 assertEquals(gptRows.get(i).get("text_until_eos").asText(), out.get(i).get("generated").asText());
