@@ -84,7 +84,7 @@ class TopologyLoaderTest {
                     output: o
                     query: what is it?
                 """);
-        assertTrue(e.getMessage().contains("stages[0].query: only a rerank stage takes a query."), e.getMessage());
+        assertTrue(e.getMessage().contains("stages[0].query: only a rerank stage takes a query; remove it or use task: rerank."), e.getMessage());
     }
 
     @Test
@@ -158,7 +158,7 @@ class TopologyLoaderTest {
                 f + ":15: stages[0].batching.maxRecords: must be a positive whole number (records per batch), got 0.",
                 f + ":16: stages[0].batching.maxWaitMs: must be a whole number, got 1.5.",
                 f + ":17: stages[0].allScores: must be true or false, got 'maybe'.",
-                f + ":19: stages[1].task: 'embedd' is unknown (did you mean 'embed'?); use embed, classify or generate.",
+                f + ":19: stages[1].task: 'embedd' is unknown (did you mean 'embed'?); use embed, classify, rerank, entities or generate.",
                 f + ":23: stages[1].max_text_bytes: unknown key; did you mean 'maxTextBytes'?",
                 f + ":24: stages[1].cache.maxEntries: must be a positive whole number",
                 f + ":30: stages[2].generation.stop: must be a list",
