@@ -1,5 +1,9 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.BatchInference;
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
+
 import dev.streamformer.task.Task;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.InvalidEventException;
+
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 

@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.streamformer.event.Enrichment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -8,9 +9,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Node {@value EnrichmentTopology#ENRICH}: adds the task's fields and {@code model} to the input event (all input
- * fields kept; a result field replaces an input field of the same name), writes it as UTF-8 JSON and picks the
- * routing value. Key, timestamp and headers stay those of the input record.
+ * Node {@value EnrichmentTopology#ENRICH}: enriches the event and writes it as the command line does
+ * ({@link Enrichment}), and picks the routing value. Key, timestamp and headers stay those of the input record.
  */
 final class EnrichProcessor implements Processor<byte[], EnrichProcessor.InferredEvent, byte[], Object> {
 
@@ -39,18 +39,15 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
     @Override
     public void process(Record<byte[], InferredEvent> record) {
         InferredEvent event = record.value();
-        ObjectNode output = event.json();
-        output.setAll(event.fields());
-        output.put("model", modelId);
         byte[] json;
         try {
-            json = EventParser.mapper().writeValueAsBytes(output);
+            json = Enrichment.toJson(Enrichment.enrich(event.json(), event.fields(), modelId));
         } catch (JacksonException e) {
             PendingRecord pending = event.pending();
             context.forward(new Record<>(pending.key(), pending.value(), pending.timestamp(),
-                    DeadLetters.headers(pending.headers(), DeadLetters.Stage.ENRICH, "unwritable-json", e, pending.source(), null, 0)),
+                    DeadLetters.headers(pending.headers(), DeadLetters.Stage.ENRICH, Enrichment.UNWRITABLE, e, pending.source(), null, 0)),
                     EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter("unwritable-json");
+            metrics.deadLetter(Enrichment.UNWRITABLE);
             return;
         }
         context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), EnrichmentTopology.OUTPUT_SINK);

@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+
 import dev.streamformer.task.Task;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

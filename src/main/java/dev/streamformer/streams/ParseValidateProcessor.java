@@ -1,5 +1,8 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

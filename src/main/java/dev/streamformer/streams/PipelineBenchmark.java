@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.BatchInference;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.broker.EmbeddedKafkaBroker;

@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
@@ -34,8 +36,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
                              int maxTextBytes, Batching batching, Routing routing, Cache cache,
                              Map<String, Object> streamsConfig) {
 
-    public static final String DEFAULT_TEXT_FIELD = "text";
-    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
+    public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
+    public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
 
     /**
      * How records are grouped for the model. A batch is flushed when adding a record would pass

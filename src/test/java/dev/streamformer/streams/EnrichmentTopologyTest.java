@@ -1,5 +1,6 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
