@@ -8,6 +8,8 @@ import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.task.EventInput;
+import dev.streamformer.task.PreparedText;
+import dev.streamformer.task.Task;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,7 +45,17 @@ final class JsonLines {
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
 
-    /** @param modelId written into every result as {@code model}; null to leave it out */
+    /** Lines for {@link #run(InputStream, PrintStream, Task)}: the task says how it reads an event, and its model. */
+    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, EventInput input) {
+        this(textField, maxTextBytes, failFast, progress, null, null, input);
+    }
+
+    /**
+     * Lines for {@link #run(InputStream, PrintStream, Function)}: a batch function that is not a {@link Task}.
+     *
+     * @param tokenCounter tokens of a text, for the progress line
+     * @param modelId      written into every result as {@code model}; null to leave it out
+     */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
         this(textField, maxTextBytes, failFast, progress, tokenCounter, modelId, EventInput.TEXT);
     }
@@ -58,14 +70,24 @@ final class JsonLines {
         this.modelId = modelId;
     }
 
-    /** An input line: the parsed event, or why it was refused. */
-    private record Line(long number, EventParser.ParsedEvent event, Failure failure) {}
+    /** An input line: the parsed event and, once prepared, its text as the task tokenized it; or why it was refused. */
+    private record Line(long number, EventParser.ParsedEvent event, PreparedText input, Failure failure) {
+
+        Line(long number, EventParser.ParsedEvent event) { this(number, event, null, null); }
+
+        Line(long number, Failure failure) { this(number, null, null, failure); }
+    }
 
     /** A refused line: a reason as the dead-letter topic names it, and a sentence. */
     private record Failure(String reason, String message) {}
 
-    /** Processes every line of {@code in}; returns the exit code. */
-    int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> task) throws IOException {
+    /** Processes every line of {@code in} with a batch function; returns the exit code. */
+    int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> batch) throws IOException {
+        return run(in, out, new FunctionTask(modelId, tokenCounter, batch));
+    }
+
+    /** Processes every line of {@code in}, each text tokenized once ({@link Task#prepare}); returns the exit code. */
+    int run(InputStream in, PrintStream out, Task task) throws IOException {
         List<Line> chunk = new ArrayList<>(CHUNK);
         long number = 0;
         byte[] raw;
@@ -79,21 +101,22 @@ final class JsonLines {
         return flush(chunk, out, task) ? 0 : 1;
     }
 
-    private boolean flush(List<Line> chunk, PrintStream out, Function<List<String>, List<ObjectNode>> task) {
-        List<String> texts = new ArrayList<>();
-        for (Line l : chunk) if (l.event != null) texts.add(l.event.text());
-        List<BatchInference.Outcome> outcomes = BatchInference.run(modelId, task, texts).outcomes();
+    private boolean flush(List<Line> chunk, PrintStream out, Task task) {
+        List<Line> prepared = prepare(chunk, task);
+        List<PreparedText> inputs = new ArrayList<>();
+        for (Line l : prepared) if (l.input != null) inputs.add(l.input);
+        List<BatchInference.Outcome> outcomes = BatchInference.run(task, inputs).outcomes();
         int next = 0;
         long tokens = 0, errors = 0;
-        for (Line l : chunk) {
+        for (Line l : prepared) {
             Failure failure = l.failure;
             byte[] json = null;
             if (failure == null) {
                 switch (outcomes.get(next++)) {
                     case BatchInference.Outcome.Enriched enriched -> {
                         try {
-                            json = Enrichment.toJson(Enrichment.enrich(l.event.json(), enriched.fields(), modelId));
-                            tokens += tokenCounter.applyAsInt(l.event.text());
+                            json = Enrichment.toJson(Enrichment.enrich(l.event.json(), enriched.fields(), task.modelId()));
+                            tokens += l.input.tokens();
                         } catch (JsonProcessingException e) {
                             failure = new Failure(Enrichment.UNWRITABLE, Main.oneLine(e));
                         }
@@ -122,15 +145,40 @@ final class JsonLines {
 
     private Line parse(long number, byte[] raw) {
         if (raw == TOO_LONG) {
-            return new Line(number, null, new Failure(LINE_TOO_LONG, "The line is over " + MAX_LINE_BYTES
+            return new Line(number, new Failure(LINE_TOO_LONG, "The line is over " + MAX_LINE_BYTES
                     + " bytes; split it (the text limit is set by --max-text-bytes)."));
         }
         try {
             String line = EventParser.decodeUtf8(raw);
-            return new Line(number, line.stripLeading().startsWith("{") ? parser.parseJson(line) : parser.plainText(line), null);
+            return new Line(number, line.stripLeading().startsWith("{") ? parser.parseJson(line) : parser.plainText(line));
         } catch (InvalidEventException e) {
-            return new Line(number, null, new Failure(e.reason(), e.getMessage()));
+            return new Line(number, new Failure(e.reason(), e.getMessage()));
         }
+    }
+
+    /** The parsed lines tokenized once; a text the tokenizer fails on is refused as on Kafka ({@code tokenizer-failure}). */
+    private static List<Line> prepare(List<Line> chunk, Task task) {
+        List<Line> prepared = new ArrayList<>(chunk.size());
+        for (Line l : chunk) {
+            if (l.failure != null) {
+                prepared.add(l);
+                continue;
+            }
+            try {
+                prepared.add(new Line(l.number, l.event, task.prepare(l.event.text()), null));
+            } catch (RuntimeException e) {
+                prepared.add(new Line(l.number, new Failure(BatchInference.TOKENIZER_FAILURE, Main.oneLine(e))));
+            }
+        }
+        return prepared;
+    }
+
+    /** A batch function and a token counter as a {@link Task} (the tokenizer command, tests). */
+    private record FunctionTask(String modelId, ToIntFunction<String> tokenCounter, Function<List<String>, List<ObjectNode>> batch)
+            implements Task {
+        @Override public String name() { return "lines"; }
+        @Override public int countTokens(String text) { return tokenCounter.applyAsInt(text); }
+        @Override public List<ObjectNode> run(List<String> texts) { return batch.apply(texts); }
     }
 
     /** Stands for a line over {@link #MAX_LINE_BYTES}, whose bytes were skipped. */

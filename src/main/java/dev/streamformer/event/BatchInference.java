@@ -2,6 +2,7 @@ package dev.streamformer.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
 
 import java.util.ArrayList;
@@ -28,20 +29,24 @@ public final class BatchInference {
         record Failed(String reason, RuntimeException error) implements Outcome {}
     }
 
+    /** The reason given for a text the task could not {@linkplain Task#prepare prepare} (tokenize). */
+    public static final String TOKENIZER_FAILURE = "tokenizer-failure";
+
     /** Outcomes in input order, and how many times the task was called. */
     public record Result(List<Outcome> outcomes, int modelCalls) {}
 
     private BatchInference() {}
 
-    public static Result run(Task task, List<String> texts) {
-        return run(task.modelId(), task::run, texts);
+    /** Runs the task on texts it has {@linkplain Task#prepare prepared} (tokenized once). */
+    public static Result run(Task task, List<PreparedText> inputs) {
+        return run(task.modelId(), task::runPrepared, inputs);
     }
 
     /**
      * @param modelId named in the message of a non-finite result (null: no model, e.g. the tokenizer alone)
-     * @param batch   the task's batch function: one result per text, in order
+     * @param batch   the task's batch function: one result per input, in order
      */
-    public static Result run(String modelId, Function<List<String>, List<ObjectNode>> batch, List<String> texts) {
+    public static <T> Result run(String modelId, Function<List<T>, List<ObjectNode>> batch, List<T> texts) {
         var calls = new AtomicInteger();
         List<Isolation.Outcome<ObjectNode>> isolated = Isolation.run(texts, part -> {
             calls.incrementAndGet();

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * One event core: the bad-input corpus (plus a model failure and a non-finite result) goes through the Kafka topology
+ * One event core: the bad-input corpus (plus a tokenizer failure, a model failure and a non-finite result) goes through the Kafka topology
  * and through the command line's JSON Lines, and each event gets the same enriched bytes or the same error reason on
  * both. The two differences are the command line's framing, stated in the README: a line over 1 MiB is refused before
  * it is parsed, and a line that does not start with {@code '{'} is plain text.
@@ -47,6 +47,7 @@ class EventCoreParityTest {
         Map<String, byte[]> corpus = new LinkedHashMap<>(BadInputCorpusTest.corpus());
         corpus.put("model-failure", utf8("{\"text\": \"this one " + TextStatsTask.FAIL_MARKER + "\"}"));
         corpus.put("non-finite-output", utf8("{\"text\": \"this one " + TextStatsTask.NAN_MARKER + "\"}"));
+        corpus.put("tokenizer-failure", utf8("{\"text\": \"this one " + TextStatsTask.UNTOKENIZABLE_MARKER + "\"}"));
         return corpus;
     }
 
@@ -66,6 +67,7 @@ class EventCoreParityTest {
         }
         assertEquals("model-failure", kafka.get("model-failure"));
         assertEquals("non-finite-output", kafka.get("non-finite-output"));
+        assertEquals("tokenizer-failure", kafka.get("tokenizer-failure"));
         BadInputCorpusTest.EXPECTED.forEach((name, expected) -> {
             if (!expected.equals(BadInputCorpusTest.ENRICHED) && !expected.equals(BadInputCorpusTest.TRUNCATED)) {
                 assertEquals(expected, kafka.get(name), name);
