@@ -1,6 +1,6 @@
 package dev.streamformer.app;
 
-import dev.streamformer.http.EventFeed;
+import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.http.StatusServer;
 import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.StreamformerMetrics;

@@ -131,7 +131,7 @@ public final class EventParser {
      * The rules for a text, the same on Kafka and on the command line: not empty or only whitespace [{@code empty-text}],
      * no unpaired surrogate [{@code invalid-unicode}], at most {@code maxTextBytes} of UTF-8 [{@code text-too-long}].
      */
-    public void checkText(String text) {
+    private void checkText(String text) {
         if (text.isBlank()) {
             throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace; there is nothing to"
                     + " run the model on.");

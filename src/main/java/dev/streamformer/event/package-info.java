@@ -8,6 +8,6 @@
  * {@code model-failure}) that both paths report: as a dead-letter header on Kafka, as {@code reason} of an error line on
  * the command line.
  *
- * <p>May depend on {@code task} (the {@code Task} and {@code EventInput} contracts) and Jackson; nothing else.
+ * <p>May depend on: {@code task} (the {@code Task} and {@code EventInput} contracts) and Jackson; not Kafka.
  */
 package dev.streamformer.event;

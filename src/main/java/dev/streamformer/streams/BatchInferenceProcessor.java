@@ -179,7 +179,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             return false; // counted as a miss (or a hit) when its batch is flushed
         }
         metrics.cacheHit();
-        forwardEnriched(new BatchEntry(record, new ReadyEvent(event.json(), new PreparedText(event.text(), 0, null))), cached);
+        forwardEnriched(new BatchEntry(record, new ReadyEvent(event.json(), PreparedText.counted(event.text(), 0))), cached);
         return true;
     }
 

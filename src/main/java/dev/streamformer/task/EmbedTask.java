@@ -124,11 +124,6 @@ public final class EmbedTask implements Task {
         return results;
     }
 
-    /** Token counts (after truncation) of the texts, for throughput reports. */
-    public int[] tokenCounts(List<String> texts) {
-        return texts.stream().mapToInt(this::countTokens).toArray();
-    }
-
     @Override
     public String toString() { return "embed(" + model.id() + ", " + pooling + (normalize ? ", normalized" : "") + ")"; }
 }

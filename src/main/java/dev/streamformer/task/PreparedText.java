@@ -13,6 +13,11 @@ import java.util.List;
  */
 public record PreparedText(String text, int tokens, Encoding encoding) {
 
+    /** A text with its token count and no encoding: the task reads the text again when it runs. */
+    public static PreparedText counted(String text, int tokens) {
+        return new PreparedText(text, tokens, null);
+    }
+
     public static List<String> texts(List<PreparedText> prepared) {
         return prepared.stream().map(PreparedText::text).toList();
     }

@@ -31,7 +31,7 @@ public interface Task extends AutoCloseable {
      * {@link #runPrepared}. A task that keeps the encoding overrides both; by default only the count is kept.
      */
     default PreparedText prepare(String text) {
-        return new PreparedText(text, countTokens(text), null);
+        return PreparedText.counted(text, countTokens(text));
     }
 
     /** {@link #run} on prepared texts, without tokenizing again where the task kept their encodings. */

@@ -4,7 +4,8 @@
  * <p>The encoder ({@code --engine java}): {@link dev.streamformer.engine.java.JavaEngine} loads the weights (from an ONNX
  * file today) through a {@code WeightSource} and builds a {@code TransformerEncoder} from one class per box of the
  * picture: {@code Embeddings}, {@code SelfAttention}, {@code FeedForward}, {@code LayerNorm}, {@code EncoderBlock},
- * {@code ClassifierHead}. Activations live in one {@code EncoderState} per calling thread. All arithmetic goes
- * through {@link dev.streamformer.tensor.Kernels}. Depends on {@code engine} and {@code tensor} only.
+ * {@code ClassifierHead}. Activations live in one {@code EncoderState} per calling thread.
+ *
+ * <p>May depend on: {@code engine} and {@code tensor}.
  */
 package dev.streamformer.engine.java;

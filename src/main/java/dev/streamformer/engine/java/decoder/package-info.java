@@ -17,7 +17,8 @@
  *       {@link dev.streamformer.engine.java.decoder.T5Model} (relative position buckets, cross-attention).</li>
  * </ul>
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
- * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint. Depends on {@code engine} (the generation API
- * it implements) and {@code tensor}.
+ * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint.
+ *
+ * <p>May depend on: {@code engine}, {@code engine.java} and {@code tensor}.
  */
 package dev.streamformer.engine.java.decoder;

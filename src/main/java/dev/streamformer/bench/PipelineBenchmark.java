@@ -1,5 +1,8 @@
-package dev.streamformer.streams;
+package dev.streamformer.bench;
 
+import dev.streamformer.streams.Pipeline;
+import dev.streamformer.streams.PipelineConfig;
+import dev.streamformer.streams.PipelineMetrics;
 import dev.streamformer.event.BatchInference;
 import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.TokenBudget;
