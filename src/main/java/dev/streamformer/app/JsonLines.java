@@ -109,38 +109,41 @@ final class JsonLines {
         int next = 0;
         long tokens = 0, errors = 0;
         for (Line l : prepared) {
-            Failure failure = l.failure;
-            byte[] json = null;
-            if (failure == null) {
-                switch (outcomes.get(next++)) {
-                    case BatchInference.Outcome.Enriched enriched -> {
-                        try {
-                            json = Enrichment.toJson(Enrichment.enrich(l.event.json(), enriched.fields(), task.modelId()));
-                            tokens += l.input.tokens();
-                        } catch (JsonProcessingException e) {
-                            failure = new Failure(Enrichment.UNWRITABLE, Main.oneLine(e));
-                        }
-                    }
-                    case BatchInference.Outcome.Failed failed -> failure = new Failure(failed.reason(), Main.oneLine(failed.error()));
-                }
-            }
-            if (failure != null) {
-                errors++;
-                if (failFast) {
-                    out.flush();
-                    System.err.println("streamformer: line " + l.number + ": " + failure.message);
-                    return false;
-                }
-                out.println(JsonNodeFactory.instance.objectNode()
-                        .put("error", failure.message).put("reason", failure.reason).put("line", l.number));
-            } else {
-                out.write(json, 0, json.length);
+            Written written = l.failure != null ? new Written(null, l.failure) : written(l, outcomes.get(next++), task.modelId());
+            if (written.failure == null) {
+                out.write(written.json, 0, written.json.length);
                 out.println();
+                tokens += l.input.tokens();
+                continue;
             }
+            errors++;
+            if (failFast) {
+                out.flush();
+                System.err.println("streamformer: line " + l.number + ": " + written.failure.message);
+                return false;
+            }
+            out.println(JsonNodeFactory.instance.objectNode()
+                    .put("error", written.failure.message).put("reason", written.failure.reason).put("line", l.number));
         }
         out.flush();
         progress.add(chunk.size() - errors, tokens, errors);
         return true;
+    }
+
+    /** What a line comes to: the enriched event's JSON, or why it was refused. */
+    private record Written(byte[] json, Failure failure) {}
+
+    private static Written written(Line line, BatchInference.Outcome outcome, String modelId) {
+        return switch (outcome) {
+            case BatchInference.Outcome.Enriched enriched -> {
+                try {
+                    yield new Written(Enrichment.toJson(Enrichment.enrich(line.event.json(), enriched.fields(), modelId)), null);
+                } catch (JsonProcessingException e) {
+                    yield new Written(null, new Failure(Enrichment.UNWRITABLE, Main.oneLine(e)));
+                }
+            }
+            case BatchInference.Outcome.Failed failed -> new Written(null, new Failure(failed.reason(), Main.oneLine(failed.error())));
+        };
     }
 
     private Line parse(long number, byte[] raw) {

@@ -1,9 +1,9 @@
 package dev.streamformer.streams;
 
 import com.fasterxml.jackson.core.JacksonException;
-import dev.streamformer.event.Enrichment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.event.Enrichment;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
