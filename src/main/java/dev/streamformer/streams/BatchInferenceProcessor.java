@@ -77,8 +77,8 @@ import java.util.Map;
  *   <li>Kafka Streams' own loop goes back to {@code poll()} once half of {@code max.poll.interval.ms} has passed
  *       since the last poll, whatever is still buffered;</li>
  *   <li>so the worst case between polls is half the interval plus one batch. Choose {@code maxTokens} so that
- *       one batch takes well under that (the defaults, 8192 padded tokens / 64 records, take seconds at most
- *       for MiniLM on two cores, against a 300 s interval); a flush slower than a quarter of the interval is logged
+ *       one batch takes well under that (the defaults, 8192 padded tokens / 64 records, are one model call, the
+ *       size the command line runs at, against a 300 s interval); a flush slower than a quarter of the interval is logged
  *       as a warning with this advice. The same bound keeps transactions short (Streams' EOS
  *       {@code transaction.timeout.ms} is 10 s).</li>
  * </ol>
