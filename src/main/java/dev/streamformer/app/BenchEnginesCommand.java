@@ -1,6 +1,6 @@
 package dev.streamformer.app;
 
-import dev.streamformer.engine.java.EngineBenchmark;
+import dev.streamformer.bench.EngineBenchmark;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.model.ResolvedModel;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package dev.streamformer.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
-import dev.streamformer.streams.PipelineBenchmark;
+import dev.streamformer.bench.PipelineBenchmark;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.LoadedModel;

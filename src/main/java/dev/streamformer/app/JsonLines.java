@@ -1,25 +1,22 @@
 package dev.streamformer.app;
 
-import dev.streamformer.task.EventInput;
-import dev.streamformer.task.InvalidInputException;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.streams.EventParser;
-import dev.streamformer.streams.InvalidEventException;
-import dev.streamformer.task.Isolation;
+import dev.streamformer.event.BatchInference;
+import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.task.EventInput;
+import dev.streamformer.task.PreparedText;
+import dev.streamformer.task.Task;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -28,29 +25,37 @@ import java.util.function.ToIntFunction;
  * JSON Lines in, JSON Lines out, one output line per input line, in order.
  *
  * <p>A line that starts with {@code '{'} is a JSON object whose text is in {@code textField}; any other line is taken as
- * plain text ({@code {"text": line}}). Results are added to the input object. A bad line (invalid UTF-8, malformed
- * JSON, missing or non-string text, a failure of the model on that text) becomes {@code {"error": "...", "line": n}} and the
- * others go on; with {@code failFast} the first bad line stops the run with exit code 1.
- *
- * <p>Texts obey the Kafka pipeline's rules ({@link EventParser#checkText}): not empty or only whitespace, at most
- * {@code maxTextBytes} of UTF-8. A line longer than {@value #MAX_LINE_BYTES} bytes (Kafka's default largest record) is
- * refused without being kept in memory.
+ * plain text ({@code {"text": line}}). Each line goes through the Kafka pipeline's event core: the same
+ * {@link EventParser} rules, the same isolation of model failures and refusal of non-finite results
+ * ({@link BatchInference}), the same enrichment and JSON writing ({@link Enrichment}). A bad line becomes
+ * {@code {"error": "...", "reason": "...", "line": n}}, its reason the one the dead-letter topic would carry, and the
+ * others go on; with {@code failFast} the first bad line stops the run with exit code 1. A line longer than
+ * {@value #MAX_LINE_BYTES} bytes (Kafka's default largest record) is refused ({@value #LINE_TOO_LONG}) without being kept
+ * in memory.
  */
 final class JsonLines {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CHUNK = 256;
     static final int MAX_LINE_BYTES = 1024 * 1024;
+    static final String LINE_TOO_LONG = "line-too-long";
 
-    private final String textField;
-    private final EventParser texts;
+    private final EventParser parser;
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
-    private final EventInput input;
 
-    /** @param modelId written into every result as {@code model}; null to leave it out */
+    /** Lines for {@link #run(InputStream, PrintStream, Task)}: the task says how it reads an event, and its model. */
+    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, EventInput input) {
+        this(textField, maxTextBytes, failFast, progress, null, null, input);
+    }
+
+    /**
+     * Lines for {@link #run(InputStream, PrintStream, Function)}: a batch function that is not a {@link Task}.
+     *
+     * @param tokenCounter tokens of a text, for the progress line
+     * @param modelId      written into every result as {@code model}; null to leave it out
+     */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId) {
         this(textField, maxTextBytes, failFast, progress, tokenCounter, modelId, EventInput.TEXT);
     }
@@ -58,20 +63,31 @@ final class JsonLines {
     /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter,
               String modelId, EventInput input) {
-        this.input = input;
-        this.textField = textField;
-        this.texts = new EventParser(textField, maxTextBytes);
+        this.parser = new EventParser(textField, maxTextBytes, input);
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
         this.modelId = modelId;
     }
 
-    /** A parsed input line: the event to enrich and its text, or the reason it is bad. */
-    private record Line(long number, ObjectNode event, String text, String error) {}
+    /** An input line: the parsed event and, once prepared, its text as the task tokenized it; or why it was refused. */
+    private record Line(long number, EventParser.ParsedEvent event, PreparedText input, Failure failure) {
 
-    /** Processes every line of {@code in}; returns the exit code. */
-    int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> task) throws IOException {
+        Line(long number, EventParser.ParsedEvent event) { this(number, event, null, null); }
+
+        Line(long number, Failure failure) { this(number, null, null, failure); }
+    }
+
+    /** A refused line: a reason as the dead-letter topic names it, and a sentence. */
+    private record Failure(String reason, String message) {}
+
+    /** Processes every line of {@code in} with a batch function; returns the exit code. */
+    int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> batch) throws IOException {
+        return run(in, out, new FunctionTask(modelId, tokenCounter, batch));
+    }
+
+    /** Processes every line of {@code in}, each text tokenized once ({@link Task#prepare}); returns the exit code. */
+    int run(InputStream in, PrintStream out, Task task) throws IOException {
         List<Line> chunk = new ArrayList<>(CHUNK);
         long number = 0;
         byte[] raw;
@@ -85,101 +101,87 @@ final class JsonLines {
         return flush(chunk, out, task) ? 0 : 1;
     }
 
-    private boolean flush(List<Line> chunk, PrintStream out, Function<List<String>, List<ObjectNode>> task) {
-        List<String> texts = new ArrayList<>();
-        for (Line l : chunk) if (l.error == null) texts.add(l.text);
-        List<Isolation.Outcome<ObjectNode>> outcomes = Isolation.run(texts, task);
+    private boolean flush(List<Line> chunk, PrintStream out, Task task) {
+        List<Line> prepared = prepare(chunk, task);
+        List<PreparedText> inputs = new ArrayList<>();
+        for (Line l : prepared) if (l.input != null) inputs.add(l.input);
+        List<BatchInference.Outcome> outcomes = BatchInference.run(task, inputs).outcomes();
         int next = 0;
         long tokens = 0, errors = 0;
-        for (Line l : chunk) {
-            String error = l.error;
-            ObjectNode result = null;
-            if (error == null) {
-                Isolation.Outcome<ObjectNode> o = outcomes.get(next++);
-                if (o.ok()) {
-                    result = o.result();
-                    tokens += tokenCounter.applyAsInt(l.text);
-                } else {
-                    error = Main.oneLine(o.error());
-                }
+        for (Line l : prepared) {
+            Written written = l.failure != null ? new Written(null, l.failure) : written(l, outcomes.get(next++), task.modelId());
+            if (written.failure == null) {
+                out.write(written.json, 0, written.json.length);
+                out.println();
+                tokens += l.input.tokens();
+                continue;
             }
-            if (error != null) {
-                errors++;
-                if (failFast) {
-                    out.flush();
-                    System.err.println("streamformer: line " + l.number + ": " + error);
-                    return false;
-                }
-                ObjectNode e = JSON.createObjectNode().put("error", error).put("line", l.number);
-                out.println(e);
-            } else {
-                l.event.setAll(result);
-                if (modelId != null) l.event.put("model", modelId);
-                out.println(l.event);
+            errors++;
+            if (failFast) {
+                out.flush();
+                System.err.println("streamformer: line " + l.number + ": " + written.failure.message);
+                return false;
             }
+            out.println(JsonNodeFactory.instance.objectNode()
+                    .put("error", written.failure.message).put("reason", written.failure.reason).put("line", l.number));
         }
         out.flush();
         progress.add(chunk.size() - errors, tokens, errors);
         return true;
     }
 
+    /** What a line comes to: the enriched event's JSON, or why it was refused. */
+    private record Written(byte[] json, Failure failure) {}
+
+    private static Written written(Line line, BatchInference.Outcome outcome, String modelId) {
+        return switch (outcome) {
+            case BatchInference.Outcome.Enriched enriched -> {
+                try {
+                    yield new Written(Enrichment.toJson(Enrichment.enrich(line.event.json(), enriched.fields(), modelId)), null);
+                } catch (JsonProcessingException e) {
+                    yield new Written(null, new Failure(Enrichment.UNWRITABLE, Main.oneLine(e)));
+                }
+            }
+            case BatchInference.Outcome.Failed failed -> new Written(null, new Failure(failed.reason(), Main.oneLine(failed.error())));
+        };
+    }
+
     private Line parse(long number, byte[] raw) {
         if (raw == TOO_LONG) {
-            return new Line(number, null, null, "The line is over " + MAX_LINE_BYTES + " bytes; split it (the text limit is set by"
-                    + " --max-text-bytes).");
+            return new Line(number, new Failure(LINE_TOO_LONG, "The line is over " + MAX_LINE_BYTES
+                    + " bytes; split it (the text limit is set by --max-text-bytes)."));
         }
-        String line;
         try {
-            line = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            return new Line(number, null, null, "The line is not valid UTF-8: re-encode the input as UTF-8.");
-        }
-        if (!line.stripLeading().startsWith("{")) {
-            ObjectNode event = JSON.createObjectNode().put("text", line);
-            return checked(number, event, line);
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-            return new Line(number, null, null, "The line is not valid JSON (" + e.getOriginalMessage() + ").");
-        }
-        if (!(node instanceof ObjectNode event)) {
-            return new Line(number, null, null, "The line is not a JSON object.");
-        }
-        JsonNode text = event.get(textField);
-        if ((text == null || text.isNull()) && input.readsWithoutText(event)) {
-            return modelInput(number, event, null);
-        }
-        if (text == null || text.isNull()) {
-            return new Line(number, null, null, "The event has no '" + textField + "' field: add it, or pick the field with --text-field.");
-        }
-        if (!text.isTextual()) {
-            return new Line(number, null, null, "The '" + textField + "' field is a " + text.getNodeType().name().toLowerCase()
-                    + ", not a string.");
-        }
-        return checked(number, event, text.asText());
-    }
-
-    /** A text the Kafka rules accept (not blank, within the byte limit), then as the task reads it. */
-    private Line checked(long number, ObjectNode event, String text) {
-        try {
-            texts.checkText(text);
+            String line = EventParser.decodeUtf8(raw);
+            return new Line(number, line.stripLeading().startsWith("{") ? parser.parseJson(line) : parser.plainText(line));
         } catch (InvalidEventException e) {
-            return new Line(number, null, null, e.getMessage());
+            return new Line(number, new Failure(e.reason(), e.getMessage()));
         }
-        return modelInput(number, event, text);
     }
 
-    /** The line as the task reads it, or the task's reason for refusing it. */
-    private Line modelInput(long number, ObjectNode event, String text) {
-        try {
-            return new Line(number, event, input.read(event, text), null);
-        } catch (InvalidInputException e) {
-            return new Line(number, null, null, e.getMessage());
+    /** The parsed lines tokenized once; a text the tokenizer fails on is refused as on Kafka ({@code tokenizer-failure}). */
+    private static List<Line> prepare(List<Line> chunk, Task task) {
+        List<Line> prepared = new ArrayList<>(chunk.size());
+        for (Line l : chunk) {
+            if (l.failure != null) {
+                prepared.add(l);
+                continue;
+            }
+            try {
+                prepared.add(new Line(l.number, l.event, task.prepare(l.event.text()), null));
+            } catch (RuntimeException e) {
+                prepared.add(new Line(l.number, new Failure(BatchInference.TOKENIZER_FAILURE, Main.oneLine(e))));
+            }
         }
+        return prepared;
+    }
+
+    /** A batch function and a token counter as a {@link Task} (the tokenizer command, tests). */
+    private record FunctionTask(String modelId, ToIntFunction<String> tokenCounter, Function<List<String>, List<ObjectNode>> batch)
+            implements Task {
+        @Override public String name() { return "lines"; }
+        @Override public int countTokens(String text) { return tokenCounter.applyAsInt(text); }
+        @Override public List<ObjectNode> run(List<String> texts) { return batch.apply(texts); }
     }
 
     /** Stands for a line over {@link #MAX_LINE_BYTES}, whose bytes were skipped. */
@@ -199,7 +201,7 @@ final class JsonLines {
         if (!any) return null;
         if (tooLong) return TOO_LONG;
         byte[] bytes = buf.toByteArray();
-        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') return Arrays.copyOf(bytes, bytes.length - 1);
         return bytes;
     }
 }

@@ -1,6 +1,6 @@
 package dev.streamformer.app;
 
-import dev.streamformer.streams.PipelineConfig;
+import dev.streamformer.event.EventParser;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that read JSON Lines from stdin. */
@@ -11,7 +11,7 @@ final class LineOptions {
 
     @Option(names = "--max-text-bytes", paramLabel = "N",
             description = "Longest text in UTF-8 bytes, as in the Kafka pipeline; a longer one becomes an error line. Default: ${DEFAULT-VALUE}.")
-    int maxTextBytes = PipelineConfig.DEFAULT_MAX_TEXT_BYTES;
+    int maxTextBytes = EventParser.DEFAULT_MAX_TEXT_BYTES;
 
     @Option(names = "--fail-fast", description = "Stop at the first bad line with exit code 1 (default: write an error line and go on).")
     boolean failFast;

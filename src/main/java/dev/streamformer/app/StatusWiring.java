@@ -2,8 +2,8 @@ package dev.streamformer.app;
 
 import dev.streamformer.http.DeadLetterFeed;
 import dev.streamformer.http.DeadLetterTail;
-import dev.streamformer.http.EventFeed;
 import dev.streamformer.http.MetricsHistory;
+import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.http.StatusServer;
 import dev.streamformer.http.TopologyGraph;
 import dev.streamformer.metrics.MetricsRegistry;

@@ -1,2 +1,9 @@
-/** Command line (picocli): demo, run, broker, embed, classify, rerank, entities, generate, tokenize, bench. Depends on everything below; nothing depends on it. */
+/**
+ * Command line (picocli): demo, run, replay, validate, broker, embed, classify, rerank, entities, generate, tokenize, bench.
+ *
+ * <p>May depend on: {@code bench}, {@code broker}, {@code chat}, {@code engine}, {@code engine.java},
+ * {@code engine.java.decoder}, {@code event}, {@code http}, {@code metrics}, {@code model}, {@code streams},
+ * {@code task}, {@code task.generate}, {@code task.train}, {@code tensor}, {@code tokenize}, {@code topology} and
+ * Kafka: it is the top, and nothing depends on it.
+ */
 package dev.streamformer.app;

@@ -4,5 +4,7 @@
  * describes, byte for byte as transformers' {@code apply_chat_template} does, ready to tokenize without added special
  * tokens. The Jinja engine it needs lives in {@code chat.jinja}. Depends on Jackson (to read
  * {@code tokenizer_config.json}) and nothing else in Streamformer.
+ *
+ * <p>May depend on: {@code chat.jinja}.
  */
 package dev.streamformer.chat;

@@ -5,7 +5,9 @@
  *
  * <p>Built on the JDK's {@code com.sun.net.httpserver}; pages are plain HTML/JS resources next to these classes,
  * no build step. Depends on {@code dev.streamformer.metrics} and Jackson; knows nothing of Kafka or the engines:
- * the pipeline hands it suppliers, an {@link dev.streamformer.http.EventFeed} and an
+ * the pipeline hands it suppliers, an {@link dev.streamformer.metrics.EventFeed} and an
  * {@link dev.streamformer.http.AttentionSource}.
+ *
+ * <p>May depend on: {@code metrics} and Jackson; not Kafka, not the engines.
  */
 package dev.streamformer.http;

@@ -1,2 +1,7 @@
-/** Model registry: ids and paths to Hugging Face model directories (config.json, tokenizer.json, *.onnx, *.safetensors, sentence-transformers files) plus our descriptors. A leaf: depends on nothing else here. */
+/**
+ * Model registry: ids and paths to Hugging Face model directories (config.json, tokenizer.json, *.onnx, *.safetensors,
+ * sentence-transformers files) plus our descriptors.
+ *
+ * <p>May depend on nothing else in Streamformer.
+ */
 package dev.streamformer.model;

@@ -1,9 +1,15 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.task.Task;
-import dev.streamformer.tracing.BatchTrace;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.event.BatchInference;
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.task.PreparedText;
+import dev.streamformer.task.Task;
+import dev.streamformer.task.TokenBudget;
+import dev.streamformer.tracing.BatchTrace;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,16 +28,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Node {@value EnrichmentTopology#BATCH}: collects valid events into batches by token budget, runs the task on each
- * batch, and sends each record on to {@code enrich} or, if the model failed on it alone, to the dead-letter topic.
+ * Node {@value #NAME}: collects valid events into batches by the {@link dev.streamformer.task.TokenBudget} rule, runs
+ * the task on each batch, and sends each record on to {@code enrich} or, if the model failed on it alone, to the
+ * dead-letter topic.
+ *
+ * <h2>One tokenization, one parse</h2>
+ * Each event arrives parsed, and is {@linkplain Task#prepare prepared} (tokenized) once here: the batcher plans with
+ * its token count and hands the prepared text to the task at the flush. Both wait in memory next to the store; only
+ * records restored from the changelog (after a crash or a rebalance) are parsed and tokenized again from their bytes.
  *
  * <h2>Exactly once with batching</h2>
  * A record that waits for its batch-mates has already been read, and its input offset will be committed at the
  * next commit. So the waiting record itself must be part of the committed state, or a crash would lose it. Here,
- * the pending batch <em>is</em> a key-value store, {@value EnrichmentTopology#PENDING_STORE} (RocksDB), with a
+ * the pending batch <em>is</em> a key-value store, {@value #PENDING_STORE} (RocksDB), with a
  * changelog topic:
  * <ul>
- *   <li>{@code process} puts the record into the store (key: a per-task sequence number, so batches keep input
+ *   <li>{@code process} puts the record (its original bytes) into the store (key: a per-task sequence number, so batches keep input
  *       order). Under {@code exactly_once_v2} the store's changelog write, the consumer offset and any output are
  *       in one Kafka transaction.</li>
  *   <li>A flush (batch full, or its oldest record waited long enough, checked by a wall-clock punctuator: see
@@ -62,43 +74,56 @@ import java.util.Map;
  * the group. The work between two polls is bounded in three ways:
  * <ol>
  *   <li>one {@code process} or punctuation call runs at most one batch, and a batch holds at most
- *       {@code maxTokens} tokens and {@code maxRecords} records (bisection after a failure costs at most
+ *       {@code maxTokens} padded tokens and {@code maxRecords} records (bisection after a failure costs at most
  *       log2(maxRecords)+1 times that);</li>
  *   <li>Kafka Streams' own loop goes back to {@code poll()} once half of {@code max.poll.interval.ms} has passed
  *       since the last poll, whatever is still buffered;</li>
  *   <li>so the worst case between polls is half the interval plus one batch. Choose {@code maxTokens} so that
- *       one batch takes well under that (the defaults, 4096 tokens / 32 records, take under a second for
- *       MiniLM on two cores, against a 300 s interval); a flush slower than a quarter of the interval is logged
+ *       one batch takes well under that (the defaults, 8192 padded tokens / 64 records, are one model call, the
+ *       size the command line runs at, against a 300 s interval); a flush slower than a quarter of the interval is logged
  *       as a warning with this advice. The same bound keeps transactions short (Streams' EOS
  *       {@code transaction.timeout.ms} is 10 s).</li>
  * </ol>
  */
 final class BatchInferenceProcessor implements Processor<byte[], ParseValidateProcessor.ValidEvent, byte[], Object> {
 
+    static final String NAME = "batch-infer";
+    static final String PENDING_STORE = "pending-batch";
+
     private static final Logger log = LoggerFactory.getLogger(BatchInferenceProcessor.class);
 
     private final Task task;
     private final EventParser parser;
     private final PipelineConfig.Batching limits;
+    private final TokenBudget budget;
     private final PipelineMetrics metrics;
     private final InferenceCache cache; // null: the stage has no cache
 
     private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, PendingRecord> pending;
+    /** The parsed, prepared form of the pending records this instance added, by sequence number; not of restored ones. */
+    private final Map<Long, ReadyEvent> ready = new HashMap<>();
     private long slowFlushMillis;
     // in-memory summary of the store, rebuilt from it in init(); live keys are [firstSequence, nextSequence)
     private long firstSequence;
     private long nextSequence;
     private int pendingRecords;
-    private long pendingTokens;
+    private int pendingLongest;
     private long oldestPendingSinceMs;
     private boolean addedSinceLastTick;
+
+    /** A pending event as the model needs it: its JSON and its prepared text. */
+    private record ReadyEvent(ObjectNode json, PreparedText input) {}
+
+    /** A record of a batch, ready for the model. */
+    private record BatchEntry(PendingRecord record, ReadyEvent event) {}
 
     BatchInferenceProcessor(Task task, EventParser parser, PipelineConfig.Batching limits, PipelineMetrics metrics,
                             InferenceCache cache) {
         this.task = task;
         this.parser = parser;
         this.limits = limits;
+        this.budget = limits.budget();
         this.metrics = metrics;
         this.cache = cache;
     }
@@ -106,9 +131,10 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
-        this.pending = context.getStateStore(EnrichmentTopology.PENDING_STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
         Object maxPollInterval = context.appConfigs().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
         this.slowFlushMillis = (maxPollInterval == null ? 300_000 : Long.parseLong(maxPollInterval.toString())) / 4;
+        ready.clear();
         recountPendingStore();
         if (cache != null) {
             cache.init(context);
@@ -119,46 +145,43 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     @Override
     public void process(Record<byte[], ParseValidateProcessor.ValidEvent> record) {
-        DeadLetters.Source source = EnrichmentTopology.source(context);
-        if (cache != null && pendingRecords == 0 && emittedFromCache(record, source)) {
+        DeadLetters.Source source = DeadLetters.Source.of(context);
+        EventParser.ParsedEvent event = record.value().event();
+        var pendingRecord = new PendingRecord(record.key(), record.value().raw(), record.timestamp(), record.headers(), source, 0);
+        if (cache != null && pendingRecords == 0 && emittedFromCache(event, pendingRecord)) {
             return;
         }
-        int tokens;
+        PreparedText input;
         try {
-            tokens = task.countTokens(record.value().text());
+            input = task.prepare(event.text());
         } catch (RuntimeException e) {
-            context.forward(new Record<>(record.key(), record.value().raw(), record.timestamp(), DeadLetters.headers(
-                    record.headers(), DeadLetters.Stage.TOKENIZE, "tokenizer-failure", e, source, task.modelId(), 0)),
-                    EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter("tokenizer-failure");
+            DeadLetters.send(context, metrics, pendingRecord, DeadLetters.Stage.TOKENIZE, BatchInference.TOKENIZER_FAILURE, e, task.modelId(), 0);
             return;
         }
-        if (pendingRecords > 0 && pendingTokens + tokens > limits.maxTokens()) {
+        if (pendingRecords > 0 && !budget.fits(Math.max(pendingLongest, input.tokens()), pendingRecords + 1)) {
             flush();
         }
-        pending.put(nextSequence++, new PendingRecord(record.key(), record.value().raw(), record.timestamp(),
-                record.headers(), source, tokens));
+        long sequence = nextSequence++;
+        pending.put(sequence, pendingRecord.withTokens(input.tokens()));
+        ready.put(sequence, new ReadyEvent(event.json(), input));
         if (pendingRecords++ == 0) {
             oldestPendingSinceMs = context.currentSystemTimeMs();
         }
-        pendingTokens += tokens;
+        pendingLongest = Math.max(pendingLongest, input.tokens());
         addedSinceLastTick = true;
-        if (pendingRecords >= limits.maxRecords() || pendingTokens >= limits.maxTokens()) {
-            flush();
+        if (!budget.fits(pendingLongest, pendingRecords + 1)) {
+            flush(); // no record fits any more
         }
     }
 
     /** With nothing pending (so no order to keep), a cached text goes straight to {@code enrich}. */
-    private boolean emittedFromCache(Record<byte[], ParseValidateProcessor.ValidEvent> record, DeadLetters.Source source) {
-        ObjectNode cached = cache.get(cache.key(record.value().text()));
+    private boolean emittedFromCache(EventParser.ParsedEvent event, PendingRecord record) {
+        ObjectNode cached = cache.get(cache.key(event.text()));
         if (cached == null) {
             return false; // counted as a miss (or a hit) when its batch is flushed
         }
         metrics.cacheHit();
-        var pendingRecord = new PendingRecord(record.key(), record.value().raw(), record.timestamp(), record.headers(), source, 0);
-        EventParser.ParsedEvent event = parser.parse(record.value().raw());
-        context.forward(new Record<>(record.key(), new EnrichProcessor.InferredEvent(event.json(), event.text(), cached, pendingRecord),
-                record.timestamp(), record.headers()), EnrichmentTopology.ENRICH);
+        forwardEnriched(new BatchEntry(record, new ReadyEvent(event.json(), PreparedText.counted(event.text(), 0))), cached, record.headers());
         return true;
     }
 
@@ -194,87 +217,102 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         }
         firstSequence = nextSequence;
         pendingRecords = 0;
-        pendingTokens = 0;
+        pendingLongest = 0;
 
-        List<PendingRecord> batch = new ArrayList<>();
-        long batchTokens = 0;
+        List<BatchEntry> batch = new ArrayList<>();
+        int longest = 0;
         for (KeyValue<Long, PendingRecord> entry : entries) {
-            if (!batch.isEmpty() && batchTokens + entry.value.tokens() > limits.maxTokens()) {
+            BatchEntry ready = readyEntry(entry.key, entry.value);
+            if (ready == null) {
+                continue;
+            }
+            int tokens = ready.event.input().tokens();
+            if (!batch.isEmpty() && !budget.fits(Math.max(longest, tokens), batch.size() + 1)) {
                 runBatch(batch);
                 batch = new ArrayList<>();
-                batchTokens = 0;
+                longest = 0;
             }
-            batch.add(entry.value);
-            batchTokens += entry.value.tokens();
+            batch.add(ready);
+            longest = Math.max(longest, tokens);
         }
         if (!batch.isEmpty()) {
             runBatch(batch);
         }
     }
 
-    private void runBatch(List<PendingRecord> stored) {
-        var batch = new ArrayList<PendingRecord>(stored.size());
-        var events = new ArrayList<EventParser.ParsedEvent>(stored.size());
-        var texts = new ArrayList<String>(stored.size());
-        for (PendingRecord record : stored) {
-            // these bytes passed the parser before they were stored (parsing is cheap next to the model); they can
-            // fail now only if a restart changed the rules, e.g. a lower byte limit: then they are dead letters too
-            try {
-                EventParser.ParsedEvent event = parser.parse(record.value());
-                batch.add(record);
-                events.add(event);
-                texts.add(event.text());
-            } catch (InvalidEventException e) {
-                context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
-                        record.headers(), DeadLetters.Stage.PARSE, e.reason(), e, record.source(), null, 0)),
-                        EnrichmentTopology.DEAD_LETTER_SINK);
-                metrics.deadLetter(e.reason());
-            }
+    /**
+     * A pending record ready for the model: as {@link #process} left it, or, restored from the changelog, parsed and
+     * prepared again from its bytes; null when that fails (the record is then a dead letter).
+     */
+    private BatchEntry readyEntry(long sequence, PendingRecord record) {
+        ReadyEvent event = ready.remove(sequence);
+        if (event != null) {
+            return new BatchEntry(record, event);
         }
-        if (batch.isEmpty()) {
-            return;
+        EventParser.ParsedEvent parsed;
+        try {
+            // these bytes passed the parser before they were stored; they can fail now only if a restart changed the
+            // rules, e.g. a lower byte limit: then they are dead letters too
+            parsed = parser.parse(record.value());
+        } catch (InvalidEventException e) {
+            DeadLetters.send(context, metrics, record, DeadLetters.Stage.PARSE, e.reason(), e, null, 0);
+            return null;
         }
+        try {
+            return new BatchEntry(record, new ReadyEvent(parsed.json(), task.prepare(parsed.text())));
+        } catch (RuntimeException e) {
+            DeadLetters.send(context, metrics, record, DeadLetters.Stage.TOKENIZE, BatchInference.TOKENIZER_FAILURE, e, task.modelId(), 0);
+            return null;
+        }
+    }
+
+    private void runBatch(List<BatchEntry> batch) {
         BatchInference.Outcome[] outcomes = new BatchInference.Outcome[batch.size()];
         var work = new ModelWork();
         for (int i = 0; i < batch.size(); i++) {
-            String text = texts.get(i);
+            PreparedText input = batch.get(i).event.input();
             if (cache == null) {
-                work.add(null, text, i, batch.get(i).tokens());
+                work.add(null, input, i);
                 continue;
             }
-            Bytes key = cache.key(text);
+            Bytes key = cache.key(input.text());
             ObjectNode cached = cache.get(key);
             if (cached != null) {
                 metrics.cacheHit();
                 outcomes[i] = new BatchInference.Outcome.Enriched(cached);
-            } else if (work.add(key, text, i, batch.get(i).tokens())) {
+            } else if (work.add(key, input, i)) {
                 metrics.cacheMiss();
             } else {
                 metrics.cacheHit(); // the same text earlier in this batch: it runs once for both
             }
         }
         // a span per batch and per record when tracing is on; the output carries the record span's traceparent
-        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), batch.stream().map(PendingRecord::headers).toList(),
-                batch.stream().mapToLong(PendingRecord::tokens).sum());
-        if (!work.texts.isEmpty()) {
+        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), batch.stream().map(e -> e.record.headers()).toList(),
+                batch.stream().mapToLong(e -> e.event.input().tokens()).sum());
+        if (!work.inputs.isEmpty()) {
             runModel(work, outcomes);
         }
         for (int i = 0; i < batch.size(); i++) {
-            PendingRecord record = batch.get(i);
+            BatchEntry entry = batch.get(i);
             switch (outcomes[i]) {
-                case BatchInference.Outcome.Enriched enriched -> context.forward(new Record<>(record.key(),
-                        new EnrichProcessor.InferredEvent(events.get(i).json(), texts.get(i), enriched.fields(), record),
-                        record.timestamp(), trace.headers(i, record.headers(), record.tokens(), null)), EnrichmentTopology.ENRICH);
-                case BatchInference.Outcome.Failed failed -> {
-                    context.forward(new Record<>(record.key(), record.value(), record.timestamp(), DeadLetters.headers(
-                            trace.headers(i, record.headers(), record.tokens(), failed.reason()), DeadLetters.Stage.INFER,
-                            failed.reason(), failed.error(), record.source(), task.modelId(), record.tokens())),
-                            EnrichmentTopology.DEAD_LETTER_SINK);
-                    metrics.deadLetter(failed.reason());
-                }
+                case BatchInference.Outcome.Enriched enriched ->
+                        forwardEnriched(entry, enriched.fields(), trace.headers(i, entry.record.headers(), tokens(entry), null));
+                case BatchInference.Outcome.Failed failed -> DeadLetters.send(context, metrics,
+                        entry.record.withHeaders(trace.headers(i, entry.record.headers(), tokens(entry), failed.reason())),
+                        DeadLetters.Stage.INFER, failed.reason(), failed.error(), task.modelId(), tokens(entry));
             }
         }
         trace.end();
+    }
+
+    private void forwardEnriched(BatchEntry entry, ObjectNode fields, Headers headers) {
+        PendingRecord record = entry.record;
+        context.forward(new Record<>(record.key(), new EnrichProcessor.InferredEvent(entry.event.json(), entry.event.input().text(),
+                fields, record), record.timestamp(), headers), EnrichProcessor.NAME);
+    }
+
+    private static int tokens(BatchEntry entry) {
+        return entry.event.input().tokens();
     }
 
     /**
@@ -282,28 +320,28 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
      * every record is its own text; with one, records with the same text (the same cache key) share one run.
      */
     private static final class ModelWork {
-        final List<String> texts = new ArrayList<>();
+        final List<PreparedText> inputs = new ArrayList<>();
         final List<Bytes> keys = new ArrayList<>();
         final List<List<Integer>> records = new ArrayList<>();
-        final Map<Bytes, Integer> textByKey = new HashMap<>();
+        final Map<Bytes, Integer> inputByKey = new HashMap<>();
         int tokens;
         int longest;
 
         /** Returns false when the record's text is already in this batch (then it shares that run). */
-        boolean add(Bytes key, String text, int record, int recordTokens) {
-            Integer known = key == null ? null : textByKey.get(key);
+        boolean add(Bytes key, PreparedText input, int record) {
+            Integer known = key == null ? null : inputByKey.get(key);
             if (known != null) {
                 records.get(known).add(record);
                 return false;
             }
             if (key != null) {
-                textByKey.put(key, texts.size());
+                inputByKey.put(key, inputs.size());
             }
-            texts.add(text);
+            inputs.add(input);
             keys.add(key);
             records.add(new ArrayList<>(List.of(record)));
-            tokens += recordTokens;
-            longest = Math.max(longest, recordTokens);
+            tokens += input.tokens();
+            longest = Math.max(longest, input.tokens());
             return true;
         }
     }
@@ -311,14 +349,14 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     /** Runs the model on the work's texts and gives each record its outcome; fresh results go into the cache. */
     private void runModel(ModelWork work, BatchInference.Outcome[] outcomes) {
         long start = System.nanoTime();
-        BatchInference.Result result = BatchInference.run(task, work.texts);
+        BatchInference.Result result = BatchInference.run(task, work.inputs);
         long nanos = System.nanoTime() - start;
-        metrics.batch(work.texts.size(), work.tokens, work.longest, result.modelCalls(), nanos);
+        metrics.batch(work.inputs.size(), work.tokens, work.longest, result.modelCalls(), nanos);
         if (nanos / 1_000_000 > slowFlushMillis) {
             log.warn("A batch of {} records ({} tokens, {} model calls) took {} ms, over a quarter of max.poll.interval.ms: "
-                    + "lower the batch token budget.", work.texts.size(), work.tokens, result.modelCalls(), nanos / 1_000_000);
+                    + "lower the batch token budget.", work.inputs.size(), work.tokens, result.modelCalls(), nanos / 1_000_000);
         }
-        for (int t = 0; t < work.texts.size(); t++) {
+        for (int t = 0; t < work.inputs.size(); t++) {
             BatchInference.Outcome outcome = result.outcomes().get(t);
             if (cache != null && outcome instanceof BatchInference.Outcome.Enriched enriched) {
                 outcome = new BatchInference.Outcome.Enriched(cache.put(work.keys.get(t), enriched.fields()));
@@ -331,7 +369,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     private void recountPendingStore() {
         pendingRecords = 0;
-        pendingTokens = 0;
+        pendingLongest = 0;
+        long pendingTokens = 0;
         firstSequence = Long.MAX_VALUE;
         nextSequence = 0;
         try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
@@ -340,6 +379,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
                 firstSequence = Math.min(firstSequence, entry.key);
                 pendingRecords++;
                 pendingTokens += entry.value.tokens();
+                pendingLongest = Math.max(pendingLongest, entry.value.tokens());
                 nextSequence = Math.max(nextSequence, entry.key + 1);
             }
         }

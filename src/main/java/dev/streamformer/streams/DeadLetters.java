@@ -1,7 +1,11 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.InvalidEventException;
+
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,8 +56,31 @@ public final class DeadLetters {
         }
     }
 
+    /** The name of the sink node that writes dead letters. */
+    static final String SINK = "write-dead-letters";
+
     /** Where the failed record was read from. */
-    public record Source(String topic, int partition, long offset) {}
+    public record Source(String topic, int partition, long offset) {
+
+        /** The input coordinates of the record being processed (the record's own, not a punctuation's). */
+        static Source of(ProcessorContext<?, ?> context) {
+            return context.recordMetadata()
+                    .map(m -> new Source(m.topic(), m.partition(), m.offset()))
+                    .orElse(new Source("unknown", -1, -1));
+        }
+    }
+
+    /**
+     * Sends a record's original key and bytes to the dead-letter sink with the error headers, and counts it.
+     *
+     * @param modelId null unless the failure is an inference (or tokenizer) failure
+     */
+    static void send(ProcessorContext<byte[], Object> context, PipelineMetrics metrics, PendingRecord record, Stage stage,
+                     String reason, Throwable error, String modelId, int tokens) {
+        Record<byte[], byte[]> original = record.original();
+        context.forward(original.withHeaders(headers(original.headers(), stage, reason, error, record.source(), modelId, tokens)), SINK);
+        metrics.deadLetter(reason);
+    }
 
     private DeadLetters() {}
 

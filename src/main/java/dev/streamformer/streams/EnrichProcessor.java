@@ -3,16 +3,20 @@ package dev.streamformer.streams;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamformer.event.Enrichment;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Node {@value EnrichmentTopology#ENRICH}: adds the task's fields and {@code model} to the input event (all input
- * fields kept; a result field replaces an input field of the same name), writes it as UTF-8 JSON and picks the
- * routing value. Key, timestamp and headers stay those of the input record.
+ * Node {@value #NAME}: enriches the event and writes it as the command line does
+ * ({@link Enrichment}), and picks the routing value. Key, timestamp and headers stay those of the input record.
  */
 final class EnrichProcessor implements Processor<byte[], EnrichProcessor.InferredEvent, byte[], Object> {
+
+    static final String NAME = "enrich";
+    /** The sink that writes enriched events to the output topic (or the topic their route names). */
+    static final String OUTPUT_SINK = "write-enriched";
 
     /** The parsed input event, its text, the task's fields for it, and the record it came from. */
     record InferredEvent(ObjectNode json, String text, ObjectNode fields, PendingRecord pending) {}
@@ -39,21 +43,14 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
     @Override
     public void process(Record<byte[], InferredEvent> record) {
         InferredEvent event = record.value();
-        ObjectNode output = event.json();
-        output.setAll(event.fields());
-        output.put("model", modelId);
         byte[] json;
         try {
-            json = EventParser.mapper().writeValueAsBytes(output);
+            json = Enrichment.toJson(Enrichment.enrich(event.json(), event.fields(), modelId));
         } catch (JacksonException e) {
-            PendingRecord pending = event.pending();
-            context.forward(new Record<>(pending.key(), pending.value(), pending.timestamp(),
-                    DeadLetters.headers(pending.headers(), DeadLetters.Stage.ENRICH, "unwritable-json", e, pending.source(), null, 0)),
-                    EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter("unwritable-json");
+            DeadLetters.send(context, metrics, event.pending(), DeadLetters.Stage.ENRICH, Enrichment.UNWRITABLE, e, null, 0);
             return;
         }
-        context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), EnrichmentTopology.OUTPUT_SINK);
+        context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), OUTPUT_SINK);
         metrics.recordOut(record.key(), event.text(), event.fields());
     }
 

@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+
 import dev.streamformer.task.Task;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -9,7 +11,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -33,12 +34,9 @@ import java.util.Map;
 public final class EnrichmentTopology {
 
     static final String SOURCE = "read-events";
-    static final String PARSE = "parse-validate";
-    static final String BATCH = "batch-infer";
-    static final String ENRICH = "enrich";
-    static final String OUTPUT_SINK = "write-enriched";
-    static final String DEAD_LETTER_SINK = "write-dead-letters";
-    static final String PENDING_STORE = "pending-batch";
+    private static final String PARSE = ParseValidateProcessor.NAME;
+    private static final String BATCH = BatchInferenceProcessor.NAME;
+    private static final String ENRICH = EnrichProcessor.NAME;
 
     /** Changelog segments of 8 MiB, so compaction keeps the changelog close to what is actually pending. */
     private static final String CHANGELOG_SEGMENT_BYTES = Integer.toString(8 * 1024 * 1024);
@@ -62,7 +60,7 @@ public final class EnrichmentTopology {
         // the state directory, so a restarted instance reuses its transactional id and fences the crashed one's open
         // transaction at once, instead of waiting for transaction.timeout.ms; a clean restart also skips restoring
         StoreBuilder<KeyValueStore<Long, PendingRecord>> pendingStore = Stores
-                .keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), PendingRecord.serde())
+                .keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchInferenceProcessor.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
                 .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES));
 
         // the topology sees the same settings as the client (topology-level keys such as max.task.idle.ms included)
@@ -82,20 +80,13 @@ public final class EnrichmentTopology {
 
         Serializer<EnrichProcessor.EnrichedEvent> enrichedJson = (topic, event) -> event.json();
         if (config.routing() == null) {
-            topology.addSink(OUTPUT_SINK, config.outputTopic(), new ByteArraySerializer(), enrichedJson, ENRICH);
+            topology.addSink(EnrichProcessor.OUTPUT_SINK, config.outputTopic(), new ByteArraySerializer(), enrichedJson, ENRICH);
         } else {
-            topology.addSink(OUTPUT_SINK, new RouteByField(config.routing(), config.outputTopic()),
+            topology.addSink(EnrichProcessor.OUTPUT_SINK, new RouteByField(config.routing(), config.outputTopic()),
                     new ByteArraySerializer(), enrichedJson, ENRICH);
         }
-        topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+        topology.addSink(DeadLetters.SINK, config.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 PARSE, BATCH, ENRICH);
         return topology;
-    }
-
-    /** The input coordinates of the record being processed (the record's own, not a punctuation's). */
-    static DeadLetters.Source source(ProcessorContext<?, ?> context) {
-        return context.recordMetadata()
-                .map(m -> new DeadLetters.Source(m.topic(), m.partition(), m.offset()))
-                .orElse(new DeadLetters.Source("unknown", -1, -1));
     }
 }

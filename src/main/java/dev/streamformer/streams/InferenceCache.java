@@ -1,5 +1,7 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;

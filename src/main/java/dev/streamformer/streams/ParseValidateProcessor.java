@@ -1,17 +1,22 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Node {@value EnrichmentTopology#PARSE}: checks each raw record with the {@link EventParser}. A valid event goes on
+ * Node {@value #NAME}: checks each raw record with the {@link EventParser} of the event core. A valid event goes on
  * to the batch as a {@link ValidEvent}; an invalid one goes, with its original bytes, to the dead-letter sink.
  */
 final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], Object> {
 
-    /** A record that passed validation: its original bytes and the text to run the model on. */
-    record ValidEvent(byte[] raw, String text) {}
+    static final String NAME = "parse-validate";
+
+    /** A record that passed validation: its original bytes (for the changelog and dead letters) and the parsed event. */
+    record ValidEvent(byte[] raw, EventParser.ParsedEvent event) {}
 
     private final EventParser parser;
     private final PipelineMetrics metrics;
@@ -34,12 +39,11 @@ final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], 
         try {
             event = parser.parse(record.value());
         } catch (InvalidEventException e) {
-            var source = EnrichmentTopology.source(context);
-            context.forward(record.withHeaders(DeadLetters.headers(record.headers(), DeadLetters.Stage.PARSE, e.reason(), e,
-                    source, null, 0)), EnrichmentTopology.DEAD_LETTER_SINK);
-            metrics.deadLetter(e.reason());
+            var original = new PendingRecord(record.key(), record.value(), record.timestamp(), record.headers(),
+                    DeadLetters.Source.of(context), 0);
+            DeadLetters.send(context, metrics, original, DeadLetters.Stage.PARSE, e.reason(), e, null, 0);
             return;
         }
-        context.forward(record.withValue(new ValidEvent(record.value(), event.text())), EnrichmentTopology.BATCH);
+        context.forward(record.withValue(new ValidEvent(record.value(), event)), BatchInferenceProcessor.NAME);
     }
 }

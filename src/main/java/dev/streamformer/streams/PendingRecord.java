@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Record;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,21 @@ public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers he
                             DeadLetters.Source source, int tokens) {
 
     private static final byte FORMAT_VERSION = 1;
+
+    /** This record with its text's token count. */
+    PendingRecord withTokens(int count) {
+        return new PendingRecord(key, value, timestamp, headers, source, count);
+    }
+
+    /** This record with other headers (e.g. a trace context added). */
+    PendingRecord withHeaders(Headers replaced) {
+        return new PendingRecord(key, value, timestamp, replaced, source, tokens);
+    }
+
+    /** The original input record: key, value bytes, timestamp and headers. */
+    Record<byte[], byte[]> original() {
+        return new Record<>(key, value, timestamp, headers);
+    }
 
     /** Binary serde for the store and its changelog: a version byte, then the fields in order. */
     public static Serde<PendingRecord> serde() {

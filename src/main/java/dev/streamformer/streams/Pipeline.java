@@ -1,6 +1,6 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.http.EventFeed;
+import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.metrics.StreamformerMetrics;
 import dev.streamformer.task.Task;
 import org.apache.kafka.streams.CloseOptions;

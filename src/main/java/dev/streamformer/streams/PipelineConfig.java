@@ -1,5 +1,8 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.EventParser;
+import dev.streamformer.task.TokenBudget;
+
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
@@ -16,7 +19,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * PipelineConfig config = PipelineConfig.builder()
  *         .inputTopic("events").outputTopic("events.enriched")          // DLQ defaults to "events.dlq"
- *         .batching(new PipelineConfig.Batching(4096, 32, Duration.ofMillis(50)))
+ *         .batching(new PipelineConfig.Batching(8192, 64, Duration.ofMillis(50)))
  *         .streamsConfig("bootstrap.servers", "localhost:9092")           // any Kafka Streams / client key
  *         .streamsConfig("application.id", "streamformer-embed")
  *         .build();
@@ -34,19 +37,23 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
                              int maxTextBytes, Batching batching, Routing routing, Cache cache,
                              Map<String, Object> streamsConfig) {
 
-    public static final String DEFAULT_TEXT_FIELD = "text";
-    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
+    public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
+    public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
 
     /**
-     * How records are grouped for the model. A batch is flushed when adding a record would pass
-     * {@code maxTokens}, when it holds {@code maxRecords}, or when its oldest record has waited {@code maxWait} and
-     * the input has paused (while input keeps coming the batch fills up instead).
-     * A single record over {@code maxTokens} is run alone.
+     * How records are grouped for the model: by the one rule of {@link TokenBudget} (padded tokens
+     * {@code longest × records} at most {@code maxTokens}, at most {@code maxRecords} records), the same limits and
+     * defaults as the {@code run} flags ({@code --max-tokens}, {@code --max-batch}), topology files and the command line.
+     * A batch is flushed when the next record would not fit, when it is full, or when its oldest record has waited
+     * {@code maxWait} and the input has paused (while input keeps coming the batch fills up instead). A single record
+     * over {@code maxTokens} is run alone. A flushed batch is one model call when the task plans with the same limits
+     * (as {@code run} and topology files set them).
      *
      * <p>These also bound the work a stream thread does between two polls of Kafka: see {@link BatchInferenceProcessor}.
      */
     public record Batching(int maxTokens, int maxRecords, Duration maxWait) {
-        public static final Batching DEFAULT = new Batching(4096, 32, Duration.ofMillis(50));
+        public static final Batching DEFAULT = new Batching(TokenBudget.DEFAULT.maxTokens(), TokenBudget.DEFAULT.maxBatchSize(),
+                Duration.ofMillis(50));
 
         public Batching {
             if (maxTokens < 1 || maxRecords < 1) {
@@ -55,6 +62,11 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
             if (maxWait.isNegative() || maxWait.isZero()) {
                 throw new IllegalArgumentException("The batch max wait must be positive, got " + maxWait.toMillis() + " ms.");
             }
+        }
+
+        /** The rule these limits stand for. */
+        public TokenBudget budget() {
+            return new TokenBudget(maxTokens, maxRecords);
         }
     }
 

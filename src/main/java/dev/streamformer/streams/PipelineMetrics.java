@@ -2,8 +2,8 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.http.EventFeed;
-import dev.streamformer.http.FeedEvent;
+import dev.streamformer.metrics.EventFeed;
+import dev.streamformer.metrics.FeedEvent;
 import dev.streamformer.metrics.StreamformerMetrics;
 
 import java.nio.charset.StandardCharsets;

@@ -48,7 +48,16 @@ public final class EmbedTask implements Task {
     public LoadedModel model() { return model; }
 
     @Override
-    public int countTokens(String text) { return model.tokenizer().encode(prefix + text).length(); }
+    public int countTokens(String text) { return encode(text).length(); }
+
+    /** Keeps the encoding, so that {@link #runPrepared} does not tokenize the text again. */
+    @Override
+    public PreparedText prepare(String text) {
+        Encoding encoding = encode(text);
+        return new PreparedText(text, encoding.length(), encoding);
+    }
+
+    private Encoding encode(String text) { return model.tokenizer().encode(prefix + text); }
 
     /** Embeds the texts; returns one {@code float[]} per text, in order. */
     public float[][] embed(List<String> texts) {
@@ -60,11 +69,15 @@ public final class EmbedTask implements Task {
 
     private Embedded embedAll(List<String> texts) {
         Encoding[] encodings = new Encoding[texts.size()];
-        for (int i = 0; i < encodings.length; i++) {
-            encodings[i] = model.tokenizer().encode(prefix + texts.get(i));
-            if (encodings[i].truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
+        for (int i = 0; i < encodings.length; i++) encodings[i] = encode(texts.get(i));
+        return embedAll(encodings);
+    }
+
+    private Embedded embedAll(Encoding[] encodings) {
+        for (Encoding encoding : encodings) {
+            if (encoding.truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
         }
-        float[][] vectors = new float[texts.size()][];
+        float[][] vectors = new float[encodings.length][];
         Batches.run(model, budget, encodings, (group, batch, out) -> {
             if (out.hiddenStates() == null) {
                 throw new IllegalStateException("Model " + model.id() + " is a fine-tuned classifier (logits, no hidden states): classify with it"
@@ -86,7 +99,20 @@ public final class EmbedTask implements Task {
 
     @Override
     public List<ObjectNode> run(List<String> texts) {
-        Embedded embedded = embedAll(texts);
+        return fields(embedAll(texts));
+    }
+
+    @Override
+    public List<ObjectNode> runPrepared(List<PreparedText> inputs) {
+        Encoding[] encodings = new Encoding[inputs.size()];
+        for (int i = 0; i < encodings.length; i++) {
+            PreparedText input = inputs.get(i);
+            encodings[i] = input.encoding() != null ? input.encoding() : encode(input.text());
+        }
+        return fields(embedAll(encodings));
+    }
+
+    private static List<ObjectNode> fields(Embedded embedded) {
         float[][] vectors = embedded.vectors();
         List<ObjectNode> results = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
@@ -97,11 +123,6 @@ public final class EmbedTask implements Task {
             results.add(node);
         }
         return results;
-    }
-
-    /** Token counts (after truncation) of the texts, for throughput reports. */
-    public int[] tokenCounts(List<String> texts) {
-        return texts.stream().mapToInt(this::countTokens).toArray();
     }
 
     @Override

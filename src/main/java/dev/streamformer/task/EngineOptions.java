@@ -1,11 +1,9 @@
 package dev.streamformer.task;
 
-import dev.streamformer.engine.onnx.OnnxEngine;
-
 import java.util.Locale;
 
 /**
- * Which engine runs a model and how.
+ * Which engine runs a model and how, by name ({@link dev.streamformer.engine.factory.Engines} builds it).
  *
  * @param engine  {@code onnx} (ONNX Runtime), {@code java} (Streamformer's own Transformer) or {@code auto}: onnx for
  *                encoders; for a decoder, onnx when its folder holds an ONNX export, java otherwise
@@ -29,6 +27,4 @@ public record EngineOptions(String engine, String device, int threads) {
             throw new IllegalArgumentException("The java engine runs on the CPU only: use --engine onnx --device cuda for a GPU.");
         }
     }
-
-    OnnxEngine.Device ortDevice() { return device.equals("cuda") ? OnnxEngine.Device.CUDA : OnnxEngine.Device.CPU; }
 }

@@ -1,16 +1,13 @@
 package dev.streamformer.task;
 
 import dev.streamformer.engine.Engine;
-import dev.streamformer.engine.java.JavaEngine;
-import dev.streamformer.engine.onnx.OnnxEngine;
-import dev.streamformer.model.ModelLoadException;
+import dev.streamformer.engine.factory.Engines;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.model.ResolvedModel;
 import dev.streamformer.tokenize.Tokenizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,31 +32,10 @@ public record LoadedModel(ResolvedModel files, Tokenizer tokenizer, Engine engin
             long start = System.nanoTime();
             ResolvedModel files = registry.resolve(idOrPath);
             Tokenizer tokenizer = Tokenizer.fromFile(files.tokenizer()).withMaxLength(files.maxLength());
-            Engine engine = createEngine(files, options);
+            Engine engine = Engines.encoder(files, options.engine(), options.device(), options.threads());
             log.info("Loaded model {} on {} in {} ms", idOrPath, engine.name(), (System.nanoTime() - start) / 1_000_000);
             return new LoadedModel(files, tokenizer, engine);
         });
-    }
-
-    private static Engine createEngine(ResolvedModel files, EngineOptions options) {
-        return switch (options.engine()) {
-            case "onnx", "auto" -> {
-                if (files.onnx() == null) {
-                    throw new ModelLoadException("Model " + files.id() + " has no .onnx file in " + files.dir()
-                            + ": use --engine java for safetensors weights, or export the model to ONNX.");
-                }
-                yield new OnnxEngine(files.onnx(), options.threads(), options.ortDevice());
-            }
-            case "java" -> {
-                try {
-                    yield JavaEngine.load(files.safetensors() != null && !files.config().isEmpty() ? files.safetensors() : files.onnx());
-                } catch (IOException | IllegalArgumentException e) {
-                    throw new ModelLoadException("The java engine cannot load " + files.id() + " (" + e.getMessage()
-                            + "): use --engine onnx, or give a BERT-family model with config.json and model.safetensors.", e);
-                }
-            }
-            default -> throw new IllegalStateException(options.engine());
-        };
     }
 
     public String id() { return files.id(); }

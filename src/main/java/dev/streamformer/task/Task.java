@@ -27,6 +27,19 @@ public interface Task extends AutoCloseable {
     int countTokens(String text);
 
     /**
+     * The text tokenized once, on its way to the model: the batcher plans with its token count and hands it back to
+     * {@link #runPrepared}. A task that keeps the encoding overrides both; by default only the count is kept.
+     */
+    default PreparedText prepare(String text) {
+        return PreparedText.counted(text, countTokens(text));
+    }
+
+    /** {@link #run} on prepared texts, without tokenizing again where the task kept their encodings. */
+    default List<ObjectNode> runPrepared(List<PreparedText> inputs) {
+        return run(PreparedText.texts(inputs));
+    }
+
+    /**
      * Runs the model on a batch of texts. Returns one result per text, in order. Each result holds the
      * fields to add to that event (e.g. {@code embedding}); the caller adds {@code model} itself.
      *

@@ -6,11 +6,10 @@ import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.task.train.TrainedHeadClassifier;
 
 import dev.streamformer.engine.LanguageModel;
-import dev.streamformer.engine.java.decoder.LanguageModels;
+import dev.streamformer.engine.factory.Engines;
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.chat.ChatTemplate;
 import dev.streamformer.engine.java.decoder.Quantization;
-import dev.streamformer.engine.onnx.OnnxLanguageModel;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
@@ -103,7 +102,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
     public static String generationEngine(String requested, String model) {
         if (!"auto".equals(requested)) return requested;
         if (model == null) return "java";
-        return OnnxLanguageModel.hasExport(Path.of(model)) ? "onnx" : "java";
+        return Engines.hasOnnxExport(Path.of(model)) ? "onnx" : "java";
     }
 
     /** A decoder (GPT-2, Llama, T5, ...) given to embed or classify: say where it belongs before any engine tries it. */
@@ -138,8 +137,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
             throw new IllegalArgumentException("--quantize applies to the java engine: add --engine java, or drop --quantize.");
         }
         LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(new ModelKey(dir, onnx ? "onnx" : "java", generate.quantization()),
-                key -> onnx ? OnnxLanguageModel.load(key.dir(), engine.threads(), engine.ortDevice())
-                        : LanguageModels.load(key.dir(), key.quantization()));
+                key -> Engines.languageModel(key.dir(), key.engine(), engine.device(), engine.threads(), key.quantization()));
         Tokenizer tokenizer = Tokenizer.fromFile(dir.resolve("tokenizer.json"));
         GenerationConfig config = GenerationDefaults.read(dir).applyTo(generate.decoding());
         ChatTemplate chatTemplate = generate.chat().chat() ? ChatTemplate.fromModelDirectory(dir) : null;

@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Splits texts into model batches by a budget of padded tokens, as text-embeddings-inference does:
- * texts are sorted by length so each batch pads little, and a batch is closed when
- * {@code (longest text in it) × (texts in it)} would pass {@code maxTokens} or it holds {@code maxBatchSize} texts.
+ * The one batching rule of Streamformer, with one meaning of each limit and one default, for the command line, the
+ * {@code run} flags, topology files and the Kafka batcher: a batch fits while {@code (longest text in it) × (texts in
+ * it)}, its padded size, is at most {@code maxTokens} and it holds at most {@code maxBatchSize} texts ({@link #fits}).
+ * A single text over the budget runs alone.
+ *
+ * <p>{@link #plan} splits texts into model batches by this rule, as text-embeddings-inference does: texts are sorted by
+ * length so each batch pads little. A batch that the Kafka batcher formed by the same rule is one model call.
  *
  * @param maxTokens    padded tokens per model call (the memory and latency knob)
  * @param maxBatchSize texts per model call
@@ -23,6 +27,11 @@ public record TokenBudget(int maxTokens, int maxBatchSize) {
         }
     }
 
+    /** True when {@code count} texts whose longest has {@code longest} tokens fit in one model call. */
+    public boolean fits(int longest, int count) {
+        return count <= maxBatchSize && (long) longest * count <= maxTokens;
+    }
+
     /** Groups of indexes into {@code lengths}; every index appears in exactly one group. */
     public List<int[]> plan(int[] lengths) {
         Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
@@ -32,8 +41,7 @@ public record TokenBudget(int maxTokens, int maxBatchSize) {
         int longest = 0;
         for (int i : order) {
             int longestIfAdded = Math.max(longest, lengths[i]);
-            boolean full = current.size() >= maxBatchSize || (long) longestIfAdded * (current.size() + 1) > maxTokens;
-            if (!current.isEmpty() && full) {
+            if (!current.isEmpty() && !fits(longestIfAdded, current.size() + 1)) {
                 batches.add(current.stream().mapToInt(Integer::intValue).toArray());
                 current.clear();
                 longestIfAdded = lengths[i];

@@ -3,5 +3,8 @@
  * with Kafka Streams properties in one block passed through unchanged. Loading validates everything and names the
  * file, line and key of any mistake; running builds one {@link dev.streamformer.streams.Pipeline} per stage, sharing
  * models between stages.
+ *
+ * <p>May depend on: {@code engine.java.decoder}, {@code model}, {@code streams}, {@code task}, {@code task.generate}
+ * and Kafka.
  */
 package dev.streamformer.topology;

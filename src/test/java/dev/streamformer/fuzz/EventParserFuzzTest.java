@@ -2,8 +2,8 @@ package dev.streamformer.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.streamformer.streams.EventParser;
-import dev.streamformer.streams.InvalidEventException;
+import dev.streamformer.event.EventParser;
+import dev.streamformer.event.InvalidEventException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;

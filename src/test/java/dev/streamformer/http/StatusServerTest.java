@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.metrics.EventFeed;
+import dev.streamformer.metrics.FeedEvent;
 import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.PrometheusTextParser;
 import dev.streamformer.metrics.StreamformerMetrics;

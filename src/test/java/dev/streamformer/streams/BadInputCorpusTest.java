@@ -29,14 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code truncated: true}, or dead-lettered with a reason. Runs through the real topology with the real all-minilm-l6-v2
  * model, and checks that a good event after all of them is still enriched.
  */
-class BadInputCorpusTest {
+public class BadInputCorpusTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String ENRICHED = "enriched", TRUNCATED = "truncated";
+    public static final String ENRICHED = "enriched", TRUNCATED = "truncated";
 
     static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
-    static Map<String, byte[]> corpus() {
+    public static Map<String, byte[]> corpus() {
         Map<String, byte[]> c = new LinkedHashMap<>();
         c.put("malformed-json", utf8("{\"text\": \"x\" \"y\"}"));
         c.put("truncated-json", utf8("{\"text\": \"hel"));
@@ -64,7 +64,7 @@ class BadInputCorpusTest {
         return c;
     }
 
-    static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+    public static final Map<String, String> EXPECTED = new LinkedHashMap<>();
     static {
         EXPECTED.put("malformed-json", "malformed-json");
         EXPECTED.put("truncated-json", "malformed-json");

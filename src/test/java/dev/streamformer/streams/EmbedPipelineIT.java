@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamformer.bench.PipelineBenchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;

@@ -1,5 +1,6 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.InvalidEventException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -318,7 +319,7 @@ class EnrichmentTopologyTest {
     void recordsWaitingInTheBatchAreInTheChangelogStore() {
         start(config(10_000, 100));
         send("a", "{\"text\":\"waiting\"}");
-        var store = driver.<Long, PendingRecord>getKeyValueStore(EnrichmentTopology.PENDING_STORE);
+        var store = driver.<Long, PendingRecord>getKeyValueStore(BatchInferenceProcessor.PENDING_STORE);
         PendingRecord waiting = store.get(0L);
         assertNotNull(waiting);
         assertEquals("{\"text\":\"waiting\"}", new String(waiting.value(), UTF_8));

@@ -1,8 +1,8 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.broker.QuietKafkaLogs;
-import dev.streamformer.http.EventFeed;
-import dev.streamformer.http.FeedEvent;
+import dev.streamformer.metrics.EventFeed;
+import dev.streamformer.metrics.FeedEvent;
 import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.PrometheusText;
 import dev.streamformer.metrics.StreamformerMetrics;

@@ -1,2 +1,6 @@
-/** Decoders: token strings back to text (WordPiece, ByteLevel, Metaspace, ...), and streaming decoding. */
+/**
+ * Decoders: token strings back to text (WordPiece, ByteLevel, Metaspace, ...), and streaming decoding.
+ *
+ * <p>May depend on: {@code tokenize.text}.
+ */
 package dev.streamformer.tokenize.decode;

@@ -1,2 +1,6 @@
-/** Pre-tokenizers (second stage): cut normalized text into words that the model tokenizes one by one. */
+/**
+ * Pre-tokenizers (second stage): cut normalized text into words that the model tokenizes one by one.
+ *
+ * <p>May depend on: {@code tokenize.text}.
+ */
 package dev.streamformer.tokenize.pretokenize;

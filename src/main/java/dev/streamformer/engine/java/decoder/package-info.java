@@ -19,8 +19,9 @@
  *       for its encoder and {@code CrossAttention} to it.</li>
  * </ul>
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
- * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint. Depends on {@code engine} (the generation API
- * it implements), {@code engine.java} (the blocks it shares with the encoder: {@code Linear}, {@code LayerNorm},
- * {@code Norm}) and {@code tensor}.
+ * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint.
+ *
+ * <p>May depend on: {@code engine} (the generation API it implements), {@code engine.java} (the blocks it shares with
+ * the encoder: {@code Linear}, {@code LayerNorm}, {@code Norm}) and {@code tensor}.
  */
 package dev.streamformer.engine.java.decoder;

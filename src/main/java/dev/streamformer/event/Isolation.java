@@ -1,4 +1,4 @@
-package dev.streamformer.task;
+package dev.streamformer.event;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +17,13 @@ public final class Isolation {
         public boolean ok() { return error == null; }
     }
 
-    public static <R> List<Outcome<R>> run(List<String> texts, Function<List<String>, List<R>> batchFunction) {
+    public static <T, R> List<Outcome<R>> run(List<T> texts, Function<List<T>, List<R>> batchFunction) {
         List<Outcome<R>> out = new ArrayList<>(texts.size());
         runInto(texts, batchFunction, out);
         return out;
     }
 
-    private static <R> void runInto(List<String> texts, Function<List<String>, List<R>> f, List<Outcome<R>> out) {
+    private static <T, R> void runInto(List<T> texts, Function<List<T>, List<R>> f, List<Outcome<R>> out) {
         if (texts.isEmpty()) return;
         try {
             List<R> results = f.apply(texts);

@@ -1,4 +1,4 @@
-package dev.streamformer.task;
+package dev.streamformer.event;
 
 import org.junit.jupiter.api.Test;
 

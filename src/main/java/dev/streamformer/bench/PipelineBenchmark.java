@@ -1,4 +1,11 @@
-package dev.streamformer.streams;
+package dev.streamformer.bench;
+
+import dev.streamformer.streams.Pipeline;
+import dev.streamformer.streams.PipelineConfig;
+import dev.streamformer.streams.PipelineMetrics;
+import dev.streamformer.event.BatchInference;
+import dev.streamformer.task.PreparedText;
+import dev.streamformer.task.TokenBudget;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,7 +25,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -82,8 +88,8 @@ public final class PipelineBenchmark {
         broker.createTopics(partitions, input, output, deadLetters);
         produce(bootstrap, input, texts);
 
-        int[] tokens = texts.stream().mapToInt(task::countTokens).toArray();
-        Duration raw = timeRawTask(task, texts, tokens, batching);
+        long tokens = texts.stream().mapToLong(task::countTokens).sum();
+        Duration raw = timeRawTask(task, texts, batching.budget());
 
         PipelineConfig config = PipelineConfig.builder()
                 .inputTopic(input).outputTopic(output).deadLetterTopic(deadLetters).batching(batching)
@@ -119,7 +125,7 @@ public final class PipelineBenchmark {
                 }
             }
             Duration pipelineTime = Duration.ofNanos(System.nanoTime() - start);
-            return new Result(texts.size(), reader.deadLetters, Arrays.stream(tokens).asLongStream().sum(),
+            return new Result(texts.size(), reader.deadLetters, tokens,
                     pipelineTime, raw, pipeline.counters(), threadTime(pipeline.kafkaStreams()));
         }
     }
@@ -138,32 +144,26 @@ public final class PipelineBenchmark {
         return out;
     }
 
-    /** The task alone, batched as the pipeline batches (token budget, then record count). */
-    private static Duration timeRawTask(Task task, List<String> texts, int[] tokens, PipelineConfig.Batching batching) {
-        List<List<String>> batches = new ArrayList<>();
-        List<String> batch = new ArrayList<>();
-        long batchTokens = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            if (!batch.isEmpty() && batchTokens + tokens[i] > batching.maxTokens()) {
-                batches.add(batch);
-                batch = new ArrayList<>();
-                batchTokens = 0;
-            }
-            batch.add(texts.get(i));
-            batchTokens += tokens[i];
-            if (batch.size() >= batching.maxRecords() || batchTokens >= batching.maxTokens()) {
-                batches.add(batch);
-                batch = new ArrayList<>();
-                batchTokens = 0;
-            }
-        }
-        if (!batch.isEmpty()) batches.add(batch);
-
-        BatchInference.run(task, batches.getFirst());   // warm-up: first-call costs belong to neither side
+    /**
+     * The task alone, batched as the pipeline batches (the {@link TokenBudget} rule, in input order); the texts are
+     * prepared (tokenized) inside the timed part, as the pipeline does.
+     */
+    private static Duration timeRawTask(Task task, List<String> texts, TokenBudget budget) {
+        BatchInference.run(task, List.of(task.prepare(texts.getFirst())));   // warm-up: first-call costs belong to neither side
         long start = System.nanoTime();
-        for (List<String> b : batches) {
-            BatchInference.run(task, b);
+        List<PreparedText> batch = new ArrayList<>();
+        int longest = 0;
+        for (String text : texts) {
+            PreparedText input = task.prepare(text);
+            if (!batch.isEmpty() && !budget.fits(Math.max(longest, input.tokens()), batch.size() + 1)) {
+                BatchInference.run(task, batch);
+                batch = new ArrayList<>();
+                longest = 0;
+            }
+            batch.add(input);
+            longest = Math.max(longest, input.tokens());
         }
+        if (!batch.isEmpty()) BatchInference.run(task, batch);
         return Duration.ofNanos(System.nanoTime() - start);
     }
 

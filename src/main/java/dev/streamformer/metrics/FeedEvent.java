@@ -1,4 +1,4 @@
-package dev.streamformer.http;
+package dev.streamformer.metrics;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package dev.streamformer.streams;
+package dev.streamformer.event;
 
 import dev.streamformer.task.EventInput;
 import dev.streamformer.task.InvalidInputException;
@@ -22,7 +22,8 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns the raw bytes of an input record into a JSON object and its text, or says exactly why not.
+ * Turns the raw bytes of an input event into a JSON object and its text, or says exactly why not: the one parser of
+ * the Kafka pipeline and the command line.
  *
  * <p>Rules, in order (each failure is an {@link InvalidEventException} with the reason in brackets):
  * <ol>
@@ -44,6 +45,10 @@ import java.nio.charset.StandardCharsets;
 public final class EventParser {
 
     static final int MAX_NESTING_DEPTH = 100;
+    /** The field that holds the text unless a stage names another. */
+    public static final String DEFAULT_TEXT_FIELD = "text";
+    /** The longest text, in bytes of UTF-8, unless a stage sets another limit. */
+    public static final int DEFAULT_MAX_TEXT_BYTES = 64 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -74,11 +79,17 @@ public final class EventParser {
     /** A valid event: the whole JSON object and the text to run the model on. */
     public record ParsedEvent(ObjectNode json, String text) {}
 
+    /** A record's value: strict UTF-8 holding one JSON object (rules 1 to 5). */
     public ParsedEvent parse(byte[] value) {
         if (value == null) {
             throw new InvalidEventException("malformed-json", "The record has no value (null); expected a JSON object.");
         }
-        JsonNode node = readJson(decodeUtf8(value));
+        return parseJson(decodeUtf8(value));
+    }
+
+    /** Decoded text that should hold one JSON object (rules 2 to 5). */
+    public ParsedEvent parseJson(String value) {
+        JsonNode node = readJson(value);
         if (!(node instanceof ObjectNode json)) {
             throw new InvalidEventException("not-an-object",
                     "The event is a JSON " + node.getNodeType().name().toLowerCase() + ", expected a JSON object.");
@@ -88,13 +99,21 @@ public final class EventParser {
             return new ParsedEvent(json, modelInput(json, null));
         }
         if (field == null || field.isNull()) {
-            throw new InvalidEventException("missing-text", "The event has no '" + textField + "' field.");
+            throw new InvalidEventException("missing-text", "The event has no '" + textField + "' field: add it, or name the"
+                    + " field that holds the text (--text-field; topology file: textField).");
         }
         if (!field.isTextual()) {
             throw new InvalidEventException("text-not-string", "The '" + textField + "' field is a "
                     + field.getNodeType().name().toLowerCase() + ", expected a string.");
         }
         String text = field.textValue();
+        checkText(text);
+        return new ParsedEvent(json, modelInput(json, text));
+    }
+
+    /** A plain text that is not JSON (a command-line input line) as the event {@code {"text": text}} (rules 4 and 5). */
+    public ParsedEvent plainText(String text) {
+        ObjectNode json = MAPPER.getNodeFactory().objectNode().put(DEFAULT_TEXT_FIELD, text);
         checkText(text);
         return new ParsedEvent(json, modelInput(json, text));
     }
@@ -112,7 +131,7 @@ public final class EventParser {
      * The rules for a text, the same on Kafka and on the command line: not empty or only whitespace [{@code empty-text}],
      * no unpaired surrogate [{@code invalid-unicode}], at most {@code maxTextBytes} of UTF-8 [{@code text-too-long}].
      */
-    public void checkText(String text) {
+    private void checkText(String text) {
         if (text.isBlank()) {
             throw new InvalidEventException("empty-text", "The '" + textField + "' field is empty or only whitespace; there is nothing to"
                     + " run the model on.");
@@ -125,12 +144,13 @@ public final class EventParser {
         }
     }
 
-    /** The shared, strict mapper; also used to write enriched events. */
-    static ObjectMapper mapper() {
+    /** The shared, strict mapper; also used to write enriched events ({@link Enrichment}). */
+    public static ObjectMapper mapper() {
         return MAPPER;
     }
 
-    private static String decodeUtf8(byte[] value) {
+    /** Strict UTF-8 (rule 1): never guesses another encoding. */
+    public static String decodeUtf8(byte[] value) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -1,4 +1,4 @@
-package dev.streamformer.streams;
+package dev.streamformer.event;
 
 /**
  * An input event that cannot be enriched, with a short machine-readable {@link #reason()} (e.g.

@@ -1,5 +1,6 @@
-package dev.streamformer.engine.java;
+package dev.streamformer.bench;
 
+import dev.streamformer.model.ModelRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -15,7 +16,7 @@ class EngineBenchmarkTest {
 
     @Test
     void timesBothEnginesAndPrintsTheRatio() throws Exception {
-        TestModels.Model model = TestModels.fromClasspath("all-minilm-l6-v2");
+        var model = ModelRegistry.standard().resolve("all-minilm-l6-v2");
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<EngineBenchmark.Result> results = EngineBenchmark.run(model.onnx(),
                 List.of(new EngineBenchmark.Shape(2, 8)), 1, 0.05, new PrintStream(text, true, StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
-package dev.streamformer.engine.java;
+package dev.streamformer.bench;
 
 import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.engine.java.JavaEngine;
 import dev.streamformer.engine.onnx.OnnxEngine;
 
 import java.io.PrintStream;
