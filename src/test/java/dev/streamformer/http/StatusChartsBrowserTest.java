@@ -1,5 +1,7 @@
 package dev.streamformer.http;
 
+import dev.streamformer.metrics.EventFeed;
+import dev.streamformer.metrics.FeedEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
