@@ -8,6 +8,7 @@
  * the pipeline hands it suppliers, an {@link dev.streamformer.metrics.EventFeed} and an
  * {@link dev.streamformer.http.AttentionSource}.
  *
- * <p>May depend on: {@code metrics} and Jackson; not Kafka, not the engines.
+ * <p>May depend on: {@code metrics} and Kafka; the Kafka client only reads the dead-letter topics back for the page
+ * (no consumer group, never creating a topic). Not the engines.
  */
 package dev.streamformer.http;

@@ -9,7 +9,7 @@
  * through (parse, isolate failures, enrich) is the event core in {@code event}, shared with the command line; the
  * processors here add Kafka: batching in a changelogged store, routing, dead-letter records.
  *
- * <p>May depend on: {@code event}, {@code metrics}, {@code task} and Kafka; nothing here loads models, reads files or
+ * <p>May depend on: {@code event}, {@code metrics}, {@code task}, {@code tracing} and Kafka; nothing here loads models, reads files or
  * serves HTTP.
  */
 package dev.streamformer.streams;

@@ -4,5 +4,7 @@
  * record carries the record span's {@code traceparent}. Spans are exported over OTLP only when
  * {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}) is set; otherwise nothing is
  * recorded and headers pass through untouched.
+ *
+ * <p>May depend on: Kafka (its header types only); nothing else in Streamformer.
  */
 package dev.streamformer.tracing;

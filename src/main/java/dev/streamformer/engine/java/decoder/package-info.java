@@ -21,7 +21,7 @@
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
  * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint.
  *
- * <p>May depend on: {@code engine} (the generation API it implements), {@code engine.java} (the blocks it shares with
- * the encoder: {@code Linear}, {@code LayerNorm}, {@code Norm}) and {@code tensor}.
+ * <p>May depend on: {@code engine}, {@code engine.java} and {@code tensor}. It implements {@code engine}'s generation
+ * API and shares the encoder's blocks ({@code Linear}, {@code LayerNorm}, {@code Norm}).
  */
 package dev.streamformer.engine.java.decoder;
