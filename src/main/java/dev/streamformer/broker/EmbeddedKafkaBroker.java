@@ -260,7 +260,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("offsets.topic.num.partitions", "4"),
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 // groups form at once instead of waiting 3 s for more members
-                Map.entry("group.initial.rebalance.delay.ms", "0")));
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // a producer that died mid-transaction (kill -9 of a pipeline that does not come back) holds back every
+                // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
+                // broker's next sweep aborts it: sweep every second instead of every 10 s
+                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")));
         if (sasl != null) {
             props.put("sasl.enabled.mechanisms", "PLAIN");
             props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
