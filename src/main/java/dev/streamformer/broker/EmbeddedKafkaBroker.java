@@ -65,20 +65,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final SaslPlain sasl;
+    private final Tls tls;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose, SaslPlain sasl) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose, SaslPlain sasl, Tls tls) {
         this.server = server;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.sasl = sasl;
+        this.tls = tls;
     }
 
     /**
-     * SASL/PLAIN on the client listener ({@code SASL_PLAINTEXT}): clients must log in as one of {@code users}
-     * (name → password). The broker talks to itself as an extra internal user with a random password.
-     * PLAIN sends passwords in clear text: fine on 127.0.0.1 for tests and demos; use SASL_SSL on a network.
+     * SASL on the client listener ({@code SASL_PLAINTEXT}, or {@code SASL_SSL} with {@link Tls}): clients must log in as
+     * one of {@code users} (name → password), with SASL/PLAIN or SASL/SCRAM-SHA-256 (each user gets a SCRAM credential
+     * at start). The broker talks to itself as an extra internal user with a random password over PLAIN.
+     * PLAIN sends passwords in clear text: fine on 127.0.0.1 for tests and demos; add {@link Tls} on a network.
      */
     public record SaslPlain(Map<String, String> users) {
         private static final String BROKER_USER = "streamformer-broker";
@@ -95,6 +98,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                             + user + "\" password=\"" + password + "\";");
         }
 
+        /** The same login with SASL/SCRAM-SHA-256 (the password never crosses the wire). */
+        public static Map<String, String> scramClientConfig(String user, String password) {
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM,
+                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + user + "\" password=\"" + password + "\";");
+        }
+
+        private static final String SCRAM = "SCRAM-SHA-256";
+
         /** Names only: a record's default toString would print the passwords. */
         @Override
         public String toString() {
@@ -107,6 +119,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .append(BROKER_USER).append("=\"").append(BROKER_PASSWORD).append('"');
             users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
             return jaas.append(';').toString();
+        }
+    }
+
+    /**
+     * TLS on the client listener ({@code SSL}, or {@code SASL_SSL} with {@link SaslPlain}): the broker presents the
+     * certificate in {@code keyStore} (PKCS12); its own clients trust {@code trustStore}, which must hold that
+     * certificate or the CA that signed it. Clients need no certificate of their own.
+     */
+    public record Tls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword) {
+
+        /** Client settings that trust the certificates in {@code trustStore} (PKCS12): {@code security.protocol=SSL} and {@code ssl.truststore.*}. */
+        public static Map<String, String> clientConfig(Path trustStore, String password) {
+            return Map.of("security.protocol", "SSL", "ssl.truststore.location", trustStore.toAbsolutePath().toString(),
+                    "ssl.truststore.password", password, "ssl.truststore.type", "PKCS12");
+        }
+
+        /** Passwords hidden. */
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
         }
     }
 
@@ -126,12 +158,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param sasl the users who may log in; null for a PLAINTEXT listener without authentication
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir, SaslPlain sasl) {
+        return start(port, dataDir, sasl, null);
+    }
+
+    /**
+     * Same, with SASL and/or TLS on the client listener.
+     *
+     * @param sasl the users who may log in; null for no authentication
+     * @param tls  the broker's certificate; null for a listener without TLS
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir, SaslPlain sasl, Tls tls) {
         long startNanos = System.nanoTime();
         boolean temporary = dataDir == null;
         Path dir = temporary ? createTempDir() : dataDir.toAbsolutePath();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
-        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort, sasl));
+        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort, sasl, tls));
         formatIfNeeded(config, dir);
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -142,8 +184,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Could not start the embedded Kafka broker on port " + clientPort
                     + " with data in " + dir + ": " + e.getMessage() + " (is the port or directory in use?)", e);
         }
-        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary, sasl);
+        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary, sasl, tls);
         broker.awaitReady(Duration.ofSeconds(30));
+        if (sasl != null) {
+            broker.addScramCredentials(Duration.ofSeconds(30));
+        }
         log.info("Kafka broker (KRaft, node {}) ready at {} in {} ms, data in {}", NODE_ID, broker.bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
         return broker;
@@ -233,8 +278,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private static Properties serverProperties(Path dir, int clientPort, int controllerPort, SaslPlain sasl) {
-        String clientListener = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    private static Properties serverProperties(Path dir, int clientPort, int controllerPort, SaslPlain sasl, Tls tls) {
+        String clientListener = (sasl == null ? "" : "SASL_") + (tls == null ? "PLAINTEXT" : "SSL");
         var props = new Properties();
         props.putAll(Map.ofEntries(
                 // one process is the whole cluster: controller (KRaft quorum of one) and broker
@@ -260,11 +305,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("offsets.topic.num.partitions", "4"),
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 // groups form at once instead of waiting 3 s for more members
-                Map.entry("group.initial.rebalance.delay.ms", "0")));
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // a producer that died mid-transaction (kill -9 of a pipeline that does not come back) holds back every
+                // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
+                // broker's next sweep aborts it: sweep every second instead of every 10 s
+                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")));
+        String listener = "listener.name." + clientListener.toLowerCase(java.util.Locale.ROOT) + ".";
         if (sasl != null) {
-            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("sasl.enabled.mechanisms", "PLAIN," + SaslPlain.SCRAM);
             props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", sasl.serverJaasConfig());
+            props.put(listener + "plain.sasl.jaas.config", sasl.serverJaasConfig());
+            props.put(listener + "scram-sha-256.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+        if (tls != null) {
+            props.put("ssl.keystore.location", tls.keyStore().toAbsolutePath().toString());
+            props.put("ssl.keystore.password", tls.keyStorePassword());
+            props.put("ssl.keystore.type", "PKCS12");
+            // the broker's own clients (inter-broker, the admin calls here) check its certificate like any client
+            props.put("ssl.truststore.location", tls.trustStore().toAbsolutePath().toString());
+            props.put("ssl.truststore.password", tls.trustStorePassword());
+            props.put("ssl.truststore.type", "PKCS12");
         }
         return props;
     }
@@ -303,10 +363,60 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private Properties adminProperties() {
         var props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        if (sasl != null) {
-            props.putAll(SaslPlain.clientConfig(SaslPlain.BROKER_USER, SaslPlain.BROKER_PASSWORD));
-        }
+        props.putAll(clientSecurity(sasl == null ? null : SaslPlain.clientConfig(SaslPlain.BROKER_USER, SaslPlain.BROKER_PASSWORD)));
         return props;
+    }
+
+    /**
+     * The settings a client needs on this broker's listener: {@code login} (a SASL client config such as
+     * {@link SaslPlain#clientConfig}, or null) combined with trusting this broker's certificate when it has TLS.
+     */
+    public Map<String, String> clientSecurity(Map<String, String> login) {
+        var config = new HashMap<String, String>();
+        if (login != null) config.putAll(login);
+        if (tls != null) {
+            config.putAll(Tls.clientConfig(tls.trustStore(), tls.trustStorePassword()));
+            config.put("security.protocol", login == null ? "SSL" : "SASL_SSL");
+        }
+        return config;
+    }
+
+    /** Gives every SASL user a SCRAM-SHA-256 credential (KRaft keeps them in the metadata log) and waits until it works. */
+    private void addScramCredentials(Duration timeout) {
+        try (Admin admin = Admin.create(adminProperties())) {
+            var upserts = new java.util.ArrayList<org.apache.kafka.clients.admin.UserScramCredentialAlteration>();
+            sasl.users().forEach((user, password) -> upserts.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                    password)));
+            admin.alterUserScramCredentials(upserts).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Could not add the SCRAM credentials of " + sasl.users().keySet() + ": " + e.getMessage(), e);
+        }
+        if (sasl.users().isEmpty()) return;
+        // the controller has them; the broker applies the metadata a moment later: log in once as the first user
+        var first = sasl.users().entrySet().iterator().next();
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(clientSecurity(SaslPlain.scramClientConfig(first.getKey(), first.getValue())));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Admin admin = Admin.create(props)) {
+                admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    close();
+                    throw new IllegalStateException("SCRAM logins did not work within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for SCRAM credentials", e);
+            }
+        }
     }
 
     private static int freePort() {

@@ -2,7 +2,7 @@ package dev.streamformer.streams;
 
 import dev.streamformer.event.EventParser;
 import dev.streamformer.task.TokenBudget;
-
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
@@ -119,7 +119,9 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     /**
      * The Kafka Streams properties: the user's, unchanged, over these defaults: {@code processing.guarantee=exactly_once_v2},
      * {@code commit.interval.ms=1000}, {@code application.id=streamformer-<input topic>},
-     * {@code processing.exception.handler.global.enabled=true}.
+     * {@code processing.exception.handler.global.enabled=true}, and for the main consumer {@code max.poll.records} of
+     * two batches (2 × {@code maxRecords}) and {@code max.partition.fetch.bytes} of 64 KiB, unless the user sets these
+     * keys in any form (plain, {@code consumer.}, {@code main.consumer.}).
      */
     public Properties streamsProperties() {
         var props = new Properties();
@@ -134,11 +136,39 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         // ... and again for the main consumer: Kafka 4.4's partition assignor re-reads the Streams config from the
         // consumer's settings alone and would log the same warning on every start
         props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+        // A stream thread polls again only once it has processed every record the last poll returned (or after half of
+        // max.poll.interval.ms), and it answers a rebalance only when it polls. With Kafka's 1,000 records per poll, a
+        // model at 100-200 records/s keeps the thread away for 5-10 s: in a rebalance its JoinGroup response then waits
+        // unread while the member sends no heartbeats, the coordinator expires it after session.timeout.ms, and it has
+        // to rejoin as a new member, which starts the next rebalance (measured: a kill -9 took 68-94 s to recover from
+        // with a 6 s session timeout). Two batches per poll bound the time between polls to about two model batches.
+        mainConsumerDefault(props, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords(batching));
+        // The consumer hands out one partition's fetched chunk (up to max.partition.fetch.bytes, 1 MiB by default) before
+        // the next partition's, and Kafka Streams drains what a poll returned before polling again: with small polls, a
+        // backlog of small events (1 MiB is 7,000 events of 150 bytes) then keeps a model busy on one partition for
+        // minutes while the thread's other partitions wait. Smaller chunks take the partitions in turn.
+        mainConsumerDefault(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES);
         props.putAll(streamsConfig);
         if (!props.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("No Kafka to connect to: set bootstrap.servers (e.g. --bootstrap-servers localhost:9092).");
         }
         return props;
+    }
+
+    /** The main consumer's {@code max.partition.fetch.bytes} unless set: 64 KiB (Kafka: 1 MiB). */
+    static final int MAX_PARTITION_FETCH_BYTES = 64 * 1024;
+
+    /** Sets a main-consumer default unless the user's config has the key plain, {@code consumer.}- or {@code main.consumer.}-prefixed. */
+    private void mainConsumerDefault(Properties props, String key, Object value) {
+        if (!streamsConfig.containsKey(key) && !streamsConfig.containsKey(StreamsConfig.consumerPrefix(key))
+                && !streamsConfig.containsKey(StreamsConfig.mainConsumerPrefix(key))) {
+            props.put(StreamsConfig.mainConsumerPrefix(key), value);
+        }
+    }
+
+    /** Records per poll of the main consumer unless set: two batches (at least 2, at most Kafka's default of 1,000). */
+    static int maxPollRecords(Batching batching) {
+        return (int) Math.clamp(2L * batching.maxRecords(), 2, 1_000);
     }
 
     /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input topic>}. */

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,7 @@ final class TopicCheck {
             checkApplicationId(admin, config);
         } catch (ExecutionException | TimeoutException e) {
             if (e.getCause() instanceof AuthenticationException auth) {
-                throw new IllegalStateException("Kafka at " + bootstrap + " refused the login (" + auth.getMessage()
-                        + "): check the security.protocol, sasl.* and ssl.* settings.", e);
+                throw new IllegalStateException(authenticationFailure(bootstrap, auth), e);
             }
             throw new IllegalStateException("Cannot reach Kafka at " + bootstrap + " within " + TIMEOUT_SECONDS
                     + " s: start a broker there (e.g. ./streamformer broker --port 9092) or point --bootstrap-servers at yours.", e);
@@ -75,6 +75,24 @@ final class TopicCheck {
                     + "otherwise writes fail. Create them to choose partitions and retention.", sinks, bootstrap);
         }
         return existing;
+    }
+
+    /**
+     * One sentence that says which side failed: the TLS handshake (the client does not trust the broker's certificate, or
+     * the broker does not accept the client's) or the login (user or password). Kafka's own reason is kept in brackets.
+     */
+    static String authenticationFailure(String bootstrap, AuthenticationException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof SslAuthenticationException) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            if (root != e && root.getMessage() != null) reason = root.getMessage();
+            return "TLS authentication with Kafka at " + bootstrap + " failed (" + reason + "): the certificates do not match;"
+                    + " check ssl.truststore.location and ssl.truststore.password (the trust store must hold the certificate that"
+                    + " signed the broker's), and ssl.keystore.* if the broker asks for a client certificate.";
+        }
+        return "Authentication failed: Kafka at " + bootstrap + " rejected the login (" + reason + "); check the user name and"
+                + " password in sasl.jaas.config and sasl.mechanism (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).";
     }
 
     /**

@@ -17,11 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A pipeline process is killed with SIGKILL mid-stream (open transaction, records waiting in the pending batch),
  * and a new instance with the same application id takes over: still every good record exactly once.
+ *
+ * <p>Asserted, not just logged: the kill came while records were produced but not yet output, the crashed process
+ * left records waiting in its committed pending-batch changelog (read by an independent read_committed consumer),
+ * and the new instance restored exactly those records into its pending batches and emitted them.
  */
 class CrashRestartIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRestartIT.class);
     private static final Path CHILD_LOG = Path.of("target", "crash-restart-child.log");
+    private static final String CHANGELOG = "it-crash-" + EnrichmentTopology.PENDING_STORE + "-changelog";
     @RegisterExtension
     static final SharedBroker broker = new SharedBroker();
 
@@ -36,14 +41,23 @@ class CrashRestartIT {
         try (var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "crash-out", "crash-in.dlq")) {
             Process child = PipelineProcesses.start(CHILD_LOG, Duration.ofSeconds(60), broker.bootstrapServers(), "it-crash",
                     "crash-in", "crash-out", stateDir, 20);
-            try {
+            try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
                 KafkaTestSupport.await(() -> reader.poll().size() >= count / 4, Duration.ofSeconds(60), "a quarter of the output");
+                // kill while the committed changelog holds waiting records, so that the restart has a batch to restore
+                KafkaTestSupport.await(() -> KafkaTestSupport.livePending(changelog.poll()) > 0, Duration.ofSeconds(30),
+                        "records waiting in the committed pending-batch changelog");
             } finally {
                 PipelineProcesses.kill(child);
             }
             int seenAtKill = reader.poll().size();
-            log.info("killed the pipeline process after {} committed records", seenAtKill);
-            assertTrue(seenAtKill < count, "the kill must come mid-stream, saw " + seenAtKill);
+            int leftPending;
+            try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
+                leftPending = KafkaTestSupport.livePending(changelog.readAtLeast(0, Duration.ZERO, Duration.ofSeconds(2)));
+            }
+            log.info("killed the pipeline process after {} committed records; {} records left waiting in its committed pending batches",
+                    seenAtKill, leftPending);
+            assertTrue(seenAtKill < count, "the kill must come mid-stream (records produced but not yet output), saw " + seenAtKill);
+            assertTrue(leftPending > 0, "the crashed process must leave records waiting in its committed pending batches");
 
             long restart = System.nanoTime();
             PipelineConfig config = PipelineProcess.config(broker.bootstrapServers(), "it-crash", "crash-in", "crash-out",
@@ -54,6 +68,8 @@ class CrashRestartIT {
                 log.info("restarted instance finished in {} s; counters {} ({} records restored in pending batches)",
                         String.format("%.1f", (System.nanoTime() - restart) / 1e9), pipeline.counters(),
                         pipeline.counters().restoredPending());
+                assertEquals(leftPending, pipeline.counters().restoredPending(),
+                        "the restarted instance restores exactly what the crashed one left in the committed changelog");
             }
             List<ConsumerRecord<byte[], byte[]>> output = reader.from("crash-out");
             List<ConsumerRecord<byte[], byte[]>> dead = reader.from("crash-in.dlq");

@@ -101,6 +101,10 @@ class EmbedPipelineIT {
                 sampleVectors.add(v);
             }
         }
+        // the sample: every good event whose seq is a multiple of 17, at most 100 (else "worst cosine 1" compares nothing)
+        long sampleable = produced.stream().filter(p -> !p.bad() && Integer.parseInt(p.id().substring(1)) % 17 == 0).count();
+        assertEquals(Math.min(100, sampleable), sampleTexts.size(), "sampled embeddings to compare");
+        assertTrue(sampleTexts.size() >= Math.min(100, count / 20), "a sample of " + sampleTexts.size() + " is too small to say anything");
         var reference = new AllMiniLmL6V2EmbeddingModel()
                 .embedAll(sampleTexts.stream().map(TextSegment::from).toList()).content();
         double worst = 1;
@@ -120,8 +124,14 @@ class EmbedPipelineIT {
         log.info("bench pipeline, {} SST-2 texts ({} tokens): pipeline {} records/s, raw task {} records/s, ratio {}",
                 result.records(), result.tokens(), String.format("%.0f", result.pipelineRecordsPerSecond()),
                 String.format("%.0f", result.rawRecordsPerSecond()), String.format("%.2f", result.ratio()));
+        assertEquals(texts.size(), result.records(), "every text went through the pipeline");
         assertEquals(0, result.deadLetters());
-        assertTrue(result.ratio() > 0, "both paths ran");
+        assertTrue(result.tokens() >= texts.size(), "tokens counted: " + result.tokens());
+        // README reports 0.77-0.90x on 3,000 texts; this short run on a shared 2-core CI machine is noisier (the two paths
+        // run one after the other, and the last commit can add up to commit.interval.ms), so the bound is loose: it fails
+        // when the pipeline path collapses (e.g. stalls on every batch), not when it is a little slower
+        assertTrue(result.ratio() >= 0.2, "pipeline/raw " + String.format("%.2f", result.ratio())
+                + ": the pipeline ran the same model at under a fifth of the raw task's speed");
     }
 
     private static double cosine(float[] a, float[] b) {

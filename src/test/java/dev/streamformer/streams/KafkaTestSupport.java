@@ -168,6 +168,19 @@ final class KafkaTestSupport {
         }
     }
 
+    /**
+     * Records waiting in pending batches according to a pending-batch changelog: keys (per partition) whose last
+     * record is a value, not a tombstone.
+     */
+    static int livePending(List<ConsumerRecord<byte[], byte[]>> changelog) {
+        var live = new java.util.HashSet<String>();
+        for (ConsumerRecord<byte[], byte[]> r : changelog) {
+            String key = r.partition() + "/" + java.util.HexFormat.of().formatHex(r.key());
+            if (r.value() == null) live.remove(key); else live.add(key);
+        }
+        return live.size();
+    }
+
     static String string(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }

@@ -25,6 +25,24 @@ class PipelineConfigTest {
         assertEquals("exactly_once_v2", props.get("processing.guarantee"));
         assertEquals("streamformer-in", props.get("application.id"));
         assertEquals(1000, props.get("commit.interval.ms"));
+        assertEquals(64, props.get("main.consumer.max.poll.records"), "two batches of the default 32 records");
+        assertEquals(65536, props.get("main.consumer.max.partition.fetch.bytes"));
+    }
+
+    @Test
+    void recordsPerPollFollowTheBatchUnlessTheUserSetsThemInAnyForm() {
+        var batching = new PipelineConfig.Batching(4096, 8, java.time.Duration.ofMillis(50));
+        assertEquals(16, minimal().batching(batching).build().streamsProperties().get("main.consumer.max.poll.records"));
+        assertEquals(1000, minimal().batching(new PipelineConfig.Batching(100_000, 5000, java.time.Duration.ofMillis(50))).build()
+                .streamsProperties().get("main.consumer.max.poll.records"));
+        for (String key : new String[]{"max.poll.records", "consumer.max.poll.records", "main.consumer.max.poll.records"}) {
+            var props = minimal().streamsConfig(key, 500).build().streamsProperties();
+            assertEquals(500, props.get(key), key);
+            if (!key.startsWith("main.")) assertEquals(null, props.get("main.consumer.max.poll.records"), key);
+            assertEquals(65536, props.get("main.consumer.max.partition.fetch.bytes"), "other defaults stay");
+        }
+        assertEquals(null, minimal().streamsConfig("consumer.max.partition.fetch.bytes", 1 << 20).build().streamsProperties()
+                .get("main.consumer.max.partition.fetch.bytes"));
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class PipelineProcess {
             for (String logger : new String[]{"org.apache.kafka.streams", "org.apache.kafka.clients.consumer"}) {
                 ((Logger) LoggerFactory.getLogger(logger)).setLevel(Level.INFO);
             }
+            ((Logger) LoggerFactory.getLogger("org.apache.kafka.clients.consumer.internals.ConsumerCoordinator")).setLevel(Level.DEBUG);
         }
         PipelineConfig config = config(args[0], args[1], args[2], args[3], args[4]);
         var pipeline = new Pipeline(config, new TextStatsTask(Long.parseLong(args[5])));

@@ -24,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kafka security settings pass through to every client of the pipeline: the embedded broker requires SASL/PLAIN,
+ * Kafka security settings pass through to every client of the pipeline: the embedded broker requires SASL/PLAIN or
+ * SASL/SCRAM-SHA-256,
  * the pipeline logs in with the user's {@code sasl.jaas.config}, exactly once still holds, a wrong password is a
  * clear error at start, and the password never appears in the log (Kafka's config dumps at INFO included).
  */
 class SaslPlainIT {
 
     private static final String PASSWORD = "alice-s3cret-pw";
+    private static final String WRONG = "not-alices-pw-7319";
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
@@ -74,14 +76,43 @@ class SaslPlainIT {
 
     @Test
     void aWrongPasswordIsAClearErrorAtStart() {
+        assertWrongPasswordSaysAuthenticationFailed(EmbeddedKafkaBroker.SaslPlain.clientConfig("alice", WRONG));
+    }
+
+    @Test
+    void scramLogsInAndAWrongScramPasswordIsTheSameClearError() throws Exception {
+        broker.createTopics(1, "scram-in", "scram-out", "scram-in.dlq");
+        Map<String, String> alice = EmbeddedKafkaBroker.SaslPlain.scramClientConfig("alice", PASSWORD);
+        List<KafkaTestSupport.Produced> produced = KafkaTestSupport.produce(broker.bootstrapServers(), alice, "scram-in",
+                KafkaTestSupport.events(100));
+        try (var task = new TextStatsTask();
+             var pipeline = new Pipeline(PipelineConfig.builder().inputTopic("scram-in").outputTopic("scram-out")
+                     .streamsConfig(alice)
+                     .streamsConfig("bootstrap.servers", broker.bootstrapServers())
+                     .streamsConfig("application.id", "it-scram").build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), alice, "scram-out", "scram-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(100, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            ExactlyOnceCheck.assertExactlyOnce(produced, reader.from("scram-out"), reader.from("scram-in.dlq"));
+        }
+        assertWrongPasswordSaysAuthenticationFailed(EmbeddedKafkaBroker.SaslPlain.scramClientConfig("alice", "wrong"));
+        assertWrongPasswordSaysAuthenticationFailed(EmbeddedKafkaBroker.SaslPlain.scramClientConfig("mallory", PASSWORD));
+    }
+
+    /** One sentence that says the login failed, not that Kafka cannot be reached; the password is not in it. */
+    private static void assertWrongPasswordSaysAuthenticationFailed(Map<String, String> login) {
         try (var task = new TextStatsTask();
              var pipeline = new Pipeline(PipelineConfig.builder().inputTopic("secure-in").outputTopic("secure-out")
-                     .streamsConfig(EmbeddedKafkaBroker.SaslPlain.clientConfig("alice", "wrong"))
+                     .streamsConfig(login)
                      .streamsConfig("bootstrap.servers", broker.bootstrapServers())
                      .streamsConfig("application.id", "it-sasl-wrong").build(), task)) {
             var e = assertThrows(IllegalStateException.class, pipeline::start);
-            assertTrue(e.getMessage().startsWith("Kafka at " + broker.bootstrapServers() + " refused the login (")
-                    && e.getMessage().endsWith("): check the security.protocol, sasl.* and ssl.* settings."), e.getMessage());
+            String message = e.getMessage();
+            assertTrue(message.startsWith("Authentication failed: Kafka at " + broker.bootstrapServers() + " rejected the login (")
+                    && message.endsWith("); check the user name and password in sasl.jaas.config and sasl.mechanism (PLAIN,"
+                    + " SCRAM-SHA-256, SCRAM-SHA-512)."), message);
+            assertFalse(message.contains("Cannot reach"), message);
+            assertFalse(message.contains(PASSWORD) || message.contains(WRONG), message);
         }
     }
 

@@ -170,7 +170,8 @@ final class ParityCheck {
         return String.format("%s: %,d/%,d identical", label, identical, compared);
     }
 
+    /** True when at least one text was compared and every comparison was identical: comparing nothing is a failure. */
     boolean allIdentical() {
-        return identical == compared;
+        return compared > 0 && identical == compared;
     }
 }
