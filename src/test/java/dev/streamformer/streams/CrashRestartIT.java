@@ -26,7 +26,7 @@ class CrashRestartIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRestartIT.class);
     private static final Path CHILD_LOG = Path.of("target", "crash-restart-child.log");
-    private static final String CHANGELOG = "it-crash-" + EnrichmentTopology.PENDING_STORE + "-changelog";
+    private static final String CHANGELOG = "it-crash-" + BatchInferenceProcessor.PENDING_STORE + "-changelog";
     @RegisterExtension
     static final SharedBroker broker = new SharedBroker();
 
