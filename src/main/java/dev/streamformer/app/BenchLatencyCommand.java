@@ -51,7 +51,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
         List<LatencyBenchmark.Setting> settings = List.of(
                 new LatencyBenchmark.Setting("defaults (max wait 50 ms, commit.interval.ms=1000)", defaults, Map.of()),
                 new LatencyBenchmark.Setting("--max-wait-ms 10, commit.interval.ms=100", quick, Map.of("commit.interval.ms", 100)),
-                new LatencyBenchmark.Setting("... and poll.ms=10", quick, Map.of("commit.interval.ms", 100, "poll.ms", 10)));
+                new LatencyBenchmark.Setting("... with Kafka Streams' poll.ms=100", quick, Map.of("commit.interval.ms", 100, "poll.ms", 100)));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, null)) {
             Map<String, Object> base = new LinkedHashMap<>();
             base.put("state.dir", Files.createTempDirectory("streamformer-bench").toString());

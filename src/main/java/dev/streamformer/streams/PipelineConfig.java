@@ -118,7 +118,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
     /**
      * The Kafka Streams properties: the user's, unchanged, over these defaults: {@code processing.guarantee=exactly_once_v2},
-     * {@code commit.interval.ms=1000}, {@code application.id=streamformer-<input topic>},
+     * {@code commit.interval.ms=1000}, {@code poll.ms=10}, {@code application.id=streamformer-<input topic>},
      * {@code processing.exception.handler.global.enabled=true}, and for the main consumer {@code max.poll.records} of
      * two batches (2 × {@code maxRecords}) and {@code max.partition.fetch.bytes} of 64 KiB, unless the user sets these
      * keys in any form (plain, {@code consumer.}, {@code main.consumer.}).
@@ -130,6 +130,10 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         // 9-10 % of the stream thread's time (bench pipeline: pipeline/raw 0.77x); at 1 s, 3 % (0.86x). The price is up
         // to a second more before read_committed consumers see a result; set commit.interval.ms=100 to pay less of it.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // With no new records a stream thread blocks in poll() for up to poll.ms (100 ms by default), and a partial batch
+        // waiting for its max wait, and the commit after it, wait with it. 10 ms costs an idle thread 100 wake-ups a
+        // second and takes most of that wait out of every quiet event's latency (bench latency: p50 74 -> 31 ms).
+        props.put(StreamsConfig.POLL_MS_CONFIG, 10L);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         // the behaviour Kafka 5.0 makes the default; setting it now silences Streams' start-up warning
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);

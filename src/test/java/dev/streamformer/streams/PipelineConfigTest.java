@@ -25,6 +25,7 @@ class PipelineConfigTest {
         assertEquals("exactly_once_v2", props.get("processing.guarantee"));
         assertEquals("streamformer-in", props.get("application.id"));
         assertEquals(1000, props.get("commit.interval.ms"));
+        assertEquals(10L, props.get("poll.ms"));
         assertEquals(2 * PipelineConfig.Batching.DEFAULT.maxRecords(), props.get("main.consumer.max.poll.records"), "two batches of the default size");
         assertEquals(65536, props.get("main.consumer.max.partition.fetch.bytes"));
     }
