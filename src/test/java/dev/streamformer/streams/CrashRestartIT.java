@@ -41,19 +41,26 @@ class CrashRestartIT {
         try (var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "crash-out", "crash-in.dlq")) {
             Process child = PipelineProcesses.start(CHILD_LOG, Duration.ofSeconds(60), broker.bootstrapServers(), "it-crash",
                     "crash-in", "crash-out", stateDir, 20);
-            try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
+            int leftPending = 0;
+            try {
                 KafkaTestSupport.await(() -> reader.poll().size() >= count / 4, Duration.ofSeconds(60), "a quarter of the output");
-                // kill while the committed changelog holds waiting records, so that the restart has a batch to restore
-                KafkaTestSupport.await(() -> KafkaTestSupport.livePending(changelog.poll()) > 0, Duration.ofSeconds(30),
-                        "records waiting in the committed pending-batch changelog");
+                // kill while the committed changelog holds waiting records, so that the restart has a batch to restore:
+                // freeze the process (SIGSTOP: no commit can happen any more), look, and kill it frozen, or let it go on
+                // and look again (a commit between a look and an unfrozen kill could empty the store)
+                for (int attempt = 0; attempt < 100 && leftPending == 0; attempt++) {
+                    signal(child, "STOP");
+                    try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
+                        leftPending = KafkaTestSupport.livePending(changelog.readAtLeast(0, Duration.ZERO, Duration.ofSeconds(1)));
+                    }
+                    if (leftPending == 0) {
+                        signal(child, "CONT");
+                        Thread.sleep(50);
+                    }
+                }
             } finally {
                 PipelineProcesses.kill(child);
             }
             int seenAtKill = reader.poll().size();
-            int leftPending;
-            try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
-                leftPending = KafkaTestSupport.livePending(changelog.readAtLeast(0, Duration.ZERO, Duration.ofSeconds(2)));
-            }
             log.info("killed the pipeline process after {} committed records; {} records left waiting in its committed pending batches",
                     seenAtKill, leftPending);
             assertTrue(seenAtKill < count, "the kill must come mid-stream (records produced but not yet output), saw " + seenAtKill);
@@ -76,5 +83,11 @@ class CrashRestartIT {
             ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
             assertEquals(good, output.size());
         }
+    }
+
+    /** Sends a signal to the child JVM (STOP freezes it, CONT lets it go on). */
+    private static void signal(Process process, String signal) throws Exception {
+        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed with exit code " + exit);
     }
 }

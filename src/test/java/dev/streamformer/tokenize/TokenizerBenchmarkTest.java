@@ -21,6 +21,7 @@ class TokenizerBenchmarkTest {
         files.put("sst2-minilm (WordPiece)", SharedData.requireShared("models/sst2-minilm/tokenizer.json"));
         files.put("newsgpt-mini (byte-level BPE)", SharedData.requireShared("models/newsgpt-mini/tokenizer.json"));
         files.put("t5-mini (Unigram)", SharedData.requireShared("models/t5-mini/tokenizer.json"));
+        files.put("tiny-xlmr (XLM-R: Precompiled normalizer, Metaspace, Unigram)", SharedData.requireShared("models/tiny-xlmr/tokenizer.json"));
         for (Map.Entry<String, Path> e : files.entrySet()) {
             Tokenizer ours = Tokenizer.fromFile(e.getValue()).withMaxLength(0);
             try (HuggingFaceTokenizer hf = ParityCheck.reference(e.getValue(), ParityCheck.options(0))) {
