@@ -6,14 +6,11 @@ import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.streams.PipelineMetrics;
 import dev.streamformer.task.Task;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -24,7 +21,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -95,8 +91,8 @@ public final class LatencyBenchmark {
         try (var pipeline = new Pipeline(config, task);
              var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                      ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
-             var consumer = committedReader(bootstrap, output, deadLetters)) {
-            startAndWait(pipeline);
+             var consumer = BenchKafka.committedReader(bootstrap, 5, output, deadLetters)) {
+            BenchKafka.startAndWait(pipeline);
             // warm-up: the first events pay for class loading, the first transaction and the first model shapes
             for (int i = 0; i < WARM_UP_EVENTS; i++) send(producer, input, i, texts.get(i % texts.size()), sentAt);
             producer.flush();
@@ -132,36 +128,11 @@ public final class LatencyBenchmark {
         }
     }
 
-    private static void startAndWait(Pipeline pipeline) throws InterruptedException {
-        var running = new CountDownLatch(1);
-        pipeline.kafkaStreams().setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) running.countDown();
-        });
-        pipeline.start();
-        if (!running.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("The benchmark pipeline did not start within 60 s (state " + pipeline.state() + ").");
-        }
-    }
-
     /** Records the send time just before the send; the key is the event's index. */
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, int i, String text, long[] sentAt) {
         byte[] value = JsonNodeFactory.instance.objectNode().put("id", i).put("text", text).toString().getBytes(StandardCharsets.UTF_8);
         sentAt[i] = System.nanoTime();
         producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(StandardCharsets.UTF_8), value));
-    }
-
-    private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String output, String deadLetters) {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        var partitions = new ArrayList<TopicPartition>();
-        for (String topic : List.of(output, deadLetters)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 
     /** Polls until events {@code 0 .. upTo-1} have all been seen, noting when each arrived. */

@@ -98,14 +98,7 @@ public final class PipelineBenchmark {
                 .streamsConfig("application.id", prefix)
                 .build();
         try (var pipeline = new Pipeline(config, task); var reader = new Counter(bootstrap, output, deadLetters)) {
-            var running = new CountDownLatch(1);
-            pipeline.kafkaStreams().setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING) running.countDown();
-            });
-            pipeline.start();
-            if (!running.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("The benchmark pipeline did not start within 60 s (state " + pipeline.state() + ").");
-            }
+            BenchKafka.startAndWait(pipeline);
             long start = System.nanoTime();
             long lastProgress = start;
             long seen = 0;
@@ -196,15 +189,7 @@ public final class PipelineBenchmark {
 
         Counter(String bootstrap, String output, String deadLetterTopic) {
             this.deadLetterTopic = deadLetterTopic;
-            consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            var partitions = new ArrayList<TopicPartition>();
-            for (String topic : List.of(output, deadLetterTopic)) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            consumer = BenchKafka.committedReader(bootstrap, 500, output, deadLetterTopic);
         }
 
         void poll() {

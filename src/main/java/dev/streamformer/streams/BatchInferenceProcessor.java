@@ -287,8 +287,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             }
         }
         // a span per batch and per record when tracing is on; the output carries the record span's traceparent
-        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), batch.stream().map(e -> e.record.headers()).toList(),
-                batch.stream().mapToLong(e -> e.event.input().tokens()).sum());
+        BatchTrace trace = BatchTrace.start(task.name(), task.modelId(), () -> batch.stream().map(e -> e.record.headers()).toList(),
+                () -> batch.stream().mapToLong(e -> e.event.input().tokens()).sum());
         if (!work.inputs.isEmpty()) {
             runModel(work, outcomes);
         }

@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -60,10 +62,15 @@ public final class BatchTrace {
         this.task = task;
     }
 
-    /** Starts the batch span for records with these headers (in batch order); a no-op when tracing is off. */
-    public static BatchTrace start(String task, String model, List<Headers> records, long tokens) {
+    /**
+     * Starts the batch span for records with these headers (in batch order); a no-op when tracing is off, and then the
+     * headers and tokens are not even gathered (this runs for every batch).
+     */
+    public static BatchTrace start(String task, String model, Supplier<List<Headers>> recordHeaders, LongSupplier batchTokens) {
         OpenTelemetry otel = Tracing.get();
-        if (otel == OpenTelemetry.noop()) return NOOP;
+        if (otel == OpenTelemetry.noop()) return NOOP;   // off: nothing is collected for the batch
+        List<Headers> records = recordHeaders.get();
+        long tokens = batchTokens.getAsLong();
         Tracer tracer = otel.getTracer(Tracing.INSTRUMENTATION);
         var parents = new ArrayList<Context>(records.size());
         Instant start = Instant.now();

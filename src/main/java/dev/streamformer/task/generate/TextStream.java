@@ -106,12 +106,20 @@ public final class TextStream {
         int hold = 0;
         for (String stop : stopStrings) {
             for (int k = Math.min(stop.length() - 1, end); k > hold; k--) {
-                if (s.subSequence(end - k, end).toString().equals(stop.substring(0, k))) {
+                if (endsWith(s, end, stop, k)) {
                     hold = k;
                     break;
                 }
             }
         }
         return hold;
+    }
+
+    /** True when {@code s[end - k, end)} equals the first {@code k} characters of {@code stop} (no copies: runs per token). */
+    private static boolean endsWith(CharSequence s, int end, String stop, int k) {
+        for (int i = 0; i < k; i++) {
+            if (s.charAt(end - k + i) != stop.charAt(i)) return false;
+        }
+        return true;
     }
 }
