@@ -3,10 +3,7 @@ package dev.streamformer.app;
 import dev.streamformer.bench.LatencyBenchmark;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
 import dev.streamformer.streams.PipelineConfig;
-import dev.streamformer.task.EmbedTask;
-import dev.streamformer.task.LoadedModel;
-import dev.streamformer.task.Overflow;
-import dev.streamformer.task.TokenBudget;
+import dev.streamformer.task.Task;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,6 +29,7 @@ import java.util.concurrent.Callable;
 final class BenchLatencyCommand implements Callable<Integer> {
 
     @Mixin ModelOptions model;
+    @Mixin BenchTaskOptions task;
 
     @Option(names = "--rate", defaultValue = "20", description = "Events per second. Default: ${DEFAULT-VALUE}.") double rate;
     @Option(names = "--events", defaultValue = "400", description = "Measured events per setting. Default: ${DEFAULT-VALUE}.") int events;
@@ -41,17 +39,36 @@ final class BenchLatencyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> pool = texts != null ? TextFile.read(texts, Integer.MAX_VALUE) : BenchPipelineCommand.demoTexts();
-        EmbedTask task = new EmbedTask(LoadedModel.load(model.model, model.engineOptions()), TokenBudget.DEFAULT, Overflow.TRUNCATE, null);
-        System.out.printf(Locale.ROOT, "bench latency: %s on %s, %d events per setting at %.0f/s, %d partitions, exactly_once_v2, %d cores%n",
-                model.model, model.engine, events, rate, partitions, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "  the model alone on one text: p50 %.1f ms%n", modelAloneMillis(task, pool));
+        try (Task task = this.task.create(model, 8192, 64)) {
+            System.out.printf(Locale.ROOT, "bench latency: %s %s on %s, %d events per setting at %.0f/s, %d partitions, exactly_once_v2, %d cores%n",
+                    task.name(), model.model, model.engine, events, rate, partitions, Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "  the model alone on one text: p50 %.1f ms%n", modelAloneMillis(task, pool));
+            run(task, pool, settings(task));
+        }
+        return 0;
+    }
 
+    /**
+     * Encoders: the defaults, the low-latency settings, and those with Kafka Streams' own poll wait. Generation, where
+     * the model dominates: the low-latency settings one event per batch, and with batched decoding (up to 8).
+     */
+    private static List<LatencyBenchmark.Setting> settings(Task task) {
         var defaults = new PipelineConfig.Batching(8192, 64, Duration.ofMillis(50));
         var quick = new PipelineConfig.Batching(8192, 64, Duration.ofMillis(10));
-        List<LatencyBenchmark.Setting> settings = List.of(
+        if (task.name().equals("generate")) {
+            return List.of(
+                    new LatencyBenchmark.Setting("batch 1, --max-wait-ms 10, commit.interval.ms=100",
+                            new PipelineConfig.Batching(8192, 1, Duration.ofMillis(10)), Map.of("commit.interval.ms", 100)),
+                    new LatencyBenchmark.Setting("batched decoding <= 8, same settings",
+                            new PipelineConfig.Batching(8192, 8, Duration.ofMillis(10)), Map.of("commit.interval.ms", 100)));
+        }
+        return List.of(
                 new LatencyBenchmark.Setting("defaults (max wait 50 ms, commit.interval.ms=1000)", defaults, Map.of()),
                 new LatencyBenchmark.Setting("--max-wait-ms 10, commit.interval.ms=100", quick, Map.of("commit.interval.ms", 100)),
                 new LatencyBenchmark.Setting("... with Kafka Streams' poll.ms=100", quick, Map.of("commit.interval.ms", 100, "poll.ms", 100)));
+    }
+
+    private void run(Task task, List<String> pool, List<LatencyBenchmark.Setting> settings) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, null)) {
             Map<String, Object> base = new LinkedHashMap<>();
             base.put("state.dir", Files.createTempDirectory("streamformer-bench").toString());
@@ -62,16 +79,15 @@ final class BenchLatencyCommand implements Callable<Integer> {
                         r.percentileMillis(0.95), r.percentileMillis(0.99), r.percentileMillis(1.0), r.averageBatchRecords());
             }
         }
-        return 0;
     }
 
     /** Median time of the task on one text (after a warm-up): the floor under every pipeline number. */
-    private static double modelAloneMillis(EmbedTask task, List<String> pool) {
-        for (int i = 0; i < 20; i++) task.embed(List.of(pool.get(i % pool.size())));
+    private static double modelAloneMillis(Task task, List<String> pool) {
+        for (int i = 0; i < 20; i++) task.run(List.of(pool.get(i % pool.size())));
         List<Long> nanos = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             long start = System.nanoTime();
-            task.embed(List.of(pool.get(i % pool.size())));
+            task.runPrepared(List.of(task.prepare(pool.get(i % pool.size()))));
             nanos.add(System.nanoTime() - start);
         }
         nanos.sort(null);
