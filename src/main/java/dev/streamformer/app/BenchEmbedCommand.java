@@ -1,9 +1,11 @@
 package dev.streamformer.app;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.event.EventParser;
 import dev.streamformer.model.Pooling;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.LoadedModel;
@@ -14,6 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +67,11 @@ final class BenchEmbedCommand implements Callable<Integer> {
 
         task.embed(warm);
         double ours = time(() -> task.embed(all));
-        report("streamformer pipeline (token budget " + maxTokens + ", batch " + maxBatch + ")", all.size(), tokens, ours, ours);
+        report("streamformer, the texts in memory (budget " + maxTokens + ", batch " + maxBatch + ")", all.size(), tokens, ours, ours);
+        byte[] jsonLines = jsonLines(all);
+        runJsonLines(task, jsonLines(warm));
+        report("streamformer embed, JSON Lines in and out (what users run)", all.size(), tokens,
+                time(() -> runJsonLines(task, jsonLines)), ours);
 
         Pooling pooling = loaded.files().descriptor().poolingMode();
         Runnable rawOrt = () -> {
@@ -79,6 +92,27 @@ final class BenchEmbedCommand implements Callable<Integer> {
             report("LangChain4j embedAll", all.size(), tokens, time(() -> lc4j.embedAll(segments)), ours);
         }
         return 0;
+    }
+
+    /** The texts as the events a user pipes into {@code streamformer embed}: one {"id", "text"} object per line. */
+    private static byte[] jsonLines(List<String> texts) {
+        var out = new ByteArrayOutputStream();
+        for (int i = 0; i < texts.size(); i++) {
+            out.writeBytes(JsonNodeFactory.instance.objectNode().put("id", i).put("text", texts.get(i)).toString().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    /** The command's own path, {@link JsonLines} from parsing to writing, with the output written to memory and dropped. */
+    private static void runJsonLines(EmbedTask task, byte[] input) {
+        var sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+        try (Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()), false)) {
+            new JsonLines(EventParser.DEFAULT_TEXT_FIELD, EventParser.DEFAULT_MAX_TEXT_BYTES, false, quiet, task.input())
+                    .run(new ByteArrayInputStream(input), sink, task);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static double time(Runnable r) {
