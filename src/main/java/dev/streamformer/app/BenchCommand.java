@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each reports records/s or tokens/s next to a peer measured in the same run, and the ratio.",
         subcommands = {BenchEmbedCommand.class, BenchEnginesCommand.class, BenchPipelineCommand.class, BenchLatencyCommand.class,
-                BenchClassifyCommand.class, BenchGenerateCommand.class})
+                BenchClassifyCommand.class, BenchGenerateCommand.class, BenchQuantizedCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
