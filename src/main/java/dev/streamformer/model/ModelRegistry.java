@@ -99,6 +99,9 @@ public final class ModelRegistry {
         return Files.isRegularFile(file) ? readDescriptor(file, dir.toString()) : null;
     }
 
+    /** The SentencePiece model XLM-R folders ship; read as the tokenizer when the folder has no tokenizer.json. */
+    private static final String XLM_R_SENTENCEPIECE = "sentencepiece.bpe.model";
+
     static ResolvedModel resolveDirectory(String id, Path dir, ModelDescriptor given) {
         return resolveDirectory(id, dir, given, true);
     }
@@ -113,6 +116,9 @@ public final class ModelRegistry {
                     + ", not an encoder: use it with --task classify.");
         }
         Path tokenizer = dir.resolve(descriptor.tokenizer() != null ? descriptor.tokenizer() : "tokenizer.json");
+        if (descriptor.tokenizer() == null && !Files.isRegularFile(tokenizer) && Files.isRegularFile(dir.resolve(XLM_R_SENTENCEPIECE))) {
+            tokenizer = dir.resolve(XLM_R_SENTENCEPIECE);   // an XLM-R folder saved without its tokenizer.json
+        }
         if (!Files.isRegularFile(tokenizer)) {
             throw new ModelLoadException(tokenizer + " is missing: a model directory needs the tokenizer.json saved with the model"
                     + " (tokenizer.save_pretrained in Python writes it).");

@@ -75,15 +75,24 @@ final class TokenizerJsonReader {
         this.file = file;
     }
 
-    /** Reads {@code path}, or {@code path/tokenizer.json} when it is a model directory. */
+    /**
+     * Reads {@code path}, or {@code path/tokenizer.json} when it is a model directory; an XLM-R
+     * {@code sentencepiece.bpe.model} (given, or in a directory without tokenizer.json) is read as the tokenizer.json
+     * Hugging Face's converter makes of it ({@link XlmRobertaSentencePiece}).
+     */
     static Tokenizer read(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (Files.isDirectory(path) && !Files.isRegularFile(file) && Files.isRegularFile(path.resolve(XlmRobertaSentencePiece.FILE_NAME))) {
+            file = path.resolve(XlmRobertaSentencePiece.FILE_NAME);
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("No tokenizer file at " + file
                     + ": give the path of a Hugging Face tokenizer.json or of the model directory holding it.");
         }
         TokenizerJsonReader reader = new TokenizerJsonReader(file);
-        try (JsonParser parser = JSON.createParser(file.toFile())) {
+        try (JsonParser parser = file.getFileName().toString().endsWith(".model")
+                ? JSON.createParser(JSON.writeValueAsBytes(XlmRobertaSentencePiece.tokenizerJson(file)))
+                : JSON.createParser(file.toFile())) {
             return reader.tokenizer(parser);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read tokenizer file " + file + " as JSON: " + e.getMessage()
