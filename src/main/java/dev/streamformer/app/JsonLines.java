@@ -35,7 +35,12 @@ import java.util.function.ToIntFunction;
  */
 final class JsonLines {
 
-    private static final int CHUNK = 256;
+    /**
+     * Lines handed to the model together, at most. The task sorts them by length before it batches them, so a bigger
+     * chunk pads less: SST-2 sentences padded to 1.63 times their real tokens in chunks of 256, 1.17 in chunks of 1,024,
+     * 1.06 with all 3,000 sorted at once (batches of 64). A smaller chunk goes when the input pauses.
+     */
+    private static final int CHUNK = 1024;
     static final int MAX_LINE_BYTES = 1024 * 1024;
     static final String LINE_TOO_LONG = "line-too-long";
 
@@ -93,7 +98,7 @@ final class JsonLines {
         byte[] raw;
         while ((raw = readLine(in)) != null) {
             chunk.add(parse(++number, raw));
-            if (chunk.size() == CHUNK) {
+            if (chunk.size() == CHUNK || inputPaused(in)) {
                 if (!flush(chunk, out, task)) return 1;
                 chunk.clear();
             }
@@ -182,6 +187,18 @@ final class JsonLines {
         @Override public String name() { return "lines"; }
         @Override public int countTokens(String text) { return tokenCounter.applyAsInt(text); }
         @Override public List<ObjectNode> run(List<String> texts) { return batch.apply(texts); }
+    }
+
+    /**
+     * Nothing more can be read without waiting: an interactive producer gets its results now, not after
+     * {@value #CHUNK} lines. A pipe from a faster producer keeps its buffer full, so bulk input still comes in large chunks.
+     */
+    private static boolean inputPaused(InputStream in) {
+        try {
+            return in.available() == 0;
+        } catch (IOException e) {
+            return false;   // a stream that cannot tell: wait for a full chunk
+        }
     }
 
     /** Stands for a line over {@link #MAX_LINE_BYTES}, whose bytes were skipped. */
