@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A cluster as in production: three KRaft nodes (each broker and controller), each in its own JVM, replication factor
  * 3 and {@code min.insync.replicas=2} for every topic (the pipeline's own, Kafka Streams' changelogs through
- * {@code replication.factor=3}, and the offsets and transaction-state topics). Mid-stream, the leader of input
- * partition 0 is killed with SIGKILL and stays dead: its partitions (input, output, changelog, transaction state and
+ * {@code replication.factor=3}, and the offsets and transaction-state topics). Mid-stream, the node that coordinates the
+ * pipeline's transactions (leader of its transactional id's {@code __transaction_state} partition, and of about a
+ * third of all partitions) is killed with SIGKILL and stays dead: its partitions (input, output, changelog, transaction state and
  * consumer offsets alike) fail over to the two survivors, which still make the in-sync minimum, and the pipeline must
  * carry on by itself with every good record exactly once in the read_committed output and every bad one in the
  * dead-letter topic.
@@ -43,7 +44,7 @@ class ClusterFailoverIT {
     private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
 
     @Test
-    void killMinus9TheLeaderOfAnInputPartitionMidStreamNothingLostNothingDoubled(@TempDir Path dataDir, @TempDir Path stateDir)
+    void killMinus9TheTransactionCoordinatorAndInputLeaderMidStreamNothingLostNothingDoubled(@TempDir Path dataDir, @TempDir Path stateDir)
             throws Exception {
         QuietKafkaLogs.apply();
         int count = Integer.getInteger("streamformer.cluster.records", 900);
@@ -81,17 +82,23 @@ class ClusterFailoverIT {
                     KafkaTestSupport.await(() -> reader.poll().size() >= count / 3, Duration.ofSeconds(120), count / 3 + " records of output");
                     assertEquals(3, admin.describeTopics(List.of(changelog())).allTopicNames().get(30, TimeUnit.SECONDS)
                             .get(changelog()).partitions().getFirst().replicas().size(), "Kafka Streams' changelog has 3 replicas");
-                    int victim = leader(admin, "cluster-in", 0);
+                    // the victim: the transaction coordinator of the pipeline's producer (its transactional id's partition of
+                    // __transaction_state has its leader there), so the kill takes an open transaction's coordinator with it
+                    String transactionalId = admin.listTransactions().all().get(30, TimeUnit.SECONDS).stream()
+                            .map(t -> t.transactionalId()).filter(id -> id.startsWith("it-cluster-")).findFirst()
+                            .orElseThrow(() -> new AssertionError("the pipeline has a transactional producer"));
+                    int victim = admin.describeTransactions(List.of(transactionalId)).all().get(30, TimeUnit.SECONDS)
+                            .get(transactionalId).coordinatorId();
                     int txLeaders = ledBy(admin, "__transaction_state", victim);
+                    int inputLeaders = ledBy(admin, "cluster-in", victim);
+                    assertTrue(inputLeaders > 0, "the victim also leads an input partition (4 partitions over 3 nodes)");
                     long killedAt = System.nanoTime();
                     kill(processes.get(victim - 1));
                     int seenAtKill = reader.poll().size();
                     assertTrue(seenAtKill < count, "the kill must come while records are in flight (produced, not yet output): "
                             + seenAtKill + " of " + count + " out");
-                    KafkaTestSupport.await(() -> {
-                        int l = leader(admin, "cluster-in", 0);
-                        return l >= 0 && l != victim;
-                    }, Duration.ofSeconds(60), "input partition 0 to fail over");
+                    KafkaTestSupport.await(() -> coordinator(admin, transactionalId) >= 0 && coordinator(admin, transactionalId) != victim,
+                            Duration.ofSeconds(60), "the transaction coordinator to fail over");
                     double failover = (System.nanoTime() - killedAt) / 1e9;
                     KafkaTestSupport.await(() -> reader.poll().size() > seenAtKill, Duration.ofSeconds(120),
                             "output to move again after the kill");
@@ -99,16 +106,16 @@ class ClusterFailoverIT {
                     reader.readAtLeast(count, Duration.ofSeconds(120), Duration.ofSeconds(3));
                     List<ConsumerRecord<byte[], byte[]>> output = reader.from("cluster-out");
                     List<ConsumerRecord<byte[], byte[]>> dead = reader.from("cluster-in.dlq");
-                    log.info("3-node cluster up in {} s; kill -9 of node {} (leader of cluster-in-0 and of {} of 4 transaction-state"
-                                    + " partitions) after {} of {} records; new leader of cluster-in-0 in {} s, output moving again {} s after"
-                                    + " the kill; {} out, {} dead letters; {} s in all; counters {}", String.format("%.1f", clusterUp),
-                            victim, txLeaders, seenAtKill, count, String.format("%.1f", failover), String.format("%.1f", moving),
+                    log.info("3-node cluster up in {} s; kill -9 of node {} (coordinator of {}, leader of {} of 4 transaction-state"
+                                    + " and {} of 4 input partitions) after {} of {} records; new coordinator in {} s, output moving again {} s"
+                                    + " after the kill; {} out, {} dead letters; {} s in all; counters {}", String.format("%.1f", clusterUp),
+                            victim, transactionalId, txLeaders, inputLeaders, seenAtKill, count, String.format("%.1f", failover), String.format("%.1f", moving),
                             output.size(), dead.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9), pipeline.counters());
                     ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
                     assertEquals(good, output.size());
                     assertEquals(count - good, dead.size());
                     assertEquals(KafkaStreams.State.RUNNING, pipeline.state(), "the pipeline carried on by itself");
-                    assertNotEquals(victim, leader(admin, "cluster-in", 0));
+                    for (int p = 0; p < 4; p++) assertNotEquals(victim, leader(admin, "cluster-in", p), "cluster-in-" + p + " failed over");
                 }
             }
         } finally {
@@ -126,6 +133,15 @@ class ClusterFailoverIT {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
             var leader = d.partitions().get(partition).leader();
             return leader == null || leader.isEmpty() ? -1 : leader.id();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The transaction coordinator's node id, or -1 while the cluster cannot say. */
+    private static int coordinator(Admin admin, String transactionalId) {
+        try {
+            return admin.describeTransactions(List.of(transactionalId)).all().get(10, TimeUnit.SECONDS).get(transactionalId).coordinatorId();
         } catch (Exception e) {
             return -1;
         }
