@@ -74,6 +74,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Address the status page binds to. Default: ${DEFAULT-VALUE} (this machine only).")
     String httpHost;
 
+    @Option(names = "--http-allow-remote",
+            description = "Let the status page listen on an address other machines reach (it shows event texts and has no login).")
+    boolean httpAllowRemote;
+
     @Option(names = "--no-http", description = "No status page.")
     boolean noHttp;
 
@@ -140,11 +144,11 @@ final class DemoCommand implements Callable<Integer> {
                 "input", INPUT, "output", OUTPUT, "dead-letters", DLQ, "model", model, "engine", engine);
         StatusServer server;
         try {
-            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, httpPort);
+            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, httpAllowRemote, httpPort);
         } catch (IOException e) {
             if (httpPort == 0) throw e;
             System.out.println("Port " + httpPort + " is taken; the status page takes a free one.");
-            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, 0);
+            server = StatusWiring.start(Map.of(STAGE, pipeline), graph, () -> pipeline.state().name(), shown, null, httpHost, httpAllowRemote, 0);
         }
         System.out.println("Status page: " + url(server) + (follow ? "" : " (up while the demo runs; --follow keeps it up)"));
         return server;

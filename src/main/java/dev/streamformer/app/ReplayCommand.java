@@ -37,6 +37,8 @@ import java.util.concurrent.Callable;
  * <p>Key and value are the original bytes; the error headers ({@code streamformer.error.*}, {@code streamformer.source.*},
  * {@code streamformer.model}, {@code streamformer.tokens}, {@code __streams.errors.*}) are removed, the record's own
  * headers (a {@code traceparent}, say) kept, and {@code streamformer.replayed.from} = {@code <topic>/<partition>/<offset>} added.
+ * Dead letters of stage {@code restore} (pending-batch changelog values that could not be read) are skipped and counted:
+ * their value is changelog bytes, not an event, so the input would only dead-letter them again.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Put dead-lettered records back into a topic (the pipeline's input), exactly once, after fixing their cause.")
@@ -74,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
 
-        long replayed = 0;
+        long replayed = 0, skipped = 0;
         try (var consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
              var producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(from, Duration.ofSeconds(30));
@@ -98,7 +100,9 @@ final class ReplayCommand implements Callable<Integer> {
                     var offsets = new HashMap<TopicPartition, OffsetAndMetadata>();
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                        if (r.offset() < end.get(tp)) {
+                        if (r.offset() < end.get(tp) && isRestoreFailure(r)) {
+                            skipped++;
+                        } else if (r.offset() < end.get(tp)) {
                             producer.send(new ProducerRecord<>(to, null, r.key(), r.value(), replayHeaders(r)));
                             replayed++;
                         }
@@ -119,7 +123,16 @@ final class ReplayCommand implements Callable<Integer> {
         }
         System.out.println("Replayed " + replayed + " records from " + from + " to " + to + " (consumer group " + groupId
                 + "; a later run replays only what came since).");
+        if (skipped > 0) {
+            System.out.println("Skipped " + skipped + " corrupt pending-batch records (stage restore): their value is changelog bytes, not"
+                    + " an event; read them from " + from + " with the Streamformer version that wrote them.");
+        }
         return 0;
+    }
+
+    private static boolean isRestoreFailure(ConsumerRecord<byte[], byte[]> r) {
+        var stage = r.headers().lastHeader(dev.streamformer.streams.DeadLetters.STAGE);
+        return stage != null && "restore".equals(new String(stage.value(), StandardCharsets.UTF_8));
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {

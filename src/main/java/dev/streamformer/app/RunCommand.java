@@ -45,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--describe", description = "Print the Kafka Streams topology and exit.") boolean describe;
     @Option(names = "--http-port", paramLabel = "PORT", description = "Status server port (/health, /metrics, /attention; 0: any free port). Default: the topology file's, else 8080.") Integer httpPort;
     @Option(names = "--no-http", description = "No status server.") boolean noHttp;
-    @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container.") String httpHost;
+    @Option(names = "--http-host", description = "Address the status server binds to. Default: 127.0.0.1 (this machine only); 0.0.0.0 in a container, with --http-allow-remote.") String httpHost;
+    @Option(names = "--http-allow-remote", description = "Let the status server listen on an address other machines reach (its pages show event texts and have no login): only behind a firewall or proxy.") boolean httpAllowRemote;
 
     @Mixin KafkaOptions kafka;
     @Mixin TaskOptions options;
@@ -79,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             Integer port = noHttp ? null : httpPort != null ? httpPort : plan.httpPort();
             var status = port == null ? Optional.<StatusServer>empty()
-                    : Optional.of(StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(), port));
+                    : Optional.of(StatusWiring.start(runner, httpHost != null ? httpHost : plan.httpHost(),
+                            httpAllowRemote || plan.httpAllowRemote(), port));
             runner.start();
             runner.pipelines().forEach((stage, pipeline) -> System.err.println("streamformer: stage " + stage + ": application.id "
                     + pipeline.config().applicationId() + ", local state in " + pipeline.config().streamsProperties().get("state.dir")));
@@ -104,7 +106,8 @@ final class RunCommand implements Callable<Integer> {
             TopologyLoader.Plan fromFile = TopologyLoader.load(topology);
             Map<String, Object> merged = new LinkedHashMap<>(fromFile.kafka());
             merged.putAll(kafkaProps);
-            return new TopologyLoader.Plan(fromFile.name(), merged, fromFile.httpPort(), fromFile.httpHost(), fromFile.stages());
+            return new TopologyLoader.Plan(fromFile.name(), merged, fromFile.httpPort(), fromFile.httpHost(), fromFile.httpAllowRemote(),
+                    fromFile.stages());
         }
         if (inputTopic == null || outputTopic == null) {
             throw new IllegalArgumentException("Say what to read and write: --input-topic and --output-topic, or a --topology file.");
@@ -132,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
                 options.entities.aggregation);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null, null), List.of(stage)));
     }
 
     /**

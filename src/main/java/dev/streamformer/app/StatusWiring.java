@@ -37,7 +37,7 @@ final class StatusWiring {
 
     private StatusWiring() {}
 
-    static StatusServer start(TopologyRunner runner, String host, int port) throws IOException {
+    static StatusServer start(TopologyRunner runner, String host, boolean allowRemote, int port) throws IOException {
         var tasks = new LinkedHashMap<String, TopologyLoader.StagePlan>();
         runner.plan().stages().forEach(s -> tasks.put(s.name(), s));
         var stages = new ArrayList<TopologyGraph.Stage>();
@@ -48,7 +48,7 @@ final class StatusWiring {
         String attentionModel = runner.plan().stages().stream()
                 .filter(s -> !s.task().task().equals("generate")).map(s -> s.task().model()).findFirst().orElse(null);
         return start(runner.pipelines(), new TopologyGraph(runner.plan().name(), stages), () -> runner.state().name(),
-                runner.plan().kafka(), attentionModel, host, port);
+                runner.plan().kafka(), attentionModel, host, allowRemote, port);
     }
 
     /** One stage of the topology picture, from its pipeline settings. */
@@ -64,7 +64,8 @@ final class StatusWiring {
      * @param attentionModel the model of the attention view; null: none
      */
     static StatusServer start(Map<String, Pipeline> pipelines, TopologyGraph graph, Supplier<String> state,
-                              Map<String, ?> shownConfig, String attentionModel, String host, int port) throws IOException {
+                              Map<String, ?> shownConfig, String attentionModel, String host, boolean allowRemote, int port)
+            throws IOException {
         MetricsRegistry registry = new MetricsRegistry();
         StreamformerMetrics metrics = new StreamformerMetrics(registry);
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(pipelines));
@@ -78,7 +79,7 @@ final class StatusWiring {
         });
         var history = new MetricsHistory(registry).startSampling(Duration.ofSeconds(1));
         var deadLetters = new DeadLetterFeed(DEAD_LETTERS);
-        var builder = StatusServer.builder().host(host).port(port).state(state)
+        var builder = StatusServer.builder().host(host).allowRemote(allowRemote).port(port).state(state)
                 .metrics(registry).config(shownConfig).events(feed).history(history).topology(graph).deadLetters(deadLetters)
                 .closeWith(history);
         if (attentionModel != null) builder.attention(new JavaEngineAttention(attentionModel));

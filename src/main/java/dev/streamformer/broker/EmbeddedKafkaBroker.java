@@ -53,14 +53,21 @@ import java.util.stream.Stream;
  *     String bootstrap = broker.bootstrapServers();          // "127.0.0.1:40123"
  * }
  * }</pre>
+ *
+ * <p>{@link #startClusterNode} starts one node of a KRaft cluster of several instead (each node broker and
+ * controller, a static quorum of all of them), with replication factor 3 and {@code min.insync.replicas=2} for the
+ * internal topics and as the default: what a production cluster looks like, for failover tests. Start each node in
+ * its own JVM to {@code kill -9} one; they wait for each other (a quorum needs a majority) within their start timeout.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final int NODE_ID = 1;
+    private static final int SINGLE_NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final KafkaRaftServer server;
+    private final int nodeId;
+    private final short replicationFactor;
     private final int port;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
@@ -68,8 +75,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Tls tls;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir, boolean deleteDataDirOnClose, SaslPlain sasl, Tls tls) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int nodeId, short replicationFactor, int port, Path dataDir,
+                                boolean deleteDataDirOnClose, SaslPlain sasl, Tls tls) {
         this.server = server;
+        this.nodeId = nodeId;
+        this.replicationFactor = replicationFactor;
         this.port = port;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
@@ -168,13 +178,50 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param tls  the broker's certificate; null for a listener without TLS
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir, SaslPlain sasl, Tls tls) {
+        int controllerPort = freePort();
+        return start(SINGLE_NODE_ID, port == 0 ? freePort() : port, SINGLE_NODE_ID + "@127.0.0.1:" + controllerPort, controllerPort,
+                Uuid.randomUuid().toString(), (short) 1, dataDir, sasl, tls, Duration.ofSeconds(30));
+    }
+
+    /** One node of a cluster: its id, client port and controller port, all on 127.0.0.1. */
+    public record ClusterNode(int nodeId, int clientPort, int controllerPort) {
+
+        /** {@code n} nodes with ids 1..n on ports that were free a moment ago. */
+        public static List<ClusterNode> onFreePorts(int n) {
+            return java.util.stream.IntStream.rangeClosed(1, n).mapToObj(id -> new ClusterNode(id, freePort(), freePort())).toList();
+        }
+
+        /** {@code bootstrap.servers} naming every node. */
+        public static String bootstrapServers(List<ClusterNode> nodes) {
+            return String.join(",", nodes.stream().map(n -> "127.0.0.1:" + n.clientPort).toList());
+        }
+    }
+
+    /**
+     * Formats the storage if needed and starts node {@code nodeId} of {@code nodes} (a static KRaft quorum of all of
+     * them, every node a broker too); returns once the cluster has elected a controller and this broker serves
+     * clients, which needs a majority of the nodes started within {@code timeout}. Replication factor 3 (fewer with
+     * fewer nodes) and {@code min.insync.replicas} 2 for the internal topics and as the default for new topics.
+     *
+     * @param clusterId the same for every node, e.g. {@code Uuid.randomUuid().toString()}
+     * @param dataDir   this node's own directory; reused when already formatted (a restart after a crash)
+     */
+    public static EmbeddedKafkaBroker startClusterNode(int nodeId, List<ClusterNode> nodes, String clusterId, Path dataDir,
+                                                       Duration timeout) {
+        ClusterNode self = nodes.stream().filter(n -> n.nodeId == nodeId).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("Node " + nodeId + " is not one of the cluster's nodes " + nodes + ": pass its own id."));
+        String voters = String.join(",", nodes.stream().map(n -> n.nodeId + "@127.0.0.1:" + n.controllerPort).toList());
+        return start(nodeId, self.clientPort, voters, self.controllerPort, clusterId, (short) Math.min(3, nodes.size()),
+                dataDir, null, null, timeout);
+    }
+
+    private static EmbeddedKafkaBroker start(int nodeId, int clientPort, String voters, int controllerPort, String clusterId,
+                                             short replicationFactor, Path dataDir, SaslPlain sasl, Tls tls, Duration timeout) {
         long startNanos = System.nanoTime();
         boolean temporary = dataDir == null;
         Path dir = temporary ? createTempDir() : dataDir.toAbsolutePath();
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
-        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, clientPort, controllerPort, sasl, tls));
-        formatIfNeeded(config, dir);
+        KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, nodeId, voters, clientPort, controllerPort, replicationFactor, sasl, tls));
+        formatIfNeeded(config, dir, nodeId, clusterId);
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
@@ -184,12 +231,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Could not start the embedded Kafka broker on port " + clientPort
                     + " with data in " + dir + ": " + e.getMessage() + " (is the port or directory in use?)", e);
         }
-        var broker = new EmbeddedKafkaBroker(server, clientPort, dir, temporary, sasl, tls);
-        broker.awaitReady(Duration.ofSeconds(30));
+        var broker = new EmbeddedKafkaBroker(server, nodeId, replicationFactor, clientPort, dir, temporary, sasl, tls);
+        broker.awaitReady(timeout);
         if (sasl != null) {
             broker.addScramCredentials(Duration.ofSeconds(30));
         }
-        log.info("Kafka broker (KRaft, node {}) ready at {} in {} ms, data in {}", NODE_ID, broker.bootstrapServers(),
+        log.info("Kafka broker (KRaft, node {}) ready at {} in {} ms, data in {}", nodeId, broker.bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
         return broker;
     }
@@ -203,12 +250,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /** The KRaft node id: 1 for a single broker, as given for a cluster node. */
+    public int nodeId() {
+        return nodeId;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
 
     /**
-     * Creates topics with replication factor 1, and returns once every partition has a leader (producing to a
+     * Creates topics with replication factor 1 (3 on a cluster of three or more), and returns once every partition has a leader (producing to a
      * partition whose leader is not yet known can upset an idempotent producer's sequence numbers). Topics that
      * already exist are left as they are.
      */
@@ -216,7 +268,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(adminProperties())) {
             for (String name : names) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Could not create topic " + name + ": " + e.getCause().getMessage(), e);
@@ -278,14 +330,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
-    private static Properties serverProperties(Path dir, int clientPort, int controllerPort, SaslPlain sasl, Tls tls) {
+    private static Properties serverProperties(Path dir, int nodeId, String voters, int clientPort, int controllerPort,
+                                               short replicationFactor, SaslPlain sasl, Tls tls) {
+        String replicas = Integer.toString(replicationFactor);
+        String minIsr = Integer.toString(Math.min(2, replicationFactor));
+        boolean cluster = !voters.equals(nodeId + "@127.0.0.1:" + controllerPort);
         String clientListener = (sasl == null ? "" : "SASL_") + (tls == null ? "PLAINTEXT" : "SSL");
         var props = new Properties();
         props.putAll(Map.ofEntries(
-                // one process is the whole cluster: controller (KRaft quorum of one) and broker
+                // each process is controller (a voter of the KRaft quorum: of one, or of every node) and broker
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", Integer.toString(NODE_ID)),
-                Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
+                Map.entry("node.id", Integer.toString(nodeId)),
+                Map.entry("controller.quorum.voters", voters),
                 Map.entry("listeners", clientListener + "://127.0.0.1:" + clientPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
                 Map.entry("advertised.listeners", clientListener + "://127.0.0.1:" + clientPort),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
@@ -293,14 +349,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("listener.security.protocol.map", clientListener + ":" + clientListener + "," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("log.dirs", dir.resolve("logs").toString()),
                 Map.entry("metadata.log.dir", dir.resolve("metadata").toString()),
-                // a single broker can only hold one replica of anything
-                Map.entry("offsets.topic.replication.factor", "1"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("default.replication.factor", "1"),
-                Map.entry("min.insync.replicas", "1"),
+                // a single broker can only hold one replica of anything; a cluster keeps 3, and acks=all needs 2 of them
+                Map.entry("offsets.topic.replication.factor", replicas),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minIsr),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minIsr),
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minIsr),
                 // fewer internal partitions: a laptop-sized cluster starts its coordinators faster
                 Map.entry("offsets.topic.num.partitions", "4"),
                 Map.entry("transaction.state.log.num.partitions", "4"),
@@ -310,6 +366,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
                 // broker's next sweep aborts it: sweep every second instead of every 10 s
                 Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")));
+        if (cluster) {
+            // a node that died is fenced (its partitions get new leaders) after 4 s without a heartbeat instead of 9 s,
+            // well inside Kafka Streams' 10 s transaction timeout
+            props.put("broker.session.timeout.ms", "4000");
+            props.put("broker.heartbeat.interval.ms", "1000");
+        }
         String listener = "listener.name." + clientListener.toLowerCase(java.util.Locale.ROOT) + ".";
         if (sasl != null) {
             props.put("sasl.enabled.mechanisms", "PLAIN," + SaslPlain.SCRAM);
@@ -330,15 +392,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** What {@code kafka-storage.sh format -t <random id> -c server.properties --ignore-formatted} does. */
-    private static void formatIfNeeded(KafkaConfig config, Path dir) {
+    private static void formatIfNeeded(KafkaConfig config, Path dir, int nodeId, String clusterId) {
         if (Files.exists(dir.resolve("metadata").resolve("meta.properties"))) {
             return;
         }
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
                     .setDirectories(List.of(dir.resolve("logs").toString(), dir.resolve("metadata").toString()))
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setControllerListenerName(CONTROLLER_LISTENER)

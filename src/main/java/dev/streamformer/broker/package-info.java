@@ -1,6 +1,6 @@
 /**
- * The embedded single-node Apache Kafka broker in KRaft mode, started from Kafka's own server classes. Used by demo,
- * broker and tests.
+ * The embedded Apache Kafka broker in KRaft mode, started from Kafka's own server classes: a single node, or one node
+ * of a cluster (replication factor 3, for failover tests). Used by demo, broker and tests.
  *
  * <p>May depend on: Kafka.
  */

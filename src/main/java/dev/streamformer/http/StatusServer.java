@@ -45,7 +45,19 @@ import org.slf4j.LoggerFactory;
  * GET /status.js       the status page's script (polling, tables, dead letters)
  * GET /api/attention?text=..&amp;layer=..&amp;head=..   {"tokens":[..],"layers":L,"heads":H,"layer":l,"head":h,"weights":[[..]]}
  * </pre>
- * Bound to 127.0.0.1 unless told otherwise; port 0 means any free port, as everywhere in Streamformer.
+ * Bound to 127.0.0.1 unless told otherwise; port 0 means any free port, as everywhere in Streamformer. An address
+ * beyond this machine (e.g. {@code 0.0.0.0}) is refused unless {@link Builder#allowRemote} says so: the pages show
+ * event texts and dead letters and have no login.
+ *
+ * <h2>Caps</h2>
+ * Requests are GET or HEAD without a body (else 405, or 413 for a body), a URI of at most {@value #MAX_URI_CHARS}
+ * characters (414) and headers of at most {@value #MAX_HEADER_BYTES} bytes (431); at most
+ * {@value #MAX_CONCURRENT_REQUESTS} requests are answered at once and at most {@value #MAX_CONCURRENT_ATTENTION}
+ * attention views computed at once (503 with {@code Retry-After: 1} above that). Each refusal is one sentence saying
+ * what to change. Below those, the JDK server itself is capped for this process, unless the property is set already:
+ * {@value #MAX_CONNECTIONS} open connections ({@code jdk.httpserver.maxConnections}; more are closed at once),
+ * {@value #MAX_REQUEST_SECONDS} s to send a request's headers ({@code sun.net.httpserver.maxReqTime}; a slow sender
+ * is cut off) and 64 KiB of headers ({@code sun.net.httpserver.maxReqHeaderSize}).
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -53,15 +65,33 @@ public final class StatusServer implements AutoCloseable {
     private static final Set<String> HEALTHY_STATES = Set.of("RUNNING", "REBALANCING");
     /** Longest text the attention API accepts: attention is n x n per head. */
     static final int MAX_ATTENTION_CHARS = 2000;
+    /** Longest request URI: room for an attention text of 2,000 characters percent-encoded. */
+    static final int MAX_URI_CHARS = 32 * 1024;
+    /** Most bytes of request headers (names and values). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final int MAX_CONCURRENT_REQUESTS = 32;
+    static final int MAX_CONCURRENT_ATTENTION = 2;
+    static final int MAX_CONNECTIONS = 64;
+    static final int MAX_REQUEST_SECONDS = 30;
+
+    static {
+        // read once, when the JDK's server classes load: this class is the only one here that starts a JDK server
+        System.getProperties().putIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Builder settings;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.Semaphore requests;
+    private final java.util.concurrent.Semaphore attentionViews = new java.util.concurrent.Semaphore(MAX_CONCURRENT_ATTENTION);
 
     private StatusServer(Builder settings) throws IOException {
         this.settings = settings;
+        this.requests = new java.util.concurrent.Semaphore(settings.maxConcurrentRequests);
         this.closeWith.addAll(settings.closeWith);
         this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.port), 0);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -104,11 +134,27 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void route(HttpExchange exchange) throws IOException {
+        if (!requests.tryAcquire()) {
+            try {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                send(exchange, 503, "text/plain; charset=utf-8", "The status server is answering " + settings.maxConcurrentRequests
+                        + " requests at once already: retry in a second.\n");
+            } finally {
+                exchange.close();
+            }
+            return;
+        }
         try {
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 send(exchange, 405, "text/plain; charset=utf-8", "Only GET and HEAD are supported.\n");
+                return;
+            }
+            String refused = refusal(exchange);
+            if (refused != null) {
+                int status = Integer.parseInt(refused.substring(0, 3));
+                send(exchange, status, "text/plain; charset=utf-8", refused.substring(4) + "\n");
                 return;
             }
             URI uri = exchange.getRequestURI();
@@ -132,8 +178,29 @@ public final class StatusServer implements AutoCloseable {
             LOG.warn("Status server request {} failed", exchange.getRequestURI(), e);
             sendJson(exchange, 500, Map.of("error", e.getClass().getSimpleName() + ": " + e.getMessage()));
         } finally {
+            requests.release();
             exchange.close();
         }
+    }
+
+    /** {@code "<status> <sentence>"} for a request over the caps, else null. */
+    private static String refusal(HttpExchange exchange) {
+        if (exchange.getRequestURI().toString().length() > MAX_URI_CHARS) {
+            return "414 The request URI is over " + MAX_URI_CHARS + " characters: send a shorter one (an attention text is at most "
+                    + MAX_ATTENTION_CHARS + " characters).";
+        }
+        long headerBytes = 0;
+        for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+            for (String value : h.getValue()) headerBytes += h.getKey().length() + value.length() + 4;
+        }
+        if (headerBytes > MAX_HEADER_BYTES) {
+            return "431 The request headers are over " + MAX_HEADER_BYTES + " bytes: send fewer or shorter ones.";
+        }
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if ((length != null && !length.trim().equals("0")) || exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+            return "413 This server takes no request body: send the GET without one, with any input in the query string.";
+        }
+        return null;
     }
 
     private void health(HttpExchange exchange) throws IOException {
@@ -213,7 +280,17 @@ public final class StatusServer implements AutoCloseable {
             sendJson(exchange, 400, Map.of("error", "Pass a text of 1 to " + MAX_ATTENTION_CHARS + " characters: /api/attention?text=..."));
             return;
         }
-        AttentionSource.Attention result = settings.attention.attend(text);
+        if (!attentionViews.tryAcquire()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            sendJson(exchange, 503, Map.of("error", MAX_CONCURRENT_ATTENTION + " attention views are being computed already: retry in a second."));
+            return;
+        }
+        AttentionSource.Attention result;
+        try {
+            result = settings.attention.attend(text);
+        } finally {
+            attentionViews.release();
+        }
         Integer layer = index(query.get("layer"), result.layers());
         Integer head = index(query.get("head"), result.heads());
         if (layer == null || head == null) {
@@ -301,12 +378,29 @@ public final class StatusServer implements AutoCloseable {
         private TopologyGraph topology;
         private DeadLetterFeed deadLetters;
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    private final List<AutoCloseable> closeWith = new ArrayList<>();
+        private final List<AutoCloseable> closeWith = new ArrayList<>();
+        private boolean allowRemote;
+        private int maxConcurrentRequests = MAX_CONCURRENT_REQUESTS;
 
         private Builder() {}
 
         public Builder host(String value) {
             this.host = value;
+            return this;
+        }
+
+        /**
+         * Whether the server may listen on an address other machines reach (e.g. {@code 0.0.0.0} in a container).
+         * Default false: {@link #start} refuses any address but loopback, since the pages have no login.
+         */
+        public Builder allowRemote(boolean value) {
+            this.allowRemote = value;
+            return this;
+        }
+
+        /** Fewer requests answered at once than {@value #MAX_CONCURRENT_REQUESTS} (tests). */
+        Builder maxConcurrentRequests(int value) {
+            this.maxConcurrentRequests = value;
             return this;
         }
 
@@ -378,11 +472,25 @@ public final class StatusServer implements AutoCloseable {
         /** Starts the server. */
         public StatusServer start() throws IOException {
             if (state == null) throw new IllegalStateException("The status server needs a state supplier (the Kafka Streams state).");
+            if (!allowRemote && !loopback(host)) {
+                throw new IllegalArgumentException("The status server would listen on " + host + ", which other machines reach, and its"
+                        + " pages have no login: bind it to 127.0.0.1, or allow it explicitly with --http-allow-remote (topology file:"
+                        + " http.allowRemote: true) behind a firewall or proxy.");
+            }
             try {
                 return new StatusServer(this);
             } catch (java.net.BindException e) {
                 throw new IOException("Cannot listen on " + host + ":" + port + " (" + e.getMessage()
                         + "): choose another port with --http-port (0: any free one), or turn the status server off with --no-http.", e);
+            }
+        }
+
+        private static boolean loopback(String host) {
+            try {
+                return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("Cannot resolve the status server's host " + host
+                        + ": use an IP address such as 127.0.0.1, or a name this machine resolves.", e);
             }
         }
     }

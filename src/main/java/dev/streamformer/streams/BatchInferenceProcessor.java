@@ -56,6 +56,10 @@ import java.util.Map;
  *       flush (here or on whichever instance gets the partition after a rebalance) emits it once.</li>
  *   <li>Clean shutdown or rebalance: nothing special is needed; what is pending stays in the changelog and the
  *       next owner of the task flushes it. {@link #init} recounts the restored store.</li>
+ *   <li>A changelog value that cannot be read back (corrupt, or written by a version with another layout) is
+ *       restored as an unreadable {@link PendingRecord}; the next flush sends its raw bytes to the dead-letter topic
+ *       (stage {@code restore}, reason {@value PendingRecord#CORRUPT}) and deletes it like any other, so it neither
+ *       fails the task nor comes back at the next restore.</li>
  * </ul>
  * There is one pending batch per stream task (input partition); all tasks share the one thread-safe {@link Task}.
  * The changelog is compacted and uses small segments, so restoring it reads little more than what is pending.
@@ -242,12 +246,21 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     /**
      * A pending record ready for the model: as {@link #process} left it, or, restored from the changelog, parsed and
-     * prepared again from its bytes; null when that fails (the record is then a dead letter).
+     * prepared again from its bytes; null when that fails or the stored bytes cannot be read (the record is then a
+     * dead letter).
      */
     private BatchEntry readyEntry(long sequence, PendingRecord record) {
         ReadyEvent event = ready.remove(sequence);
         if (event != null) {
             return new BatchEntry(record, event);
+        }
+        if (record.unreadable() != null) {
+            // a changelog value this build cannot read (corrupt, or another version's layout): its raw bytes are a
+            // dead letter, and its tombstone (from flush) keeps the next restore from meeting it again
+            var where = new DeadLetters.Source(record.source().topic(), context.taskId().partition(), -1);
+            DeadLetters.send(context, metrics, record.withSource(where), DeadLetters.Stage.RESTORE, PendingRecord.CORRUPT,
+                    new IllegalStateException(record.unreadable()), null, 0);
+            return null;
         }
         EventParser.ParsedEvent parsed;
         try {

@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <table>
  *   <caption>dead-letter headers (all values UTF-8 strings)</caption>
- *   <tr><td>{@code streamformer.error.stage}</td><td>{@code parse}, {@code tokenize}, {@code infer} or {@code enrich}</td></tr>
+ *   <tr><td>{@code streamformer.error.stage}</td><td>{@code parse}, {@code tokenize}, {@code infer}, {@code enrich}, or {@code restore}
+ *       (a pending-batch changelog record that cannot be read: its value is then the changelog bytes)</td></tr>
  *   <tr><td>{@code streamformer.error.reason}</td><td>short code, e.g. {@code malformed-json}, {@code model-failure}</td></tr>
  *   <tr><td>{@code streamformer.error.class}</td><td>exception class name</td></tr>
  *   <tr><td>{@code streamformer.error.message}</td><td>one sentence saying what is wrong</td></tr>
@@ -49,7 +50,7 @@ public final class DeadLetters {
 
     /** Where in the pipeline a record failed. */
     public enum Stage {
-        PARSE, TOKENIZE, INFER, ENRICH;
+        PARSE, TOKENIZE, INFER, ENRICH, RESTORE;
 
         String header() {
             return name().toLowerCase();

@@ -24,21 +24,47 @@ import java.io.UncheckedIOException;
  *
  * @param key    original key bytes (may be null)
  * @param value  original value bytes (a valid JSON event)
- * @param tokens the text's token count, as the task counted it
+ * <p>A changelog value that cannot be read back (corrupt bytes, or the layout of another version) does not throw:
+ * it comes back as an {@linkplain #unreadable() unreadable} record holding the raw bytes as its value, and the
+ * batch processor sends it to the dead-letter topic ({@value #CORRUPT}) instead of failing the task on every restore.
+ *
+ * @param key        original key bytes (may be null)
+ * @param value      original value bytes (a valid JSON event); for an unreadable record, the changelog bytes
+ * @param tokens     the text's token count, as the task counted it
+ * @param unreadable null for a record read back intact; else one sentence saying why it cannot be read
  */
 public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers headers,
-                            DeadLetters.Source source, int tokens) {
+                            DeadLetters.Source source, int tokens, String unreadable) {
+
+    /** The dead-letter reason of a pending-batch changelog record that cannot be read. */
+    public static final String CORRUPT = "corrupt-pending-record";
 
     private static final byte FORMAT_VERSION = 1;
 
+    /** A readable record. */
+    public PendingRecord(byte[] key, byte[] value, long timestamp, Headers headers, DeadLetters.Source source, int tokens) {
+        this(key, value, timestamp, headers, source, tokens, null);
+    }
+
     /** This record with its text's token count. */
     PendingRecord withTokens(int count) {
-        return new PendingRecord(key, value, timestamp, headers, source, count);
+        return new PendingRecord(key, value, timestamp, headers, source, count, unreadable);
     }
 
     /** This record with other headers (e.g. a trace context added). */
     PendingRecord withHeaders(Headers replaced) {
-        return new PendingRecord(key, value, timestamp, replaced, source, tokens);
+        return new PendingRecord(key, value, timestamp, replaced, source, tokens, unreadable);
+    }
+
+    /** This record with other source coordinates. */
+    PendingRecord withSource(DeadLetters.Source replaced) {
+        return new PendingRecord(key, value, timestamp, headers, replaced, tokens, unreadable);
+    }
+
+    /** A changelog value that cannot be read: its bytes, the changelog topic as source, and why. */
+    static PendingRecord unreadable(String topic, byte[] data, String why) {
+        return new PendingRecord(null, data, System.currentTimeMillis(), new RecordHeaders(),
+                new DeadLetters.Source(topic == null ? "unknown" : topic, -1, -1), 0, why);
     }
 
     /** The original input record: key, value bytes, timestamp and headers. */
@@ -56,6 +82,9 @@ public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers he
         public byte[] serialize(String topic, PendingRecord r) {
             if (r == null) {
                 return null;
+            }
+            if (r.unreadable != null) {
+                return r.value; // written back as it was read (the store only ever deletes it)
             }
             var bytes = new ByteArrayOutputStream(r.value.length + 128);
             try (var out = new DataOutputStream(bytes)) {
@@ -89,21 +118,30 @@ public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers he
             try (var in = new DataInputStream(new ByteArrayInputStream(data))) {
                 byte version = in.readByte();
                 if (version != FORMAT_VERSION) {
-                    throw new IllegalStateException("Pending batch record has format version " + version + ", this build reads "
-                            + FORMAT_VERSION + ": finish the old pending batches with the old version before upgrading.");
+                    return unreadable(topic, data, "A pending-batch record in " + topic + " has format version " + version
+                            + " and this build reads " + FORMAT_VERSION + ", so it was written by another Streamformer version: "
+                            + "replay its dead-lettered bytes with that version, and finish pending batches before switching versions.");
                 }
                 byte[] key = readBytes(in);
                 byte[] value = readBytes(in);
                 long timestamp = in.readLong();
                 var headers = new RecordHeaders();
                 int count = in.readInt();
+                if (count < 0 || count > data.length) {
+                    throw new IOException("header count " + count);
+                }
                 for (int i = 0; i < count; i++) {
                     headers.add(new RecordHeader(in.readUTF(), readBytes(in)));
                 }
                 var source = new DeadLetters.Source(in.readUTF(), in.readInt(), in.readLong());
-                return new PendingRecord(key, value, timestamp, headers, source, in.readInt());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Corrupt pending batch record", e);
+                int tokens = in.readInt();
+                if (value == null || in.available() > 0) {
+                    throw new IOException(value == null ? "no value" : in.available() + " bytes left over");
+                }
+                return new PendingRecord(key, value, timestamp, headers, source, tokens);
+            } catch (IOException | RuntimeException e) {
+                return unreadable(topic, data, "A pending-batch record in " + topic + " is corrupt (" + e
+                        + "), so it was dead-lettered with its raw bytes: check what else writes to that changelog topic.");
             }
         }
     }
@@ -119,6 +157,9 @@ public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers he
 
     private static byte[] readBytes(DataInputStream in) throws IOException {
         int length = in.readInt();
+        if (length < -1 || length > in.available()) {
+            throw new IOException("a length of " + length + " with " + in.available() + " bytes left");
+        }
         return length < 0 ? null : in.readNBytes(length);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
  * name: reviews                       # used in application.id: <kafka application.id or "streamformer-<name>">-<stage>
  * kafka:                              # any Kafka Streams / client property, unchanged
  *   bootstrap.servers: localhost:9092
- * http: {port: 8080, host: 127.0.0.1} # /health, /metrics, status page (port 0: any free port; enabled: false: off)
+ * http: {port: 8080, host: 127.0.0.1} # /health, /metrics, status page (port 0: any free port; enabled: false: off;
+ *                                     # a host other machines reach needs allowRemote: true)
  * stages:
  *   - name: sentiment
  *     task: classify                  # embed | classify | rerank | entities | generate
@@ -29,7 +30,7 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
      * The status server: on unless {@code enabled} is false; {@code port} 0 picks any free port; {@code host} defaults to
      * 127.0.0.1 (localhost only).
      */
-    public record Http(Boolean enabled, Integer port, String host) {}
+    public record Http(Boolean enabled, Integer port, String host, Boolean allowRemote) {}
 
     /**
      * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),

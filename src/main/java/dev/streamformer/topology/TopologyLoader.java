@@ -47,8 +47,12 @@ public final class TopologyLoader {
     /** A checked stage: the task to build and the pipeline settings (with the kafka block; the caller adds application.id). */
     public record StagePlan(String name, TaskSpec task, PipelineConfig.Builder pipeline) {}
 
-    /** A checked topology; {@code httpPort} null: no status server, 0: any free port. */
-    public record Plan(String name, Map<String, Object> kafka, Integer httpPort, String httpHost, List<StagePlan> stages) {}
+    /**
+     * A checked topology; {@code httpPort} null: no status server, 0: any free port; {@code httpAllowRemote}: the status
+     * server may listen on an address other machines reach.
+     */
+    public record Plan(String name, Map<String, Object> kafka, Integer httpPort, String httpHost, boolean httpAllowRemote,
+                       List<StagePlan> stages) {}
 
     public static Plan load(Path file) {
         String yaml;
@@ -139,7 +143,9 @@ public final class TopologyLoader {
             kafka.values().removeIf(v -> v == null || v instanceof Map<?, ?>); // reported; the stages are still checked without them
             Integer port = 8080;
             String host = "127.0.0.1";
+            boolean allowRemote = false;
             if (f.http() != null) {
+                allowRemote = Boolean.TRUE.equals(f.http().allowRemote());
                 if (f.http().port() != null) {
                     port = f.http().port();
                     if (port < 0 || port > 65535) error("/http/port", "http.port", "must be 0 (any free port) to 65535, got " + port + ".");
@@ -169,7 +175,7 @@ public final class TopologyLoader {
                 }
             }
             problems.throwIfAny();
-            return new Plan(name, kafka, port, host, stages);
+            return new Plan(name, kafka, port, host, allowRemote, stages);
         }
 
         /** The checked stage, or null when it has a mistake (reported). */

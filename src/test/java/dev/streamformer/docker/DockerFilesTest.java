@@ -136,6 +136,8 @@ class DockerFilesTest {
                 "the build context is the repository root");
         List<String> command = JSON.convertValue(app.path("command"), List.class);
         assertEquals(List.of("run", "--topology", "/topology/enrich.yaml"), command.subList(0, 3));
+        assertTrue(command.contains("--http-allow-remote") && command.get(command.indexOf("--http-host") + 1).equals("0.0.0.0"),
+                "the status server listens beyond loopback, allowed explicitly: " + command);
         int bootstrap = command.indexOf("--bootstrap-servers");
         assertTrue(bootstrap > 0 && command.get(bootstrap + 1).equals("broker:" + listeners.get("PLAINTEXT")),
                 "streamformer reaches the broker's internal listener");
@@ -170,6 +172,7 @@ class DockerFilesTest {
         assertTrue(topology.path("stages").size() > 0);
         topology.path("stages").forEach(stage -> assertEquals("cuda", stage.path("device").asText()));
         assertEquals("0.0.0.0", topology.path("http").path("host").asText(), "reachable through the published port");
+        assertTrue(topology.path("http").path("allowRemote").asBoolean(), "0.0.0.0 allowed explicitly, or the server refuses it");
     }
 
     /** "NAME://host:port,..." → name → port. */

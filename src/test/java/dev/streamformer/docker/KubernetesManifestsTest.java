@@ -163,6 +163,7 @@ class KubernetesManifestsTest {
         Path file = Files.writeString(tmp.resolve("enrich.yaml"), yaml);
         TopologyLoader.Plan plan = TopologyLoader.load(file);
         assertEquals("0.0.0.0", plan.httpHost(), "probes reach the status server");
+        assertTrue(plan.httpAllowRemote(), "a host beyond loopback must be allowed explicitly, or the server refuses to start");
         assertEquals(8080, plan.httpPort());
     }
 }

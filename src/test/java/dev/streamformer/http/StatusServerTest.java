@@ -225,4 +225,111 @@ class StatusServerTest {
                 () -> StatusServer.builder().port(server.port()).state(() -> "RUNNING").start());
         assertTrue(clash.getMessage().contains("--http-port") && clash.getMessage().contains("--no-http"), clash.getMessage());
     }
+
+    @Test
+    void oversizedRequestsAreRefusedInOneSentence() throws Exception {
+        var longUri = get("/api/attention?text=" + "a".repeat(40_000));
+        assertEquals(414, longUri.statusCode());
+        assertEquals("The request URI is over 32768 characters: send a shorter one (an attention text is at most 2000 characters).",
+                longUri.body().strip());
+        var bigHeaders = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .header("X-Filler", "x".repeat(20_000)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(431, bigHeaders.statusCode());
+        assertEquals("The request headers are over 16384 bytes: send fewer or shorter ones.", bigHeaders.body().strip());
+        var withBody = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, withBody.statusCode());
+        assertTrue(withBody.body().startsWith("This server takes no request body"), withBody.body());
+        assertEquals(503, get("/health").statusCode(), "still answering (503: the state is CREATED)");
+    }
+
+    @Test
+    void requestsAndAttentionViewsOverTheirCapsGetA503ToRetry() throws Exception {
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var inside = new java.util.concurrent.CountDownLatch(2);
+        AttentionSource blocking = text -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new DistanceAttention().attend(text);
+        };
+        try (var slow = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blocking).start();
+             var twoAtOnce = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blocking).maxConcurrentRequests(2).start()) {
+            var client = HttpClient.newHttpClient();
+            URI attention = URI.create("http://127.0.0.1:" + slow.port() + "/api/attention?text=hi");
+            var first = client.sendAsync(HttpRequest.newBuilder(attention).build(), HttpResponse.BodyHandlers.ofString());
+            var second = client.sendAsync(HttpRequest.newBuilder(attention).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS), "two attention views running");
+            var third = client.send(HttpRequest.newBuilder(attention).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, third.statusCode());
+            assertEquals("1", third.headers().firstValue("Retry-After").orElse(null));
+            assertEquals("2 attention views are being computed already: retry in a second.", JSON.readTree(third.body()).path("error").asText());
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slow.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "other pages still answer");
+
+            // the second server answers 2 requests at once: with its one attention view waiting, one more fits, not two
+            URI twoAttention = URI.create("http://127.0.0.1:" + twoAtOnce.port() + "/api/attention?text=hi");
+            var held = client.sendAsync(HttpRequest.newBuilder(twoAttention).build(), HttpResponse.BodyHandlers.ofString());
+            var heldToo = client.sendAsync(HttpRequest.newBuilder(twoAttention).build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            HttpResponse<String> refused;
+            do {   // until both held requests are inside (the attention cap answers one of them at once if it is the third)
+                refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + twoAtOnce.port() + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } while (refused.statusCode() != 503 && System.nanoTime() < deadline);
+            assertEquals(503, refused.statusCode());
+            assertEquals("The status server is answering 2 requests at once already: retry in a second.", refused.body().strip());
+            release.countDown();
+            assertEquals(200, first.get().statusCode());
+            assertEquals(200, second.get().statusCode());
+            held.get();
+            heldToo.get();
+        }
+    }
+
+    @Test
+    void connectionsOverTheCapAreClosedAtOnce() throws Exception {
+        var sockets = new java.util.ArrayList<java.net.Socket>();
+        try {
+            for (int i = 0; i < StatusServer.MAX_CONNECTIONS; i++) sockets.add(new java.net.Socket("127.0.0.1", server.port()));
+            Thread.sleep(300); // the server accepts them
+            var client = HttpClient.newHttpClient();
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build();
+            assertThrows(java.io.IOException.class, () -> client.send(request, HttpResponse.BodyHandlers.ofString()),
+                    "connection " + (StatusServer.MAX_CONNECTIONS + 1) + " is closed unanswered");
+            for (var socket : sockets) socket.close();
+            sockets.clear();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (true) {
+                try {
+                    assertEquals(503, HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+                    break;
+                } catch (java.io.IOException e) {
+                    if (System.nanoTime() > deadline) throw e;
+                    Thread.sleep(100);
+                }
+            }
+        } finally {
+            for (var socket : sockets) socket.close();
+        }
+    }
+
+    @Test
+    void anAddressBeyondLoopbackIsRefusedUnlessAllowed() throws Exception {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> StatusServer.builder().host("0.0.0.0").anyFreePort().state(() -> "RUNNING").start());
+        assertEquals("The status server would listen on 0.0.0.0, which other machines reach, and its pages have no login: bind it to"
+                + " 127.0.0.1, or allow it explicitly with --http-allow-remote (topology file: http.allowRemote: true) behind a firewall"
+                + " or proxy.", e.getMessage());
+        try (var local = StatusServer.builder().host("localhost").anyFreePort().state(() -> "RUNNING").start()) {
+            assertTrue(local.port() > 0);
+        }
+        try (var remote = StatusServer.builder().host("0.0.0.0").allowRemote(true).anyFreePort().state(() -> "RUNNING").start()) {
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + remote.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+    }
 }

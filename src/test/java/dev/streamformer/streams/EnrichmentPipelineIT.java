@@ -102,6 +102,79 @@ class EnrichmentPipelineIT {
         }
     }
 
+    /**
+     * Pending-batch changelog values this build cannot read (corrupt bytes, another version's layout) are dead-lettered
+     * at the flush after the restore, with their raw bytes; the good pending records around them are enriched exactly
+     * once, and a further restart meets neither again (no crash loop, no second dead letter).
+     */
+    @Test
+    void unreadablePendingRecordsInTheChangelogAreDeadLetteredAndTheRestRunOnce(@TempDir Path stateDir) throws Exception {
+        broker.createTopics(1, "poison-in", "poison-out", "poison-in.dlq");
+        String changelog = "it-poison-" + BatchInferenceProcessor.PENDING_STORE + "-changelog";
+        var produced = new java.util.ArrayList<>(KafkaTestSupport.produce(broker.bootstrapServers(), "poison-in", List.of(
+                new KafkaTestSupport.Event("p0", "{\"text\":\"first waiting\"}".getBytes(StandardCharsets.UTF_8), false),
+                new KafkaTestSupport.Event("p1", "{\"text\":\"second waiting\"}".getBytes(StandardCharsets.UTF_8), false))));
+        PipelineConfig.Builder poison = PipelineConfig.builder().inputTopic("poison-in").outputTopic("poison-out")
+                .streamsConfig("bootstrap.servers", broker.bootstrapServers())
+                .streamsConfig("application.id", "it-poison")
+                .streamsConfig("state.dir", stateDir.toString());
+        var flushSoon = new PipelineConfig.Batching(4096, 100, Duration.ofMillis(50));
+
+        // first run: both records wait in the batch (a long max wait keeps them there); the clean close commits them
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(poison
+                .batching(new PipelineConfig.Batching(4096, 100, Duration.ofMinutes(10))).build(), task)) {
+            pipeline.start();
+            KafkaTestSupport.await(() -> pipeline.counters().recordsIn() == 2, Duration.ofSeconds(60), "the records to be read");
+            assertEquals(List.of(), task.callSizes());
+        }
+        // between runs, two values this build cannot read join them in the changelog (sequence keys 2 and 3)
+        byte[] garbage = {1, 0, 0, 0, 3, 42};
+        byte[] otherVersion = new byte[40];
+        otherVersion[0] = 9;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
+                broker.bootstrapServers()), new org.apache.kafka.common.serialization.LongSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(changelog, 0, 2L, garbage)).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(changelog, 0, 3L, otherVersion)).get();
+        }
+        produced.addAll(KafkaTestSupport.produce(broker.bootstrapServers(), "poison-in", List.of(
+                new KafkaTestSupport.Event("p2", "{\"text\":\"after the restart\"}".getBytes(StandardCharsets.UTF_8), false))));
+
+        // second run: 4 restored, the two unreadable ones dead-lettered, the good ones and the new one enriched once
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(poison.batching(flushSoon).build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "poison-out", "poison-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(5, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertEquals(KafkaStreams.State.RUNNING, pipeline.state());
+            assertEquals(4, pipeline.counters().restoredPending());
+            ExactlyOnceCheck.assertExactlyOnce(produced, reader.from("poison-out"), List.of());
+            List<ConsumerRecord<byte[], byte[]>> dead = reader.from("poison-in.dlq");
+            assertEquals(2, dead.size(), "dead letters: " + ExactlyOnceCheck.reasons(dead));
+            for (ConsumerRecord<byte[], byte[]> d : dead) {
+                assertEquals("restore", KafkaTestSupport.header(d, DeadLetters.STAGE));
+                assertEquals(PendingRecord.CORRUPT, KafkaTestSupport.header(d, DeadLetters.REASON));
+                assertEquals(changelog, KafkaTestSupport.header(d, DeadLetters.SOURCE_TOPIC));
+                assertEquals("0", KafkaTestSupport.header(d, DeadLetters.SOURCE_PARTITION));
+            }
+            assertEquals(List.of(java.util.HexFormat.of().formatHex(garbage), java.util.HexFormat.of().formatHex(otherVersion)),
+                    dead.stream().map(d -> java.util.HexFormat.of().formatHex(d.value())).toList(), "the raw changelog bytes, in order");
+            assertEquals(true, KafkaTestSupport.header(dead.get(1), DeadLetters.MESSAGE).contains("format version 9"),
+                    KafkaTestSupport.header(dead.get(1), DeadLetters.MESSAGE));
+        }
+
+        // third run: the unreadable values were deleted with their batch, so nothing is restored or dead-lettered again
+        produced.addAll(KafkaTestSupport.produce(broker.bootstrapServers(), "poison-in", List.of(
+                new KafkaTestSupport.Event("p3", "{\"text\":\"third run\"}".getBytes(StandardCharsets.UTF_8), false))));
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(poison.batching(flushSoon).build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "poison-out", "poison-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(6, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertEquals(0, pipeline.counters().restoredPending());
+            ExactlyOnceCheck.assertExactlyOnce(produced, reader.from("poison-out"), List.of());
+            assertEquals(2, reader.from("poison-in.dlq").size());
+        }
+    }
+
     @Test
     void aMissingInputTopicIsACleanErrorAtStart() {
         PipelineConfig config = PipelineConfig.builder().inputTopic("no-such-topic").outputTopic("x")

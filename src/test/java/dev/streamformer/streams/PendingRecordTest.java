@@ -3,11 +3,15 @@ package dev.streamformer.streams;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.List;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PendingRecordTest {
 
@@ -33,11 +37,30 @@ class PendingRecordTest {
     }
 
     @Test
-    void refusesAnUnknownFormatVersion() {
+    void anUnknownFormatVersionComesBackUnreadableNotAsAnException() {
         byte[] bytes = serde.serializer().serialize("t", new PendingRecord(new byte[]{1}, new byte[]{2}, 0,
                 new RecordHeaders(), new DeadLetters.Source("x", 0, 0), 1));
         bytes[0] = 9;
-        var e = assertThrows(IllegalStateException.class, () -> serde.deserializer().deserialize("t", bytes));
-        assertEquals(true, e.getMessage().contains("format version 9"));
+        PendingRecord read = serde.deserializer().deserialize("app-pending-batch-changelog", bytes);
+        assertNotNull(read.unreadable());
+        assertTrue(read.unreadable().contains("format version 9 and this build reads 1"), read.unreadable());
+        assertArrayEquals(bytes, read.value(), "the raw changelog bytes, for the dead-letter topic");
+        assertEquals("app-pending-batch-changelog", read.source().topic());
+        assertArrayEquals(bytes, serde.serializer().serialize("t", read), "written back unchanged");
+    }
+
+    @Test
+    void corruptOrTruncatedBytesComeBackUnreadable() {
+        byte[] good = serde.serializer().serialize("t", new PendingRecord(new byte[]{1}, "{\"text\":\"a\"}".getBytes(UTF_8), 5,
+                new RecordHeaders(), new DeadLetters.Source("x", 0, 0), 1));
+        byte[] hugeLength = good.clone();
+        hugeLength[1] = 0x7f; // the key length's top byte: a 2 GB key
+        for (byte[] bad : List.of(new byte[]{1}, Arrays.copyOf(good, good.length - 3), Arrays.copyOf(good, good.length + 2),
+                hugeLength, "{\"text\":\"not our layout\"}".getBytes(UTF_8), new byte[0])) {
+            PendingRecord read = serde.deserializer().deserialize("c", bad);
+            assertNotNull(read.unreadable(), Arrays.toString(bad));
+            assertTrue(read.unreadable().startsWith("A pending-batch record in c "), read.unreadable());
+        }
+        assertNull(serde.deserializer().deserialize("c", good).unreadable());
     }
 }

@@ -17,18 +17,18 @@ import static org.junit.jupiter.api.Assertions.fail;
  * by {@code src/test/python/make_xlmr_heads.py} into {@code target/xlmr-heads} once per test JVM: safetensors and ONNX
  * of the same weights. No trained reranker or NER model is in ../shared; these test mechanics, not quality.
  */
-final class XlmrHeads {
+public final class XlmrHeads {
 
-    static final Path TINY_XLMR = Path.of("..", "shared", "models", "tiny-xlmr");
+    public static final Path TINY_XLMR = Path.of("..", "shared", "models", "tiny-xlmr");
     private static final Path SCRIPT = Path.of("src", "test", "python", "make_xlmr_heads.py");
     private static final Path OUT = Path.of("target", "xlmr-heads");
     private static boolean written;
 
     private XlmrHeads() {}
 
-    static synchronized Path rerank() { return write().resolve("rerank"); }
+    public static synchronized Path rerank() { return write().resolve("rerank"); }
 
-    static synchronized Path entities() { return write().resolve("entities"); }
+    public static synchronized Path entities() { return write().resolve("entities"); }
 
     private static Path write() {
         if (written) return OUT;
