@@ -2,7 +2,11 @@ package dev.streamformer.engine.java.decoder;
 
 import dev.streamformer.engine.DecoderState;
 import dev.streamformer.engine.LanguageModel;
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.BidirectionalSelfAttention;
+import dev.streamformer.engine.java.layers.GatedFeedForward;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.RmsNorm;
+import dev.streamformer.engine.java.layers.Sequences;
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensors;
 
@@ -192,12 +196,14 @@ public final class T5Model implements LanguageModel {
             int n = ids.length;
             float[] h = new float[n * dim], hNormed = new float[n * dim], hSublayer = new float[n * dim];
             float[] hWide = new float[n * ffn], hWide2 = new float[n * ffn];
+            BidirectionalSelfAttention.Scratch hAttention = new BidirectionalSelfAttention.Scratch(heads, headDim);
+            Sequences one = Sequences.one(n);
             RelativePositionBias.Table bias = encoderBias.table(n);
             // token embeddings (T5 adds no positions here: they enter as attention biases)
             for (int r = 0; r < n; r++) System.arraycopy(shared, ids[r] * dim, h, r * dim, dim);
             for (EncoderLayer layer : encoder) {
                 layer.attentionNorm().forward(h, n, hNormed);
-                layer.attention().forward(hNormed, n, bias, hSublayer);
+                layer.attention().forward(hNormed, one, bias.values(), bias::start, hAttention, hSublayer, null);
                 Kernels.addInPlace(h, hSublayer, n * dim);
                 layer.mlpNorm().forward(h, n, hNormed);
                 layer.mlp().forward(hNormed, n, hWide, hWide2, hSublayer);
