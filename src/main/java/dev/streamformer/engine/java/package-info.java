@@ -11,6 +11,7 @@
  * {@code PackedBatch}, its sequences' real tokens one after another (no padding); activations live in one
  * {@code EncoderState} per calling thread.
  *
- * <p>May depend on: {@code engine}, {@code engine.java.layers} and {@code tensor}.
+ * <p>May depend on: {@code engine}, {@code engine.java.layers}, {@code model} and {@code tensor}; {@code model} for
+ * {@code HfConfig}, the one reader of {@code config.json}.
  */
 package dev.streamformer.engine.java;

@@ -7,6 +7,7 @@ import dev.streamformer.engine.java.layers.GatedFeedForward;
 import dev.streamformer.engine.java.layers.Linear;
 import dev.streamformer.engine.java.layers.RmsNorm;
 import dev.streamformer.engine.java.layers.Sequences;
+import dev.streamformer.model.HfConfig;
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensors;
 
@@ -47,7 +48,7 @@ public final class T5Model implements LanguageModel {
     private final DecoderLayer[] decoder;
     private final RmsNorm encoderFinalNorm, decoderFinalNorm;
 
-    private T5Model(ModelConfig c, SafeTensors st, Quantization quantization) {
+    private T5Model(HfConfig c, SafeTensors st, Quantization quantization) {
         dim = c.integer("d_model");
         heads = c.integer("num_heads");
         headDim = c.integer("d_kv");
@@ -124,8 +125,8 @@ public final class T5Model implements LanguageModel {
 
     /** Loads the folder, storing every weight matrix as {@code quantization} says. */
     public static T5Model load(Path modelDir, Quantization quantization) {
-        ModelConfig c = ModelConfig.read(modelDir);
-        c.require(c.modelType().equals("t5"), "model_type '" + c.modelType() + "' (expected t5)");
+        HfConfig c = HfConfig.ofModel(modelDir);
+        c.family("as encoder-decoders", HfConfig.Family.ENCODER_DECODER);
         String proj = c.text("feed_forward_proj", "relu");
         c.require(proj.equals("gated-gelu"), "feed_forward_proj '" + proj + "' (only gated-gelu, T5 v1.1)");
         c.require(c.flag("tie_word_embeddings", true), "an untied lm_head (tie_word_embeddings=false)");

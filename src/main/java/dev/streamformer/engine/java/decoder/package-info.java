@@ -25,7 +25,8 @@
  * shared boxes of {@code engine.java.layers}; what is here is the decoders' own: the KV cache, causal and cross
  * attention over it, RoPE, T5's relative position bias, and the wiring of each family.
  *
- * <p>May depend on: {@code engine}, {@code engine.java.layers} and {@code tensor}. It implements {@code engine}'s
+ * <p>May depend on: {@code engine}, {@code engine.java.layers}, {@code model} and {@code tensor}; {@code model} for
+ * {@code HfConfig}, the one reader of {@code config.json}. It implements {@code engine}'s
  * generation API.
  */
 package dev.streamformer.engine.java.decoder;
