@@ -1,6 +1,6 @@
 /**
  * Streamformer's own Transformer, written as the Transformer is taught. This package is the encoder
- * ({@code --engine java}); the boxes it is built from are {@code engine.java.layers}', shared with the decoders
+ * ({@code --engine java}); the boxes it is built from live in {@code engine.java.layers}, shared with the decoders
  * ({@code engine.java.decoder}).
  *
  * <p>{@link dev.streamformer.engine.java.JavaEngine} loads the weights (safetensors or ONNX) through a
