@@ -13,21 +13,121 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The parts of a Hugging Face {@code config.json} that decide what a model outputs. The full JSON stays
- * available for engines that need architecture details.
+ * A Hugging Face {@code config.json}: the one place Streamformer reads it, for every family. It knows which
+ * {@code model_type}s are encoders, generators or encoder–decoders ({@link #family()}), answers what a model outputs
+ * (labels, classifier kind), and hands the architecture's fields to the engines' configs ({@code EncoderConfig},
+ * {@code DecoderConfig}, {@code T5Model}) through checked getters: a missing required key or an unsupported value is
+ * refused in one sentence that names the file, the key and the value.
+ *
+ * @param file where it was read from (for messages); null for the empty config of a folder without one
  */
-public record HfConfig(JsonNode json) {
+public record HfConfig(Path file, JsonNode json) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The families of {@code model_type} and what each runs as; the Java engine runs exactly these. */
+    public enum Family {
+        ENCODER("bert", "roberta", "xlm-roberta"),
+        DECODER("gpt2", "llama", "mistral", "qwen2", "qwen3"),
+        ENCODER_DECODER("t5");
+
+        private final List<String> modelTypes;
+
+        Family(String... modelTypes) {
+            this.modelTypes = List.of(modelTypes);
+        }
+
+        public List<String> modelTypes() { return modelTypes; }
+
+        /** The family of a {@code model_type}, or null when the Java engine runs no such model. */
+        public static Family of(String modelType) {
+            for (Family f : values()) if (f.modelTypes.contains(modelType)) return f;
+            return null;
+        }
+    }
+
     /** Reads {@code config.json}; returns an empty config when the file does not exist. */
     public static HfConfig read(Path file) {
-        if (!Files.exists(file)) return new HfConfig(JSON.createObjectNode());
+        if (!Files.exists(file)) return new HfConfig(null, JSON.createObjectNode());
         try {
-            return new HfConfig(JSON.readTree(file.toFile()));
+            return new HfConfig(file, JSON.readTree(file.toFile()));
         } catch (IOException e) {
             throw new ModelLoadException(file + " is not valid JSON (" + e.getMessage()
                     + "): restore the config.json that came with the model.", e);
+        }
+    }
+
+    /** The {@code config.json} of a model folder, which must have one. */
+    public static HfConfig ofModel(Path modelDir) {
+        Path file = modelDir.resolve("config.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(modelDir + " has no config.json; point --model at a Hugging Face model directory.");
+        }
+        return read(file);
+    }
+
+    /**
+     * The family of this model, which must be one of {@code expected}; otherwise one sentence naming the
+     * {@code model_type} and what the Java engine runs instead, ending with {@code runsAlso} (e.g. "as encoders").
+     */
+    public Family family(String runsAlso, Family... expected) {
+        Family family = Family.of(modelType());
+        if (family != null && List.of(expected).contains(family)) return family;
+        List<String> runs = new ArrayList<>();
+        for (Family f : expected) runs.addAll(f.modelTypes());
+        throw new IllegalArgumentException(file + " has model_type '" + modelType() + "', which the Java engine cannot run;"
+                + " it runs " + String.join(", ", runs) + " " + runsAlso + ".");
+    }
+
+    /** A required integer. */
+    public int integer(String key) {
+        JsonNode v = json.get(key);
+        if (v == null || !v.canConvertToInt()) {
+            throw new IllegalArgumentException(file + " lacks the integer '" + key + "' this model needs.");
+        }
+        return v.asInt();
+    }
+
+    public int integer(String key, int fallback) {
+        JsonNode v = json.get(key);
+        return v == null || v.isNull() ? fallback : v.asInt();
+    }
+
+    public double number(String key, double fallback) {
+        JsonNode v = json.get(key);
+        return v == null || v.isNull() ? fallback : v.asDouble();
+    }
+
+    public String text(String key, String fallback) {
+        JsonNode v = json.get(key);
+        return v == null || v.isNull() ? fallback : v.asText();
+    }
+
+    public boolean flag(String key, boolean fallback) {
+        JsonNode v = json.get(key);
+        return v == null || v.isNull() ? fallback : v.asBoolean();
+    }
+
+    /** A nested object ({@code rope_scaling}), or null. */
+    public JsonNode object(String key) {
+        JsonNode v = json.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    /** {@code eos_token_id}: none, one id or a list. */
+    public List<Integer> eosTokenIds() {
+        List<Integer> ids = new ArrayList<>();
+        JsonNode node = json.get("eos_token_id");
+        if (node == null || node.isNull()) return ids;
+        if (node.isArray()) node.forEach(n -> ids.add(n.asInt()));
+        else ids.add(node.asInt());
+        return ids;
+    }
+
+    /** Refuses, in one sentence, what the config asks for and the Java engine does not do. */
+    public void require(boolean condition, String what) {
+        if (!condition) {
+            throw new IllegalArgumentException(file + ": " + what + " is not supported by the Java engine; use --engine onnx.");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java;
 
+import dev.streamformer.engine.java.layers.Linear;
+
 /**
  * The sequence-classification head: {@code tanh(W_p · h[CLS] + b_p)}, then a linear classifier to one logit per label.
  * BERT and RoBERTa compute the same thing under other names: BERT's {@code pooler.dense} and {@code classifier},
@@ -22,18 +24,18 @@ final class ClassifierHead {
         if (c.numLabels() == 0 || c.perToken()) return null;
         if (w.has("classifier.out_proj.weight")) {           // RobertaClassificationHead
             return new ClassifierHead(
-                    Linear.load(w, "classifier.dense", c.hidden(), c.hidden()),
-                    Linear.load(w, "classifier.out_proj", c.hidden(), c.numLabels()),
+                    w.linear("classifier.dense", c.hidden(), c.hidden()),
+                    w.linear("classifier.out_proj", c.hidden(), c.numLabels()),
                     c.hidden());
         }
         if (!w.has("classifier.weight")) return null;
         return new ClassifierHead(
-                Linear.load(w, "pooler.dense", c.hidden(), c.hidden()),
-                Linear.load(w, "classifier", c.hidden(), c.numLabels()),
+                w.linear("pooler.dense", c.hidden(), c.hidden()),
+                w.linear("classifier", c.hidden(), c.numLabels()),
                 c.hidden());
     }
 
-    int labels() { return classifier.out; }
+    int labels() { return classifier.out(); }
 
     /** Logits {@code [sequences, labels]} from the final hidden state of each sequence's first token ([CLS]). */
     float[] forward(float[] x, PackedBatch batch) {

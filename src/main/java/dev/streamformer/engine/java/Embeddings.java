@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java;
 
+import dev.streamformer.engine.java.layers.LayerNorm;
+
 /**
  * The input layer: each token becomes {@code word[id] + position[p] + tokenType[t]}, then LayerNorm.
  * Positions are learned (BERT) or the fixed sinusoids of "Attention Is All You Need"; either way a table
@@ -29,7 +31,7 @@ final class Embeddings {
                 ? w.get("embeddings.position_embeddings.weight", c.maxPositions(), h)
                 : sinusoids(c.maxPositions(), h);
         float[] types = c.typeVocabSize() > 0 ? w.get("embeddings.token_type_embeddings.weight", c.typeVocabSize(), h) : null;
-        return new Embeddings(c, word, position, types, LayerNorm.load(w, "embeddings.LayerNorm", h, c.layerNormEps()));
+        return new Embeddings(c, word, position, types, w.layerNorm("embeddings.LayerNorm", h, c.layerNormEps()));
     }
 
     /** {@code PE[p, 2i] = sin(p / 10000^(2i/d))}, {@code PE[p, 2i+1] = cos(p / 10000^(2i/d))}. */

@@ -1,10 +1,9 @@
 package dev.streamformer.engine.java;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.model.HfConfig;
 
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The hyper-parameters of a BERT-style Transformer encoder.
@@ -82,47 +81,30 @@ public record EncoderConfig(int vocabSize, int hidden, int layers, int heads, in
      * BERT with other position ids (see {@link PositionIds}) and, usually, one token type; the blocks are the same.
      * A {@code …ForTokenClassification} architecture puts the labels on every token.
      */
-    public static EncoderConfig fromJson(Path configJson) throws IOException {
-        JsonNode c = new ObjectMapper().readTree(configJson.toFile());
-        String act = c.path("hidden_act").asText("gelu");
-        Activation activation = switch (act) {
-            case "gelu" -> Activation.GELU_ERF;
-            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> Activation.GELU_TANH;
-            default -> throw new IllegalArgumentException(configJson + ": hidden_act '" + act
-                    + "' is not supported by the java engine (gelu, gelu_new); use --engine onnx");
-        };
-        String modelType = c.path("model_type").asText("bert");
-        boolean roberta = switch (modelType) {
-            case "bert" -> false;
-            case "roberta", "xlm-roberta" -> true;
-            default -> throw new IllegalArgumentException(configJson + ": model_type '" + modelType
-                    + "' is not supported by the java engine (bert, roberta, xlm-roberta); use --engine onnx");
-        };
-        String posType = c.path("position_embedding_type").asText("absolute");
-        if (!posType.equals("absolute")) {
-            throw new IllegalArgumentException(configJson + ": position_embedding_type '" + posType
-                    + "' is not supported by the java engine (absolute only); use --engine onnx");
-        }
+    public static EncoderConfig fromJson(Path configJson) {
+        HfConfig c = HfConfig.read(configJson);
+        c.family("as encoders; use --engine onnx", HfConfig.Family.ENCODER);
+        boolean roberta = c.isRobertaFamily();
+        String act = c.text("hidden_act", "gelu");
+        c.require(List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast").contains(act), "hidden_act '" + act + "' (gelu, gelu_new)");
+        Activation activation = act.equals("gelu") ? Activation.GELU_ERF : Activation.GELU_TANH;
+        String posType = c.text("position_embedding_type", "absolute");
+        c.require(posType.equals("absolute"), "position_embedding_type '" + posType + "' (absolute only)");
         return new EncoderConfig(
-                required(c, "vocab_size", configJson),
-                required(c, "hidden_size", configJson),
-                required(c, "num_hidden_layers", configJson),
-                required(c, "num_attention_heads", configJson),
-                required(c, "intermediate_size", configJson),
-                c.path("max_position_embeddings").asInt(512),  // transformers' defaults, for BERT and RoBERTa alike
-                c.path("type_vocab_size").asInt(2),
-                (float) c.path("layer_norm_eps").asDouble(1e-12),
+                c.integer("vocab_size"),
+                c.integer("hidden_size"),
+                c.integer("num_hidden_layers"),
+                c.integer("num_attention_heads"),
+                c.integer("intermediate_size"),
+                c.integer("max_position_embeddings", 512),  // transformers' defaults, for BERT and RoBERTa alike
+                c.integer("type_vocab_size", 2),
+                (float) c.number("layer_norm_eps", 1e-12),
                 activation,
                 Positions.LEARNED,
                 NormPlacement.POST_LN,
-                c.has("id2label") ? c.get("id2label").size() : 0,
+                c.json().has("id2label") ? c.json().get("id2label").size() : 0,
                 roberta ? PositionIds.AFTER_PADDING_IDX : PositionIds.INDEX,
-                c.path("pad_token_id").asInt(roberta ? 1 : 0),   // RobertaConfig's default pad_token_id is 1
-                c.path("architectures").toString().contains("ForTokenClassification"));
-    }
-
-    private static int required(JsonNode c, String key, Path file) {
-        if (!c.has(key)) throw new IllegalArgumentException(file + " lacks '" + key + "', which the java engine needs");
-        return c.get(key).asInt();
+                c.integer("pad_token_id", roberta ? 1 : 0),   // RobertaConfig's default pad_token_id is 1
+                c.isTokenClassifier());
     }
 }

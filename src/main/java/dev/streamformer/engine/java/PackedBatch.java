@@ -1,6 +1,7 @@
 package dev.streamformer.engine.java;
 
 import dev.streamformer.engine.TokenBatch;
+import dev.streamformer.engine.java.layers.Sequences;
 
 /**
  * A padded {@link TokenBatch}, seen as its real tokens only: sequence {@code b}'s
@@ -12,27 +13,24 @@ import dev.streamformer.engine.TokenBatch;
 final class PackedBatch {
 
     private final TokenBatch batch;
-    private final int[] starts;
-    private final int[] lengths;
+    private final Sequences layout;
     private final int tokens;
     private final int maxLength;
 
     private PackedBatch(TokenBatch batch) {
         this.batch = batch;
         int count = batch.batchSize();
-        starts = new int[count];
-        lengths = new int[count];
+        int[] starts = new int[count];
+        int[] lengths = new int[count];
         int n = 0;
-        int max = 0;
         for (int i = 0; i < count; i++) {
-            int len = realLength(batch, i);
             starts[i] = n;
-            lengths[i] = len;
-            n += len;
-            max = Math.max(max, len);
+            lengths[i] = realLength(batch, i);
+            n += lengths[i];
         }
+        this.layout = new Sequences(starts, lengths, batch.seqLen());
         this.tokens = n;
-        this.maxLength = max;
+        this.maxLength = layout.maxLength();
     }
 
     /** The whole batch. */
@@ -54,14 +52,17 @@ final class PackedBatch {
         return len;
     }
 
-    int sequences() { return starts.length; }
+    /** Which packed rows are which sequence's, as attention reads it. */
+    Sequences layout() { return layout; }
+
+    int sequences() { return layout.count(); }
 
     /** Padded length of each row in the original batch. */
     int paddedLength() { return batch.seqLen(); }
 
-    int start(int b) { return starts[b]; }
+    int start(int b) { return layout.start(b); }
 
-    int length(int b) { return lengths[b]; }
+    int length(int b) { return layout.length(b); }
 
     /** Real tokens: the row count of every activation. */
     int tokens() { return tokens; }

@@ -44,10 +44,10 @@ final class TransformerEncoder {
      * @return logits {@code [batch, labels]}, or {@code [tokens, labels]} packed for a token classifier, or null without a head
      */
     float[] forward(PackedBatch batch, EncoderState s, float[][] attentionWeights) {
-        s.ensure(batch.tokens(), batch.maxLength());
+        s.ensure(batch.tokens());
         embeddings.forward(batch, s.x);
         for (int i = 0; i < blocks.size(); i++) {
-            blocks.get(i).forward(s.x, batch, s, attentionWeights == null ? null : attentionWeights[i]);
+            blocks.get(i).forward(s.x, batch.layout(), s, attentionWeights == null ? null : attentionWeights[i]);
         }
         if (head != null) return head.forward(s.x, batch);
         return tokenHead == null ? null : tokenHead.forward(s.x, batch);

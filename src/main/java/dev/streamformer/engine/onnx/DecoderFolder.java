@@ -1,13 +1,11 @@
 package dev.streamformer.engine.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.model.HfConfig;
 import dev.streamformer.model.ModelLoadException;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.StreamSupport;
+import java.util.List;
 
 /**
  * What a decoder LLM folder in the Optimum / onnx-community layout says about itself: where its graph is
@@ -26,8 +24,6 @@ import java.util.stream.StreamSupport;
 record DecoderFolder(Path onnxFile, String modelType, int layers, int kvHeads, int headDim, int vocab, int maxPositions,
                      int[] eosIds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static DecoderFolder read(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new ModelLoadException(folder + " is not a directory: point the model at a folder holding config.json and"
@@ -39,43 +35,16 @@ record DecoderFolder(Path onnxFile, String modelType, int layers, int kvHeads, i
             throw new ModelLoadException(folder + " has neither model.onnx nor onnx/model.onnx: download the ONNX export of the"
                     + " model (Optimum / onnx-community layout) into it.");
         }
-        Path configFile = folder.resolve("config.json");
-        JsonNode config = json(configFile, true);
-        JsonNode generation = json(folder.resolve("generation_config.json"), false);
-        int heads = integer(config, configFile, "num_attention_heads", null);
-        int hidden = integer(config, configFile, "hidden_size", null);
-        JsonNode eos = generation.has("eos_token_id") ? generation.get("eos_token_id") : config.path("eos_token_id");
-        int[] eosIds = eos.isArray() ? StreamSupport.stream(eos.spliterator(), false).mapToInt(JsonNode::asInt).toArray()
-                : eos.canConvertToInt() ? new int[] {eos.asInt()} : new int[0];
-        return new DecoderFolder(onnx, config.path("model_type").asText(""),
-                integer(config, configFile, "num_hidden_layers", null),
-                integer(config, configFile, "num_key_value_heads", heads),
-                integer(config, configFile, "head_dim", hidden / heads),
-                integer(config, configFile, "vocab_size", null),
-                integer(config, configFile, "max_position_embeddings", null),
-                eosIds);
-    }
-
-    private static JsonNode json(Path file, boolean required) {
-        if (!Files.isRegularFile(file)) {
-            if (!required) return JSON.createObjectNode();
-            throw new ModelLoadException(file.getParent() + " has no " + file.getFileName()
-                    + ": copy the config.json that came with the model next to its ONNX file.");
-        }
-        try {
-            return JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelLoadException(file + " is not valid JSON (" + e.getMessage() + "): restore the file that came with"
-                    + " the model.", e);
-        }
-    }
-
-    /** {@code config[key]}, or {@code fallback} when absent or null; a missing key without fallback is refused. */
-    private static int integer(JsonNode config, Path file, String key, Integer fallback) {
-        JsonNode v = config.get(key);
-        if (v != null && v.canConvertToInt()) return v.asInt();
-        if (fallback != null && (v == null || v.isNull())) return fallback;
-        throw new ModelLoadException(file + " lacks the integer '" + key + "' that sizes the decoder: restore the config.json"
-                + " that came with the model.");
+        HfConfig config = HfConfig.ofModel(folder);
+        List<Integer> eos = HfConfig.read(folder.resolve("generation_config.json")).eosTokenIds();  // empty when absent
+        if (eos.isEmpty()) eos = config.eosTokenIds();
+        int heads = config.integer("num_attention_heads");
+        return new DecoderFolder(onnx, config.modelType(),
+                config.integer("num_hidden_layers"),
+                config.integer("num_key_value_heads", heads),
+                config.integer("head_dim", config.integer("hidden_size") / heads),
+                config.integer("vocab_size"),
+                config.integer("max_position_embeddings"),
+                eos.stream().mapToInt(Integer::intValue).toArray());
     }
 }

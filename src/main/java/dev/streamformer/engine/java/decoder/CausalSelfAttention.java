@@ -1,6 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.RmsNorm;
 
 /**
  * Masked multi-head self-attention with grouped key/value heads, as GPT-2, Llama, Mistral and Qwen compute it:

@@ -1,6 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.Attention;
+import dev.streamformer.engine.java.layers.Linear;
 
 /**
  * Cross-attention, the decoder's look at the encoder (T5's {@code EncDecAttention}): queries come from the decoder's

@@ -1,6 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Norm;
+import dev.streamformer.engine.java.layers.Mlp;
+import dev.streamformer.engine.java.layers.Norm;
 import dev.streamformer.tensor.Kernels;
 
 /**

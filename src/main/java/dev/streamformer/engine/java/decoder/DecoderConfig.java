@@ -1,8 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamformer.model.HfConfig;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -35,9 +34,6 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
                             boolean attentionBias, boolean qkNorm, int slidingWindow, boolean tiedEmbeddings,
                             int[] eosIds) {
 
-    /** The {@code model_type}s this reader understands. */
-    public static final Set<String> FAMILIES = Set.of("gpt2", "llama", "mistral", "qwen2", "qwen3");
-
     public DecoderConfig {
         if (hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || intermediate <= 0 || vocabSize <= 0) {
             throw new IllegalArgumentException("decoder dimensions must be positive (hidden " + hidden + ", layers " + layers
@@ -51,9 +47,9 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
 
     /** Reads {@code config.json} (and {@code generation_config.json} for end-of-sequence ids) of a model folder. */
     public static DecoderConfig read(Path modelDir) {
-        ModelConfig c = ModelConfig.read(modelDir);
+        HfConfig c = HfConfig.ofModel(modelDir);
+        c.family("as decoder-only generators", HfConfig.Family.DECODER);
         String type = c.modelType();
-        c.require(FAMILIES.contains(type), "model_type '" + type + "' (decoder families: gpt2, llama, mistral, qwen2, qwen3)");
         if (type.equals("gpt2")) return readGpt2(c, modelDir);
         String act = c.text("hidden_act", "silu");
         c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
@@ -80,7 +76,7 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
     }
 
     /** GPT-2 names its sizes differently ({@code n_embd}, {@code n_head}, …) and has one fixed wiring. */
-    private static DecoderConfig readGpt2(ModelConfig c, Path modelDir) {
+    private static DecoderConfig readGpt2(HfConfig c, Path modelDir) {
         String act = c.text("activation_function", "gelu_new");
         c.require(act.equals("gelu_new"), "activation_function '" + act + "' (gelu_new only)");
         c.require(!c.flag("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx");
@@ -95,18 +91,10 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
     }
 
     /** {@code eos_token_id} of config.json and of generation_config.json; each may be one id or a list. */
-    private static int[] eosIds(ModelConfig config, Path modelDir) {
-        Set<Integer> ids = new LinkedHashSet<>();
-        addIds(config.json().get("eos_token_id"), ids);
-        Path generation = modelDir.resolve("generation_config.json");
-        if (Files.isRegularFile(generation)) addIds(ModelConfig.readJson(generation).get("eos_token_id"), ids);
+    private static int[] eosIds(HfConfig config, Path modelDir) {
+        Set<Integer> ids = new LinkedHashSet<>(config.eosTokenIds());
+        ids.addAll(HfConfig.read(modelDir.resolve("generation_config.json")).eosTokenIds());  // empty when absent
         return ids.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static void addIds(JsonNode node, Set<Integer> into) {
-        if (node == null || node.isNull()) return;
-        if (node.isArray()) node.forEach(n -> into.add(n.asInt()));
-        else into.add(node.asInt());
     }
 
     /** Width of all query heads side by side. */

@@ -1,9 +1,9 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Linear;
-import dev.streamformer.engine.java.Norm;
 import dev.streamformer.engine.DecoderState;
 import dev.streamformer.engine.LanguageModel;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.Norm;
 
 /**
  * A decoder-only Transformer: GPT-2 and the Llama lineage (Llama 2/3, Mistral, Qwen2/2.5/3, SmolLM, TinyLlama, and

@@ -1,8 +1,13 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.LayerNorm;
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.GatedFeedForward;
+import dev.streamformer.engine.java.layers.GeluFeedForward;
+import dev.streamformer.engine.java.layers.LayerNorm;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.Mlp;
+import dev.streamformer.engine.java.layers.RmsNorm;
 import dev.streamformer.tensor.Bf16Matrix;
+import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensorInfo;
 import dev.streamformer.tensor.SafeTensorShards;
 
@@ -99,7 +104,7 @@ public final class HuggingFaceDecoder {
                         q.apply(new Linear(rowBlock(qkv, 2, d, d), rowBlock(qkvBias, 2, d, 1), d, d)),
                         conv1D(w, b + "attn.c_proj", d, d, q), null, null, c.heads(), c.kvHeads(), c.headDim());
                 Mlp mlp = new GeluFeedForward(conv1D(w, b + "mlp.c_fc", d, c.intermediate(), q),
-                        conv1D(w, b + "mlp.c_proj", c.intermediate(), d, q));
+                        conv1D(w, b + "mlp.c_proj", c.intermediate(), d, q), Kernels.Activation.GELU_TANH);  // gelu_new
                 blocks[l] = new DecoderBlock(layerNorm(w, b + "ln_1", d, eps), attention, layerNorm(w, b + "ln_2", d, eps), mlp);
             }
             float[] embeddings = w.floats(p + "wte.weight", c.vocabSize(), d);

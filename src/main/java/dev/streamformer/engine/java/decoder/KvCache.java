@@ -1,5 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.engine.java.layers.Attention;
+
 import java.util.function.IntBinaryOperator;
 
 /**

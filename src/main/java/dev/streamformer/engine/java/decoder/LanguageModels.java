@@ -1,6 +1,8 @@
 package dev.streamformer.engine.java.decoder;
 
 import dev.streamformer.engine.LanguageModel;
+import dev.streamformer.model.HfConfig;
+import dev.streamformer.model.HfConfig.Family;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +37,8 @@ public final class LanguageModels {
             throw new IllegalArgumentException(path + " has no config.json (and not exactly one llama2.c .bin file); "
                     + "point it at a Hugging Face model directory.");
         }
-        String type = ModelConfig.read(path).modelType();
-        if (DecoderConfig.FAMILIES.contains(type)) return HuggingFaceDecoder.load(path, quantization);
-        return switch (type) {
-            case "t5" -> T5Model.load(path, quantization);
-            default -> throw new IllegalArgumentException(path.resolve("config.json") + " has model_type '" + type
-                    + "', which the Java engine cannot run; it runs gpt2, llama, mistral, qwen2, qwen3, t5 and llama2.c checkpoints.");
-        };
+        Family family = HfConfig.ofModel(path).family("and llama2.c checkpoints as generators", Family.DECODER, Family.ENCODER_DECODER);
+        return family == Family.DECODER ? HuggingFaceDecoder.load(path, quantization) : T5Model.load(path, quantization);
     }
 
     private static List<Path> binFiles(Path dir) {

@@ -1,6 +1,9 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.GatedFeedForward;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.RmsNorm;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;

@@ -1,6 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.Linear;
 
 import java.util.Locale;
 

@@ -1,6 +1,7 @@
 package dev.streamformer.engine.java.decoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamformer.model.HfConfig;
 
 /**
  * Rotary position embedding (RoPE, Su et al. 2021): instead of adding a position vector, rotate each pair of
@@ -23,11 +24,11 @@ public final class RotaryEmbedding {
      */
     public record Frequencies(float[] inverse) {
 
-        static Frequencies fromConfig(ModelConfig c, int headDim) {
+        static Frequencies fromConfig(HfConfig c, int headDim) {
             double theta = c.number("rope_theta", 10000.0);
             float[] inv = base(theta, headDim);
-            JsonNode scaling = c.json().get("rope_scaling");
-            if (scaling == null || scaling.isNull()) return new Frequencies(inv);
+            JsonNode scaling = c.object("rope_scaling");
+            if (scaling == null) return new Frequencies(inv);
             String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
             float factor = (float) scaling.path("factor").asDouble(1.0);
             switch (type) {

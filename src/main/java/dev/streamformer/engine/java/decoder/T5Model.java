@@ -2,7 +2,12 @@ package dev.streamformer.engine.java.decoder;
 
 import dev.streamformer.engine.DecoderState;
 import dev.streamformer.engine.LanguageModel;
-import dev.streamformer.engine.java.Linear;
+import dev.streamformer.engine.java.layers.BidirectionalSelfAttention;
+import dev.streamformer.engine.java.layers.GatedFeedForward;
+import dev.streamformer.engine.java.layers.Linear;
+import dev.streamformer.engine.java.layers.RmsNorm;
+import dev.streamformer.engine.java.layers.Sequences;
+import dev.streamformer.model.HfConfig;
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensors;
 
@@ -43,7 +48,7 @@ public final class T5Model implements LanguageModel {
     private final DecoderLayer[] decoder;
     private final RmsNorm encoderFinalNorm, decoderFinalNorm;
 
-    private T5Model(ModelConfig c, SafeTensors st, Quantization quantization) {
+    private T5Model(HfConfig c, SafeTensors st, Quantization quantization) {
         dim = c.integer("d_model");
         heads = c.integer("num_heads");
         headDim = c.integer("d_kv");
@@ -120,8 +125,8 @@ public final class T5Model implements LanguageModel {
 
     /** Loads the folder, storing every weight matrix as {@code quantization} says. */
     public static T5Model load(Path modelDir, Quantization quantization) {
-        ModelConfig c = ModelConfig.read(modelDir);
-        c.require(c.modelType().equals("t5"), "model_type '" + c.modelType() + "' (expected t5)");
+        HfConfig c = HfConfig.ofModel(modelDir);
+        c.family("as encoder-decoders", HfConfig.Family.ENCODER_DECODER);
         String proj = c.text("feed_forward_proj", "relu");
         c.require(proj.equals("gated-gelu"), "feed_forward_proj '" + proj + "' (only gated-gelu, T5 v1.1)");
         c.require(c.flag("tie_word_embeddings", true), "an untied lm_head (tie_word_embeddings=false)");
@@ -192,12 +197,14 @@ public final class T5Model implements LanguageModel {
             int n = ids.length;
             float[] h = new float[n * dim], hNormed = new float[n * dim], hSublayer = new float[n * dim];
             float[] hWide = new float[n * ffn], hWide2 = new float[n * ffn];
+            BidirectionalSelfAttention.Scratch hAttention = new BidirectionalSelfAttention.Scratch(heads, headDim);
+            Sequences one = Sequences.one(n);
             RelativePositionBias.Table bias = encoderBias.table(n);
             // token embeddings (T5 adds no positions here: they enter as attention biases)
             for (int r = 0; r < n; r++) System.arraycopy(shared, ids[r] * dim, h, r * dim, dim);
             for (EncoderLayer layer : encoder) {
                 layer.attentionNorm().forward(h, n, hNormed);
-                layer.attention().forward(hNormed, n, bias, hSublayer);
+                layer.attention().forward(hNormed, one, bias.values(), bias::start, hAttention, hSublayer, null);
                 Kernels.addInPlace(h, hSublayer, n * dim);
                 layer.mlpNorm().forward(h, n, hNormed);
                 layer.mlp().forward(hNormed, n, hWide, hWide2, hSublayer);

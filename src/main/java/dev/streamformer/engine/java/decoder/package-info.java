@@ -8,7 +8,7 @@
  * {@code (sequence, position, token)}. Models:
  * <ul>
  *   <li>{@link dev.streamformer.engine.java.decoder.DecoderOnlyTransformer}: GPT-2 and the Llama lineage, one class
- *       per box of the picture ({@code RmsNorm} or the encoder's {@code LayerNorm}, {@code RotaryEmbedding} or learned
+ *       per box of the picture ({@code RmsNorm} or {@code LayerNorm}, {@code RotaryEmbedding} or learned
  *       positions, {@code CausalSelfAttention}, {@code GatedFeedForward} or {@code GeluFeedForward},
  *       {@code DecoderBlock}); {@link dev.streamformer.engine.java.decoder.DecoderConfig} says how a family
  *       (gpt2, llama, mistral, qwen2, qwen3) switches them. Loaded from Hugging Face folders by
@@ -21,7 +21,12 @@
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
  * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint.
  *
- * <p>May depend on: {@code engine}, {@code engine.java} and {@code tensor}. It implements {@code engine}'s generation
- * API and shares the encoder's blocks ({@code Linear}, {@code LayerNorm}, {@code Norm}).
+ * The norms, feed-forward networks, {@code Linear}, {@code BidirectionalSelfAttention} and {@code Attention.head} are the
+ * shared boxes of {@code engine.java.layers}; what is here is the decoders' own: the KV cache, causal and cross
+ * attention over it, RoPE, T5's relative position bias, and the wiring of each family.
+ *
+ * <p>May depend on: {@code engine}, {@code engine.java.layers}, {@code model} and {@code tensor}; {@code model} for
+ * {@code HfConfig}, the one reader of {@code config.json}. It implements {@code engine}'s
+ * generation API.
  */
 package dev.streamformer.engine.java.decoder;

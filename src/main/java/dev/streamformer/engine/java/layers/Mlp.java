@@ -1,10 +1,10 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine.java.layers;
 
 /**
  * The position-wise feed-forward network of a decoder block (Hugging Face calls it {@code mlp}): each row goes
  * hidden → intermediate → hidden on its own. GPT-2 uses {@link GeluFeedForward}, the Llama lineage {@link GatedFeedForward}.
  */
-interface Mlp {
+public interface Mlp {
 
     /**
      * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code wide} and {@code wide2} are scratch of

@@ -1,11 +1,11 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine.java.layers;
 
 import dev.streamformer.tensor.Kernels;
 
 import java.util.Arrays;
 
-/** Scaled dot-product attention of one query head over {@code len} cached positions, shared by the decoders. */
-final class Attention {
+/** Scaled dot-product attention of one query row of one head over {@code len} keys: the decoders' step, one new row at a time. */
+public final class Attention {
 
     private Attention() {}
 
@@ -19,7 +19,7 @@ final class Attention {
      * @param bias    added score for position {@code t} at {@code bias[biasOff + t]}; null for none
      * @param scores  scratch of at least {@code len} floats; holds the attention weights afterwards
      */
-    static void head(float[] q, int qOff, float[] keys, float[] values, int base, int stride, int len, int headDim,
+    public static void head(float[] q, int qOff, float[] keys, float[] values, int base, int stride, int len, int headDim,
                      float scale, float[] bias, int biasOff, float[] scores, float[] out, int outOff) {
         // scores: how well the query matches each key
         for (int t = 0; t < len; t++) {

@@ -1,4 +1,4 @@
-package dev.streamformer.engine.java;
+package dev.streamformer.engine.java.layers;
 
 /**
  * A normalization applied to each row of features on its own: LayerNorm (BERT, GPT-2) or RMSNorm (the Llama

@@ -1,4 +1,4 @@
-package dev.streamformer.engine.java;
+package dev.streamformer.engine.java.layers;
 
 import dev.streamformer.tensor.Bf16Matrix;
 import dev.streamformer.tensor.Kernels;
@@ -17,8 +17,8 @@ import dev.streamformer.tensor.Q8Matrix;
  */
 public final class Linear {
 
-    final int in;
-    final int out;
+    private final int in;
+    private final int out;
     private final float[] packedWeight;  // fp32 in Kernels.pack's panels, or null
     private final Bf16Matrix bf16;       // or null
     private final Q8Matrix q8;           // or null
@@ -44,11 +44,6 @@ public final class Linear {
     /** A layer whose weight stays in bf16. */
     public Linear(Bf16Matrix weight, float[] bias) {
         this(weight.cols(), weight.rows(), null, weight, null, bias);
-    }
-
-    /** Loads {@code <name>.weight [out, in]} and {@code <name>.bias [out]}. */
-    static Linear load(WeightSource weights, String name, int in, int out) {
-        return new Linear(weights.get(name + ".weight", out, in), weights.get(name + ".bias", out), in, out);
     }
 
     public int in() { return in; }

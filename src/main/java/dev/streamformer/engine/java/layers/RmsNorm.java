@@ -1,6 +1,5 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine.java.layers;
 
-import dev.streamformer.engine.java.Norm;
 import dev.streamformer.tensor.Kernels;
 
 /**
@@ -9,7 +8,7 @@ import dev.streamformer.tensor.Kernels;
  *
  * @param weight the learned gain {@code w}, one per feature
  */
-record RmsNorm(float[] weight, float eps) implements Norm {
+public record RmsNorm(float[] weight, float eps) implements Norm {
 
     /** Normalizes {@code rows} rows of {@code weight.length} features from {@code x} into {@code out} (may be {@code x}). */
     @Override

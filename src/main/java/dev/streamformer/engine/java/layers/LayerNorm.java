@@ -1,4 +1,4 @@
-package dev.streamformer.engine.java;
+package dev.streamformer.engine.java.layers;
 
 import dev.streamformer.tensor.Kernels;
 
@@ -17,11 +17,6 @@ public final class LayerNorm implements Norm {
         this.dim = gamma.length;
     }
 
-    /** Loads {@code <name>.weight} (γ) and {@code <name>.bias} (β), both {@code [dim]}. */
-    static LayerNorm load(WeightSource weights, String name, int dim, float eps) {
-        return new LayerNorm(weights.get(name + ".weight", dim), weights.get(name + ".bias", dim), eps);
-    }
-
     /** Normalises {@code n} rows of {@code x [n, dim]} into {@code out} (which may be {@code x}). */
     @Override
     public void forward(float[] x, int n, float[] out) {
@@ -34,7 +29,7 @@ public final class LayerNorm implements Norm {
     }
 
     /** The residual connection and this norm in one pass: {@code x = LayerNorm(x + y)} on {@code n} rows. */
-    void addAndNormalize(float[] x, float[] y, int n) {
+    public void addAndNormalize(float[] x, float[] y, int n) {
         Kernels.addLayerNorm(x, y, n, dim, gamma, beta, eps);
     }
 }

@@ -1,6 +1,5 @@
-package dev.streamformer.engine.java.decoder;
+package dev.streamformer.engine.java.layers;
 
-import dev.streamformer.engine.java.Linear;
 import dev.streamformer.tensor.Kernels;
 
 /**
@@ -8,13 +7,13 @@ import dev.streamformer.tensor.Kernels;
  * The gate decides, feature by feature, how much of {@code up(x)} passes. The Llama lineage gates with SiLU (SwiGLU),
  * T5 v1.1 with the tanh GELU (GeGLU; its {@code wi_0} is the gate, {@code wi_1} the up projection, {@code wo} down).
  */
-record GatedFeedForward(Linear gate, Linear up, Linear down, Gate activation) implements Mlp {
+public record GatedFeedForward(Linear gate, Linear up, Linear down, Gate activation) implements Mlp {
 
     /** The activation on the gate. */
-    enum Gate { SILU, GELU_TANH }
+    public enum Gate { SILU, GELU_TANH }
 
     /** SwiGLU, the Llama lineage's. */
-    GatedFeedForward(Linear gate, Linear up, Linear down) {
+    public GatedFeedForward(Linear gate, Linear up, Linear down) {
         this(gate, up, down, Gate.SILU);
     }
 
