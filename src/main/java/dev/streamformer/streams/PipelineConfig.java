@@ -102,14 +102,14 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
     /**
      * A stage's value format by name ({@link ValueFormats}: {@code json}, {@code text}, and any a provider adds) and its
-     * settings by name (e.g. {@code outputFormat}); an unknown name is refused here, at startup.
+     * settings by name (e.g. {@code outputFormat}); an unknown name or a wrong setting is refused here, at startup.
      */
     public record Format(String name, Map<String, String> settings) {
         public static final Format JSON = new Format(ValueFormats.DEFAULT, Map.of());
 
         public Format {
-            ValueFormats.check(name);
             settings = Map.copyOf(settings);
+            ValueFormats.create(name, settings);
         }
     }
 
