@@ -20,6 +20,7 @@ import dev.streamformer.engine.java.decoder.Quantization;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
+import dev.streamformer.task.generate.PromptTemplate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -293,13 +294,25 @@ public final class TopologyLoader {
                 }
             }
             Enrichment enrichment = enrichment(s, at, key);
+            String textTemplate = s.textTemplate();
+            if (generateSpec != null && generateSpec.template() != null && PromptTemplate.namesOtherFields(generateSpec.template())) {
+                // the task sees only the text: a prompt over other fields is rendered by the event core, as the text
+                if (textTemplate != null) {
+                    error(at + "/generation/template", key + ".generation.template", "names fields other than {text} while the stage"
+                            + " has a textTemplate too: put the fields into one of them.");
+                } else {
+                    textTemplate = PromptTemplate.asTextTemplate(generateSpec.template(),
+                            s.textField() == null ? PipelineConfig.DEFAULT_TEXT_FIELD : s.textField());
+                    generateSpec = generateSpec.withTemplate(null);
+                }
+            }
             if (problems.size() > before) return null;
 
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
                     s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
-                    .inputTopic(s.input()).inputPattern(s.inputPattern()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(s.textTemplate())
+                    .inputTopic(s.input()).inputPattern(s.inputPattern()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(textTemplate)
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
             pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);

@@ -47,4 +47,34 @@ class TopologyRecordShapeTest {
         assertTrue(tombstones.getMessage().contains("stages[0].tombstones: Unknown tombstone handling 'keep': use pass or drop"),
                 tombstones.getMessage());
     }
+
+    @Test
+    void aGenerationPromptOverOtherFieldsBecomesTheStagesTextTemplate() {
+        TopologyLoader.Plan plan = TopologyLoader.parse("t.yaml", """
+                stages:
+                  - name: g
+                    task: generate
+                    model: ../shared/models/tiny-qwen2
+                    input: in
+                    output: out
+                    textField: body
+                    generation: {template: "Title: {title}. {text}"}
+                """);
+        TopologyLoader.StagePlan stage = plan.stages().get(0);
+        assertEquals("Title: {title}. {body}", stage.pipeline().streamsConfig("bootstrap.servers", "x:1").build().textTemplate());
+        assertEquals(null, stage.task().generate().template(), "the task gets the rendered text");
+
+        var both = assertThrows(TopologyException.class, () -> TopologyLoader.parse("t.yaml", """
+                stages:
+                  - name: g
+                    task: generate
+                    model: ../shared/models/tiny-qwen2
+                    input: in
+                    output: out
+                    textTemplate: "{a}"
+                    generation: {template: "{title}: {text}"}
+                """));
+        assertTrue(both.getMessage().contains("stages[0].generation.template: names fields other than {text} while the stage has a textTemplate too"),
+                both.getMessage());
+    }
 }
