@@ -18,7 +18,15 @@ final class JsonFormat implements ValueFormat {
 
     static final class Provider implements ValueFormat.Provider {
         @Override public String name() { return NAME; }
-        @Override public ValueFormat create(Map<String, String> settings) { return new JsonFormat(); }
+        @Override
+        public ValueFormat create(Map<String, String> settings) {
+            String output = settings.getOrDefault(TextFormat.OUTPUT_FORMAT, NAME);
+            if (!output.equals(NAME)) {
+                throw new IllegalArgumentException("Output format '" + output + "' needs --value-format text (topology file:"
+                        + " valueFormat: text); JSON events are written as JSON.");
+            }
+            return new JsonFormat();
+        }
     }
 
     @Override

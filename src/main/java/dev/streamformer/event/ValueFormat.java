@@ -13,6 +13,8 @@ import java.util.Map;
  * <p>Failures: bytes that can never be read (or an event that cannot be written) are an {@link InvalidEventException}
  * with its reason, and the record is a dead letter; a dependency that is down for now (e.g. a schema registry) is a
  * {@link FormatUnavailableException}, and the record is retried, never dead-lettered or dropped.
+ *
+ * <p>One instance serves every stream thread of a stage: implementations are thread-safe.
  */
 public interface ValueFormat {
 

@@ -23,7 +23,7 @@ import java.io.UncheckedIOException;
  * original bytes and coordinates, not parsed objects.
  *
  * @param key    original key bytes (may be null)
- * @param value  original value bytes (a valid JSON event)
+ * @param value  original value bytes (a valid event in the stage's value format)
  * @param tokens the text's token count, as the task counted it
  */
 public record PendingRecord(byte[] key, byte[] value, long timestamp, Headers headers,

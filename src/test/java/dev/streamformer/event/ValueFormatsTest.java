@@ -59,6 +59,8 @@ class ValueFormatsTest {
         assertTrue(e.getMessage().startsWith("Unknown value format 'xml': use one of json, text"), e.getMessage());
         var output = assertThrows(IllegalArgumentException.class, () -> ValueFormats.create("text", Map.of("outputFormat", "csv")));
         assertTrue(output.getMessage().contains("use json or text"), output.getMessage());
+        var jsonAsText = assertThrows(IllegalArgumentException.class, () -> ValueFormats.create("json", Map.of("outputFormat", "text")));
+        assertTrue(jsonAsText.getMessage().startsWith("Output format 'text' needs --value-format text"), jsonAsText.getMessage());
     }
 
     @Test
