@@ -1,6 +1,7 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.generate.GenerateTask;
+import dev.streamformer.task.generate.PromptTemplate;
 import dev.streamformer.task.TaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +34,18 @@ final class GenerateCommand extends LinesCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (prompt == null) return super.call();
+        if (prompt == null) {
+            if (generation.template != null && PromptTemplate.namesOtherFields(generation.template)) {
+                // the task sees only the text: a prompt over other fields is rendered by the event core, as the text
+                if (lines.textTemplate != null) {
+                    throw new IllegalArgumentException("--template names fields other than {text} and --text-template is set too:"
+                            + " put the fields into one of them.");
+                }
+                lines.textTemplate = PromptTemplate.asTextTemplate(generation.template, lines.textField);
+                generation.template = null;
+            }
+            return super.call();
+        }
         try (GenerateTask task = (GenerateTask) spec().create()) {
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             long start = System.nanoTime();

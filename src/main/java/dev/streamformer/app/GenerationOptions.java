@@ -48,7 +48,7 @@ final class GenerationOptions {
             description = "Wall-clock limit per batch; unfinished texts end with finish_reason=length (0: none).")
     long timeBudgetMs = 0;
 
-    @Option(names = "--template", paramLabel = "PROMPT", description = "The prompt, with {text} for the event's text, e.g. \"Summarize: {text}\".")
+    @Option(names = "--template", paramLabel = "PROMPT", description = "The prompt, with {text} for the event's text and {field} for any other field, e.g. \"Summarize {title}: {text}\".")
     String template;
 
     @Option(names = "--chat", description = "Render each event through the model's chat template: its 'messages'"

@@ -1,12 +1,13 @@
 package dev.streamformer.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.event.BatchInference;
 import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
 import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.event.ValueFormat;
+import dev.streamformer.event.ValueFormats;
 import dev.streamformer.task.EventInput;
 import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -25,7 +27,8 @@ import java.util.function.ToIntFunction;
  * JSON Lines in, JSON Lines out, one output line per input line, in order.
  *
  * <p>A line that starts with {@code '{'} is a JSON object whose text is in {@code textField}; any other line is taken as
- * plain text ({@code {"text": line}}). Each line goes through the Kafka pipeline's event core: the same
+ * plain text ({@code {"text": line}}); with another value format (e.g. {@code --value-format text}) each line is one
+ * value of that format, written back in it. Each line goes through the Kafka pipeline's event core: the same
  * {@link EventParser} rules, the same isolation of model failures and refusal of non-finite results
  * ({@link BatchInference}), the same enrichment and JSON writing ({@link Enrichment}). A bad line becomes
  * {@code {"error": "...", "reason": "...", "line": n}}, its reason the one the dead-letter topic would carry, and the
@@ -45,15 +48,13 @@ final class JsonLines {
     static final String LINE_TOO_LONG = "line-too-long";
 
     private final EventParser parser;
+    private final Enrichment enrichment;
+    /** json: lines that do not start with '{' are plain text; any other format reads every line as a value. */
+    private final boolean plainLinesAsText;
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
-
-    /** Lines for {@link #run(InputStream, PrintStream, Task)}: the task says how it reads an event, and its model. */
-    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, EventInput input) {
-        this(textField, maxTextBytes, failFast, progress, null, null, input);
-    }
 
     /**
      * Lines for {@link #run(InputStream, PrintStream, Function)}: a batch function that is not a {@link Task}.
@@ -68,7 +69,25 @@ final class JsonLines {
     /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter,
               String modelId, EventInput input) {
-        this.parser = new EventParser(textField, maxTextBytes, input);
+        this(ValueFormats.create(ValueFormats.DEFAULT, Map.of()), true, textField, null, Enrichment.DEFAULT, maxTextBytes, failFast, progress,
+                tokenCounter, modelId, input);
+    }
+
+    /**
+     * Lines as a command's options describe them (format, text field, limits); for a {@link Task} the token counter and
+     * model id are null (the task has them).
+     */
+    JsonLines(LineOptions options, Progress progress, ToIntFunction<String> tokenCounter, String modelId, EventInput input) {
+        this(options.format(), options.valueFormat.equals(ValueFormats.DEFAULT), options.textField, options.textTemplate,
+                options.enrichment(), options.maxTextBytes, options.failFast, progress, tokenCounter, modelId, input);
+    }
+
+    private JsonLines(ValueFormat format, boolean plainLinesAsText, String textField, String textTemplate, Enrichment enrichment,
+                      int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId,
+                      EventInput input) {
+        this.parser = new EventParser(format, textField, textTemplate, maxTextBytes, input);
+        this.enrichment = enrichment;
+        this.plainLinesAsText = plainLinesAsText;
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
@@ -138,13 +157,14 @@ final class JsonLines {
     /** What a line comes to: the enriched event's JSON, or why it was refused. */
     private record Written(byte[] json, Failure failure) {}
 
-    private static Written written(Line line, BatchInference.Outcome outcome, String modelId) {
+    private Written written(Line line, BatchInference.Outcome outcome, String modelId) {
         return switch (outcome) {
             case BatchInference.Outcome.Enriched enriched -> {
                 try {
-                    yield new Written(Enrichment.toJson(Enrichment.enrich(line.event.json(), enriched.fields(), modelId)), null);
-                } catch (JsonProcessingException e) {
-                    yield new Written(null, new Failure(Enrichment.UNWRITABLE, Main.oneLine(e)));
+                    ObjectNode event = enrichment.enrich(line.event.json(), enriched.fields(), modelId);
+                    yield new Written(parser.format().write(null, line.event.decoded(), event), null);
+                } catch (InvalidEventException e) {
+                    yield new Written(null, new Failure(e.reason(), Main.oneLine(e)));
                 }
             }
             case BatchInference.Outcome.Failed failed -> new Written(null, new Failure(failed.reason(), Main.oneLine(failed.error())));
@@ -157,6 +177,9 @@ final class JsonLines {
                     + " bytes; split it (the text limit is set by --max-text-bytes)."));
         }
         try {
+            if (!plainLinesAsText) {
+                return new Line(number, parser.parse(raw));
+            }
             String line = EventParser.decodeUtf8(raw);
             return new Line(number, line.stripLeading().startsWith("{") ? parser.parseJson(line) : parser.plainText(line));
         } catch (InvalidEventException e) {

@@ -30,13 +30,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--topology", paramLabel = "FILE", description = "A topology file (topology/*.yaml); flags below then only add Kafka settings.")
     Path topology;
 
-    @Option(names = "--input-topic", paramLabel = "TOPIC") String inputTopic;
+    @Option(names = "--input-topic", paramLabel = "TOPIC", description = "The topic to read, or several separated by commas.") String inputTopic;
+    @Option(names = "--input-pattern", paramLabel = "REGEX", description = "Instead of --input-topic: read every topic whose name matches, also ones created later.") String inputPattern;
     @Option(names = "--output-topic", paramLabel = "TOPIC") String outputTopic;
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
     @Option(names = "--task", paramLabel = "embed|classify|rerank|entities|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
+    @Option(names = "--value-format", paramLabel = "json|text", defaultValue = "json",
+            description = "How record values are read: a JSON object, or text (the whole value is the text). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--output-format", paramLabel = "json|text",
+            description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
+    @Option(names = "--text-template", paramLabel = "TEMPLATE",
+            description = "The text made from several fields instead of --text-field, e.g. \"{title}\\n\\n{body}\"; a missing field goes to the dead-letter topic (missing-field).") String textTemplate;
+    @Option(names = "--output-field", paramLabel = "FIELD", description = "Put the result (and model) into this one field instead of next to the input fields.") String outputField;
+    @Option(names = "--output-header", paramLabel = "NAME", description = "Put the result, as JSON, into this record header and leave the value as it came.") String outputHeader;
+    @Option(names = "--drop-input-fields", description = "Write the result alone, without the input fields (default: keep them).") boolean dropInputFields;
+    @Option(names = "--vector-encoding", paramLabel = "json|base64-f32|base64-f16|int8",
+            description = "embed: the embedding as a JSON array (default), or base64 of little-endian float32, float16 or int8 (with embedding_scale).") String vectorEncoding;
+    @Option(names = "--dimensions", paramLabel = "N",
+            description = "embed: keep the first N numbers of the embedding and scale it back to length 1 (Matryoshka models).") Integer dimensions;
+    @Option(names = "--tombstones", paramLabel = "pass|drop", defaultValue = "pass",
+            description = "Records with a null value (deletes): pass them to the output topic unchanged, or drop them (counted). Default: ${DEFAULT-VALUE}.") String tombstones;
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
@@ -109,8 +125,8 @@ final class RunCommand implements Callable<Integer> {
             return new TopologyLoader.Plan(fromFile.name(), merged, fromFile.httpPort(), fromFile.httpHost(), fromFile.httpAllowRemote(),
                     fromFile.stages());
         }
-        if (inputTopic == null || outputTopic == null) {
-            throw new IllegalArgumentException("Say what to read and write: --input-topic and --output-topic, or a --topology file.");
+        if ((inputTopic == null && inputPattern == null) || outputTopic == null) {
+            throw new IllegalArgumentException("Say what to read and write: --input-topic (or --input-pattern) and --output-topic, or a --topology file.");
         }
         TopologyFile.Route route = null;
         if (routes != null) {
@@ -133,9 +149,10 @@ final class RunCommand implements Callable<Integer> {
                         g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
-                options.entities.aggregation);
+                options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
+                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic != null ? inputTopic : inputPattern, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null, null), List.of(stage)));
     }
 
     /**
@@ -151,7 +168,8 @@ final class RunCommand implements Callable<Integer> {
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation());
+                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(),
+                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.inputPattern());
     }
 
 

@@ -22,14 +22,13 @@ import java.io.UncheckedIOException;
  * it, after a crash or on another instance. It is the value of the changelogged batch store, so it holds the
  * original bytes and coordinates, not parsed objects.
  *
- * @param key    original key bytes (may be null)
- * @param value  original value bytes (a valid JSON event)
  * <p>A changelog value that cannot be read back (corrupt bytes, or the layout of another version) does not throw:
  * it comes back as an {@linkplain #unreadable() unreadable} record holding the raw bytes as its value, and the
  * batch processor sends it to the dead-letter topic ({@value #CORRUPT}) instead of failing the task on every restore.
  *
  * @param key        original key bytes (may be null)
- * @param value      original value bytes (a valid JSON event); for an unreadable record, the changelog bytes
+ * @param value      original value bytes (a valid event in the stage's value format); for an unreadable record, the
+ *                   changelog bytes
  * @param tokens     the text's token count, as the task counted it
  * @param unreadable null for a record read back intact; else one sentence saying why it cannot be read
  */

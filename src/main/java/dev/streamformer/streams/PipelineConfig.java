@@ -1,12 +1,17 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
+import dev.streamformer.event.FieldPath;
+import dev.streamformer.event.TextTemplate;
+import dev.streamformer.event.ValueFormats;
 import dev.streamformer.task.TokenBudget;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -25,17 +30,24 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * @param inputTopic       the topic to read, or several separated by commas; null when {@code inputPattern} is set
+ * @param inputPattern     read every topic whose whole name matches this regular expression (topics created later
+ *                         too); null when {@code inputTopic} is set
  * @param deadLetterTopic  where bad records go: as set, else Kafka's {@code errors.dead.letter.queue.topic.name}
- *                         from the streams config, else {@code <input>.dlq}
- * @param textField        the JSON field holding the text (default {@code text})
+ *                         from the streams config, else {@code <input>.dlq} ({@link #inputName()})
+ * @param textField        the JSON field holding the text (default {@code text}): a name, a dotted path or a JSON Pointer
+ * @param textTemplate     the text made from several fields, e.g. {@code "{title}\n\n{body}"}; null: the text field
  * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
  * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
  * @param cache            the optional inference cache (default: off), see {@link InferenceCache}
+ * @param valueFormat      how record values are read and written (default: {@code json})
+ * @param enrichment       where the result goes (fields added to the event by default) and how embeddings are encoded
+ * @param tombstones       what happens to a record with a null value (default: passed through to the output topic)
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
-public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
-                             int maxTextBytes, Batching batching, Routing routing, Cache cache,
-                             Map<String, Object> streamsConfig) {
+public record PipelineConfig(String inputTopic, String inputPattern, String outputTopic, String deadLetterTopic, String textField,
+                             String textTemplate, int maxTextBytes, Batching batching, Routing routing, Cache cache,
+                             Format valueFormat, Enrichment enrichment, Tombstones tombstones, Map<String, Object> streamsConfig) {
 
     public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
     public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
@@ -97,22 +109,82 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
     }
 
+    /**
+     * A stage's value format by name ({@link ValueFormats}: {@code json}, {@code text}, and any a provider adds) and its
+     * settings by name (e.g. {@code outputFormat}); an unknown name or a wrong setting is refused here, at startup.
+     */
+    public record Format(String name, Map<String, String> settings) {
+        public static final Format JSON = new Format(ValueFormats.DEFAULT, Map.of());
+
+        public Format {
+            settings = Map.copyOf(settings);
+            ValueFormats.create(name, settings);
+        }
+    }
+
+    /**
+     * Records with a null value: deletes of a compacted topic. {@code PASS} (the default) writes them unchanged to the
+     * output topic, in order with the events around them, so that a compacted enrichment topic sees the delete;
+     * {@code DROP} drops them (counted). Never a dead letter.
+     */
+    public enum Tombstones {
+        PASS, DROP;
+
+        /** {@code pass} or {@code drop}, as the flag and the topology file write it. */
+        public static Tombstones parse(String name) {
+            return switch (name) {
+                case "pass" -> PASS;
+                case "drop" -> DROP;
+                default -> throw new IllegalArgumentException("Unknown tombstone handling '" + name
+                        + "': use pass or drop (--tombstones; topology file: tombstones).");
+            };
+        }
+    }
+
     public PipelineConfig {
-        require(inputTopic, "input topic");
+        if ((inputTopic == null) == (inputPattern == null)) {
+            throw new IllegalArgumentException(inputTopic == null
+                    ? "The input topic is not set: name a Kafka topic (--input-topic), several separated by commas, or a pattern (--input-pattern)."
+                    : "Both an input topic and an input pattern are set: keep one (--input-topic or --input-pattern).");
+        }
+        if (inputTopic != null) {
+            require(inputTopic, "input topic");
+        } else {
+            try {
+                Pattern.compile(inputPattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("The input pattern '" + inputPattern + "' is not a regular expression ("
+                        + e.getDescription() + "): fix it, e.g. events\\..* for every topic that starts with events.");
+            }
+        }
         require(outputTopic, "output topic");
         streamsConfig = Map.copyOf(streamsConfig);
         if (deadLetterTopic == null) {
             Object kafkaDlq = streamsConfig.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-            deadLetterTopic = kafkaDlq != null ? kafkaDlq.toString() : inputTopic + ".dlq";
+            deadLetterTopic = kafkaDlq != null ? kafkaDlq.toString() : topicSafe(inputTopic != null ? inputTopic : inputPattern) + ".dlq";
         }
         textField = textField == null ? DEFAULT_TEXT_FIELD : textField;
         batching = batching == null ? Batching.DEFAULT : batching;
         cache = cache == null ? Cache.OFF : cache;
+        valueFormat = valueFormat == null ? Format.JSON : valueFormat;
+        tombstones = tombstones == null ? Tombstones.PASS : tombstones;
+        enrichment = enrichment == null ? Enrichment.DEFAULT : enrichment;
+        FieldPath.parse(textField);
+        if (textTemplate != null) {
+            TextTemplate.parse(textTemplate);
+        }
+        if (valueFormat.name().equals("text") && (!textField.equals(DEFAULT_TEXT_FIELD) || textTemplate != null)) {
+            throw new IllegalArgumentException("--value-format text reads the whole value as the text: drop --text-field and"
+                    + " --text-template (topology file: textField, textTemplate), or read JSON with --value-format json.");
+        }
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
-        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
-            throw new IllegalArgumentException("The input topic '" + inputTopic + "' must differ from the output and dead-letter topics.");
+        for (String sink : new String[] {outputTopic, deadLetterTopic}) {
+            if (inputTopic != null ? topics(inputTopic).contains(sink) : Pattern.matches(inputPattern, sink)) {
+                throw new IllegalArgumentException("The input " + (inputTopic != null ? "topic '" + sink + "'" : "pattern '" + inputPattern
+                        + "' matches '" + sink + "', which") + " must differ from the output and dead-letter topics.");
+            }
         }
     }
 
@@ -175,9 +247,35 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         return (int) Math.clamp(2L * batching.maxRecords(), 2, 1_000);
     }
 
-    /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input topic>}. */
+    /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input name>}. */
     public String applicationId() {
-        return String.valueOf(streamsConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic));
+        return String.valueOf(streamsConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputName()));
+    }
+
+    /** The input topics as listed; empty for a pattern. */
+    public List<String> inputTopics() {
+        return inputTopic == null ? List.of() : topics(inputTopic);
+    }
+
+    /** Whether this pipeline reads {@code topic}: one of its topics, or a match of its pattern. */
+    public boolean reads(String topic) {
+        return inputTopic != null ? inputTopics().contains(topic) : Pattern.matches(inputPattern, topic);
+    }
+
+    /**
+     * The input as people read it and as names are made from it (application.id, dead-letter topic): the topic, the
+     * topics or the pattern, with every character a topic name cannot hold as {@code -} ({@code a,b} is {@code a-b}).
+     */
+    public String inputName() {
+        return topicSafe(inputTopic != null ? inputTopic : inputPattern);
+    }
+
+    private static List<String> topics(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+    }
+
+    private static String topicSafe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]+", "-");
     }
 
     public static Builder builder() {
@@ -189,9 +287,10 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     public String toString() {
         var shown = new TreeMap<String, Object>();
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
-        return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
-                + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
-                + ", streamsConfig=" + shown + "]";
+        return "PipelineConfig[input=" + (inputTopic != null ? inputTopic : "pattern " + inputPattern) + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
+                + ", textField=" + textField + (textTemplate == null ? "" : ", textTemplate=" + textTemplate)
+                + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
+                + ", " + valueFormat + ", " + enrichment + ", tombstones=" + tombstones + ", streamsConfig=" + shown + "]";
     }
 
     private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|credential|token|user\\.info|\\.key$",
@@ -206,22 +305,33 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     /** Fluent builder; unset values get the defaults above. */
     public static final class Builder {
         private String inputTopic;
+        private String inputPattern;
         private String outputTopic;
         private String deadLetterTopic;
         private String textField;
+        private String textTemplate;
+        private Enrichment enrichment;
         private int maxTextBytes = DEFAULT_MAX_TEXT_BYTES;
         private Batching batching;
         private Routing routing;
         private Cache cache;
+        private Format valueFormat;
+        private Tombstones tombstones;
         private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
 
         public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
+
+        public Builder inputPattern(String regex) { this.inputPattern = regex; return this; }
 
         public Builder outputTopic(String topic) { this.outputTopic = topic; return this; }
 
         public Builder deadLetterTopic(String topic) { this.deadLetterTopic = topic; return this; }
 
         public Builder textField(String field) { this.textField = field; return this; }
+
+        public Builder textTemplate(String template) { this.textTemplate = template; return this; }
+
+        public Builder enrichment(Enrichment placement) { this.enrichment = placement; return this; }
 
         public Builder maxTextBytes(int bytes) { this.maxTextBytes = bytes; return this; }
 
@@ -231,6 +341,10 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public Builder cache(Cache cache) { this.cache = cache; return this; }
 
+        public Builder valueFormat(Format format) { this.valueFormat = format; return this; }
+
+        public Builder tombstones(Tombstones handling) { this.tombstones = handling; return this; }
+
         public Builder streamsConfig(String key, Object value) { streamsConfig.put(key, value); return this; }
 
         public Builder streamsConfig(Map<?, ?> config) {
@@ -239,8 +353,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
 
         public PipelineConfig build() {
-            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing, cache,
-                    streamsConfig);
+            return new PipelineConfig(inputTopic, inputPattern, outputTopic, deadLetterTopic, textField, textTemplate, maxTextBytes, batching, routing,
+                    cache, valueFormat, enrichment, tombstones, streamsConfig);
         }
     }
 }

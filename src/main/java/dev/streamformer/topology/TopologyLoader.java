@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.model.ModelRegistry;
+import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.ClassifyTask;
 import dev.streamformer.task.EngineOptions;
@@ -18,6 +20,7 @@ import dev.streamformer.engine.java.decoder.Quantization;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
+import dev.streamformer.task.generate.PromptTemplate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -197,7 +200,9 @@ public final class TopologyLoader {
             } else if (checkModels) {
                 checkModel(s.model(), task, at + "/model", key + ".model");
             }
-            if (s.input() == null) error(at + "/input", key + ".input", "missing; name the topic to read.");
+            if (s.input() == null && s.inputPattern() == null) {
+                error(at + "/input", key + ".input", "missing; name the topic to read (several: separated by commas), or an inputPattern.");
+            }
             if (s.output() == null) error(at + "/output", key + ".output", "missing; name the topic to write.");
             if (s.threads() != null && s.threads() < 0) {
                 error(at + "/threads", key + ".threads", "must be 0 (one per core) or a positive number of threads, got " + s.threads() + ".");
@@ -285,15 +290,38 @@ public final class TopologyLoader {
                     });
                 }
             }
+            PipelineConfig.Format valueFormat = valueFormat(s, at, key);
+            PipelineConfig.Tombstones tombstones = PipelineConfig.Tombstones.PASS;
+            if (s.tombstones() != null) {
+                try {
+                    tombstones = PipelineConfig.Tombstones.parse(s.tombstones());
+                } catch (IllegalArgumentException e) {
+                    error(at + "/tombstones", key + ".tombstones", e.getMessage());
+                }
+            }
+            Enrichment enrichment = enrichment(s, at, key);
+            String textTemplate = s.textTemplate();
+            if (generateSpec != null && generateSpec.template() != null && PromptTemplate.namesOtherFields(generateSpec.template())) {
+                // the task sees only the text: a prompt over other fields is rendered by the event core, as the text
+                if (textTemplate != null) {
+                    error(at + "/generation/template", key + ".generation.template", "names fields other than {text} while the stage"
+                            + " has a textTemplate too: put the fields into one of them.");
+                } else {
+                    textTemplate = PromptTemplate.asTextTemplate(generateSpec.template(),
+                            s.textField() == null ? PipelineConfig.DEFAULT_TEXT_FIELD : s.textField());
+                    generateSpec = generateSpec.withTemplate(null);
+                }
+            }
             if (problems.size() > before) return null;
 
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
                     s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
-                    .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
+                    .inputTopic(s.input()).inputPattern(s.inputPattern()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(textTemplate)
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
+            pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);
             if (s.cache() != null) pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
             if (s.route() != null) {
                 pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
@@ -307,6 +335,40 @@ public final class TopologyLoader {
                 return null;
             }
             return new StagePlan(name, spec, pipeline);
+        }
+
+        /** Where the stage's result goes and how its embeddings are written; a mistake is reported (and null returned). */
+        Enrichment enrichment(TopologyFile.Stage s, String at, String key) {
+            VectorEncoding.Kind kind = VectorEncoding.Kind.JSON;
+            if (s.vectorEncoding() != null) {
+                try {
+                    kind = VectorEncoding.Kind.parse(s.vectorEncoding());
+                } catch (IllegalArgumentException e) {
+                    error(at + "/vectorEncoding", key + ".vectorEncoding", e.getMessage());
+                }
+            }
+            int dimensions = s.dimensions() == null ? 0 : positive(s.dimensions(), 0, at + "/dimensions", key + ".dimensions",
+                    "numbers of the embedding to keep");
+            try {
+                return new Enrichment(s.outputField(), s.outputHeader(), Boolean.TRUE.equals(s.dropInputFields()),
+                        new VectorEncoding(kind, dimensions));
+            } catch (IllegalArgumentException e) {
+                error(at + "/outputHeader", key + ".outputHeader", e.getMessage());
+                return null;
+            }
+        }
+
+        /** The stage's value format and its settings; a mistake is reported (and null returned). */
+        PipelineConfig.Format valueFormat(TopologyFile.Stage s, String at, String key) {
+            var settings = new java.util.LinkedHashMap<String, String>();
+            if (s.outputFormat() != null) settings.put("outputFormat", s.outputFormat());
+            try {
+                return new PipelineConfig.Format(s.valueFormat() == null ? PipelineConfig.Format.JSON.name() : s.valueFormat(), settings);
+            } catch (IllegalArgumentException e) {
+                error(at + (s.valueFormat() == null ? "/outputFormat" : "/valueFormat"),
+                        key + (s.valueFormat() == null ? ".outputFormat" : ".valueFormat"), e.getMessage());
+                return null;
+            }
         }
 
         /** A positive whole number (or {@code fallback} when absent); a mistake is reported and the fallback used. */

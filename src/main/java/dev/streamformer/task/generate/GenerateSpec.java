@@ -24,6 +24,11 @@ public record GenerateSpec(GenerationConfig decoding, String template, ChatPromp
         quantization = quantization == null ? Quantization.NONE : quantization;
     }
 
+    /** These settings with another prompt template (null: the text itself). */
+    public GenerateSpec withTemplate(String other) {
+        return new GenerateSpec(decoding, other, chat, details, quantization);
+    }
+
     public PromptTemplate promptTemplate() {
         return template == null ? PromptTemplate.IDENTITY : new PromptTemplate(template);
     }

@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 /**
  * Builds the prompt from an event, e.g. {@code "Summarize: {text}"}.
  *
- * <p>Limitation: the {@link dev.streamformer.task.Task} contract hands a task only the event's text, so
- * {@code {text}} is the one field a template can use; a template naming any other field is refused at
- * construction rather than silently left unfilled.
+ * <p>The {@link dev.streamformer.task.Task} contract hands a task only the event's text, so {@code {text}} is the one
+ * field this template can use; a template naming any other field is refused at construction rather than silently left
+ * unfilled. A stage whose template names other fields ({@link #namesOtherFields}) renders it in the event core
+ * instead, as the stage's text template ({@link #asTextTemplate}), and gives the task the rendered text.
  */
 public record PromptTemplate(String template) {
 
@@ -25,6 +26,23 @@ public record PromptTemplate(String template) {
                         + "a generate stage receives only the event's text, so use {text}.");
             }
         }
+    }
+
+    /** Whether {@code template} names a field other than {@code {text}}, e.g. {@code "{title}: {text}"}. */
+    public static boolean namesOtherFields(String template) {
+        Matcher m = FIELD.matcher(template);
+        while (m.find()) {
+            if (!m.group(1).equals("text")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code template} as the event core's text template over the whole event: {@code {text}} stands for the stage's
+     * text field, every other {@code {field}} for that field.
+     */
+    public static String asTextTemplate(String template, String textField) {
+        return template.replace("{text}", "{" + textField + "}");
     }
 
     /** The template with every {@code {text}} replaced by {@code text}. */
