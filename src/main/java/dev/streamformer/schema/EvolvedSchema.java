@@ -1,0 +1,86 @@
+package dev.streamformer.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The schema of an enriched event: the input record schema plus one field per result field that the input schema
+ * lacks (e.g. {@code embedding}, {@code label}, {@code model}). Each added field is a union of {@code null} and the
+ * type of its value, with the default {@code null}, so a reader of the evolved schema still reads every record of the
+ * input schema: the evolved schema is BACKWARD compatible, as a registry checks under the output topic's subject.
+ *
+ * <p>The type of an added field comes from its value: a string is {@code string}, a boolean {@code boolean}, a whole
+ * number {@code long}, any other number {@code double}, an array of numbers an array of {@code double} (or of
+ * {@code long} when all are whole), an object a record of its fields. A result field that the input schema already has
+ * keeps the input's type.
+ */
+final class EvolvedSchema {
+
+    private EvolvedSchema() {}
+
+    /** {@code input} plus optional fields for those of {@code enriched} that it lacks. */
+    static Schema of(Schema input, ObjectNode enriched) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : input.getFields()) {
+            fields.add(new Schema.Field(field, field.schema()));
+        }
+        for (Map.Entry<String, JsonNode> result : enriched.properties()) {
+            if (input.getField(result.getKey()) == null && !result.getValue().isNull()) {
+                Schema type = typeOf(result.getValue(), input.getName() + "_" + result.getKey());
+                Schema optional = Schema.createUnion(Schema.create(Schema.Type.NULL), type);
+                fields.add(new Schema.Field(result.getKey(), optional, "Added by Streamformer.", JsonProperties.NULL_VALUE));
+            }
+        }
+        Schema evolved = Schema.createRecord(input.getName(), input.getDoc(), input.getNamespace(), input.isError(), fields);
+        input.getObjectProps().forEach(evolved::addProp);
+        return evolved;
+    }
+
+    private static Schema typeOf(JsonNode value, String recordName) {
+        if (value.isTextual()) {
+            return Schema.create(Schema.Type.STRING);
+        }
+        if (value.isBoolean()) {
+            return Schema.create(Schema.Type.BOOLEAN);
+        }
+        if (value.isNumber()) {
+            return Schema.create(value.isIntegralNumber() ? Schema.Type.LONG : Schema.Type.DOUBLE);
+        }
+        if (value.isArray()) {
+            return Schema.createArray(elementType(value, recordName));
+        }
+        if (value.isObject()) {
+            List<Schema.Field> fields = new ArrayList<>();
+            value.properties().forEach(e -> fields.add(new Schema.Field(e.getKey(), nullable(e.getValue(), recordName + "_" + e.getKey()))));
+            return Schema.createRecord(recordName, null, null, false, fields);
+        }
+        throw new IllegalArgumentException("A result value of type " + value.getNodeType() + " has no Avro type.");
+    }
+
+    /** An array's element type: whole numbers stay {@code long} only when every element is one. */
+    private static Schema elementType(JsonNode array, String recordName) {
+        if (array.isEmpty()) {
+            return Schema.create(Schema.Type.STRING);
+        }
+        boolean allNumbers = true;
+        boolean allWhole = true;
+        for (JsonNode element : array) {
+            allNumbers &= element.isNumber();
+            allWhole &= element.isIntegralNumber();
+        }
+        if (allNumbers) {
+            return Schema.create(allWhole ? Schema.Type.LONG : Schema.Type.DOUBLE);
+        }
+        return typeOf(array.get(0), recordName + "_item");
+    }
+
+    private static Schema nullable(JsonNode value, String recordName) {
+        return value.isNull() ? Schema.create(Schema.Type.NULL) : typeOf(value, recordName);
+    }
+}

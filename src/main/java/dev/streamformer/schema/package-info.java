@@ -1,0 +1,12 @@
+/**
+ * Schema formats of event values, free of Kafka: an Avro record is read into the event as a JSON object
+ * ({@link dev.streamformer.schema.AvroJson}), and the enriched event is written back as a record of an evolved schema,
+ * the input schema plus the result fields, each optional with a null default so that the evolved schema is BACKWARD
+ * compatible with the input schema ({@link dev.streamformer.schema.EvolvedSchema}). {@link dev.streamformer.schema.AvroFormat}
+ * does both for one writer schema read from a file ({@code --schema-file}: the raw Avro binary, without a registry's
+ * wire-format prefix). Bytes that do not decode are an {@code InvalidEventException} with the reason
+ * {@code schema-mismatch}.
+ *
+ * <p>May depend on: {@code event} (its {@code InvalidEventException}) and Jackson and Apache Avro; not Kafka.
+ */
+package dev.streamformer.schema;
