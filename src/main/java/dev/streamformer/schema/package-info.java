@@ -4,9 +4,11 @@
  * the input schema plus the result fields, each optional with a null default so that the evolved schema is BACKWARD
  * compatible with the input schema ({@link dev.streamformer.schema.EvolvedSchema}). {@link dev.streamformer.schema.AvroFormat}
  * does both for one writer schema read from a file ({@code --schema-file}: the raw Avro binary, without a registry's
- * wire-format prefix). Bytes that do not decode are an {@code InvalidEventException} with the reason
- * {@code schema-mismatch}.
+ * wire-format prefix). {@link dev.streamformer.schema.JsonSchemaFormat} checks JSON events against a JSON Schema file.
+ * Bytes that do not decode, and events that break their JSON Schema, are an {@code InvalidEventException} with the
+ * reason {@code schema-mismatch}.
  *
- * <p>May depend on: {@code event} (its {@code InvalidEventException}) and Jackson and Apache Avro; not Kafka.
+ * <p>May depend on: {@code event} (its {@code InvalidEventException}), Jackson, Apache Avro and the networknt JSON
+ * Schema validator; not Kafka.
  */
 package dev.streamformer.schema;
