@@ -1,6 +1,5 @@
 package dev.streamformer.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.event.BatchInference;
@@ -133,13 +132,14 @@ final class JsonLines {
     /** What a line comes to: the enriched event's JSON, or why it was refused. */
     private record Written(byte[] json, Failure failure) {}
 
-    private static Written written(Line line, BatchInference.Outcome outcome, String modelId) {
+    private Written written(Line line, BatchInference.Outcome outcome, String modelId) {
         return switch (outcome) {
             case BatchInference.Outcome.Enriched enriched -> {
                 try {
-                    yield new Written(Enrichment.toJson(Enrichment.enrich(line.event.json(), enriched.fields(), modelId)), null);
-                } catch (JsonProcessingException e) {
-                    yield new Written(null, new Failure(Enrichment.UNWRITABLE, Main.oneLine(e)));
+                    ObjectNode event = Enrichment.enrich(line.event.json(), enriched.fields(), modelId);
+                    yield new Written(parser.format().write(null, line.event.decoded(), event), null);
+                } catch (InvalidEventException e) {
+                    yield new Written(null, new Failure(e.reason(), Main.oneLine(e)));
                 }
             }
             case BatchInference.Outcome.Failed failed -> new Written(null, new Failure(failed.reason(), Main.oneLine(failed.error())));

@@ -71,14 +71,14 @@ final class StatusWiring {
         var feed = new EventFeed(FEED_EVENTS);
         pipelines.forEach((stage, pipeline) -> {
             pipeline.reportTo(metrics, stage, feed);
-            metrics.stageUp(stage, () -> switch (pipeline.state()) {
+            metrics.stageUp(stage, () -> pipeline.formatUnavailable() != null ? 0 : switch (pipeline.state()) {
                 case RUNNING, REBALANCING -> 1;
                 default -> 0;
             });
         });
         var history = new MetricsHistory(registry).startSampling(Duration.ofSeconds(1));
         var deadLetters = new DeadLetterFeed(DEAD_LETTERS);
-        var builder = StatusServer.builder().host(host).port(port).state(state)
+        var builder = StatusServer.builder().host(host).port(port).state(() -> healthState(pipelines, state))
                 .metrics(registry).config(shownConfig).events(feed).history(history).topology(graph).deadLetters(deadLetters)
                 .closeWith(history);
         if (attentionModel != null) builder.attention(new JavaEngineAttention(attentionModel));
@@ -97,6 +97,19 @@ final class StatusWiring {
         }
         return server;
     }
+
+    /**
+     * The state {@code /health} reports: {@value #FORMAT_UNAVAILABLE} (DOWN) while a stage waits for its value format
+     * (e.g. an unreachable schema registry; its records are retried, not dropped), else the pipelines' state.
+     */
+    static String healthState(Map<String, Pipeline> pipelines, Supplier<String> state) {
+        for (Pipeline p : pipelines.values()) {
+            if (p.formatUnavailable() != null) return FORMAT_UNAVAILABLE;
+        }
+        return state.get();
+    }
+
+    static final String FORMAT_UNAVAILABLE = "FORMAT_UNAVAILABLE";
 
     private static Map<MetricName, ? extends Metric> allKafkaMetrics(Map<String, Pipeline> pipelines) {
         Map<MetricName, Metric> all = new HashMap<>();

@@ -1,12 +1,12 @@
 package dev.streamformer.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The last step of an event's path, the same on Kafka and on the command line: the task's fields and {@code model}
  * are added to the input event (all input fields kept; a result field replaces an input field of the same name), and
- * the event is written as UTF-8 JSON by the parser's strict mapper, so numbers come out as exactly as they came in.
+ * the stage's {@link ValueFormat} writes it ({@code json}: as UTF-8 JSON by the parser's strict mapper, so numbers come
+ * out as exactly as they came in).
  */
 public final class Enrichment {
 
@@ -26,10 +26,5 @@ public final class Enrichment {
             event.put("model", modelId);
         }
         return event;
-    }
-
-    /** The event as UTF-8 JSON; a failure here is an {@value #UNWRITABLE} error of this event alone. */
-    public static byte[] toJson(ObjectNode event) throws JsonProcessingException {
-        return EventParser.mapper().writeValueAsBytes(event);
     }
 }

@@ -3,7 +3,6 @@ package dev.streamformer.event;
 import dev.streamformer.task.EventInput;
 import dev.streamformer.task.InvalidInputException;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -27,12 +26,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Rules, in order (each failure is an {@link InvalidEventException} with the reason in brackets):
  * <ol>
- *   <li>the bytes are strict UTF-8 [{@code invalid-utf8}] (checked by us, so that Jackson's encoding
- *       auto-detection never reads UTF-16 or guesses);</li>
- *   <li>they hold exactly one JSON value [{@code malformed-json}]: no trailing data, no duplicate keys, at most
+ *   <li>the stage's {@link ValueFormat} reads the value as an event; for {@code json} (the default):
+ *       the bytes are strict UTF-8 [{@code invalid-utf8}] (checked by us, so that Jackson's encoding
+ *       auto-detection never reads UTF-16 or guesses);
+ *       they hold exactly one JSON value [{@code malformed-json}]: no trailing data, no duplicate keys, at most
  *       {@value #MAX_NESTING_DEPTH} levels of nesting; numbers are kept exactly (BigDecimal), so a field is
- *       written back as it came in;</li>
- *   <li>the value is an object [{@code not-an-object}];</li>
+ *       written back as it came in; the value is an object [{@code not-an-object}];</li>
  *   <li>the text field is present [{@code missing-text}], a string [{@code text-not-string}], not blank
  *       [{@code empty-text}], holds no unpaired UTF-16 surrogate [{@code invalid-unicode}] and is at most
  *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}] — or, for a task whose {@link EventInput} accepts
@@ -61,42 +60,65 @@ public final class EventParser {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
+    private final ValueFormat format;
     private final String textField;
     private final int maxTextBytes;
     private final EventInput input;
 
-    /** A parser for tasks that read the text field as it is. */
+    /** A parser of JSON events for tasks that read the text field as it is. */
     public EventParser(String textField, int maxTextBytes) {
         this(textField, maxTextBytes, EventInput.TEXT);
     }
 
+    /** A parser of JSON events. */
     public EventParser(String textField, int maxTextBytes, EventInput input) {
+        this(ValueFormats.create(ValueFormats.DEFAULT, java.util.Map.of()), textField, maxTextBytes, input);
+    }
+
+    public EventParser(ValueFormat format, String textField, int maxTextBytes, EventInput input) {
+        this.format = format;
         this.textField = textField;
         this.maxTextBytes = maxTextBytes;
         this.input = input;
     }
 
-    /** A valid event: the whole JSON object and the text to run the model on. */
-    public record ParsedEvent(ObjectNode json, String text) {}
+    /** A valid event: the value as its format read it and the text to run the model on. */
+    public record ParsedEvent(ValueFormat.Decoded decoded, String text) {
+        /** The event as a JSON object. */
+        public ObjectNode json() {
+            return decoded.event();
+        }
+    }
 
-    /** A record's value: strict UTF-8 holding one JSON object (rules 1 to 5). */
-    public ParsedEvent parse(byte[] value) {
+    /** The format this parser reads, which also writes the enriched events. */
+    public ValueFormat format() {
+        return format;
+    }
+
+    /** A record's value read from {@code topic} (null: not from Kafka), by the stage's format (rules 1 to 5). */
+    public ParsedEvent parse(String topic, byte[] value) {
         if (value == null) {
             throw new InvalidEventException("malformed-json", "The record has no value (null); expected a JSON object.");
         }
-        return parseJson(decodeUtf8(value));
+        return event(format.read(topic, value));
     }
 
-    /** Decoded text that should hold one JSON object (rules 2 to 5). */
+    /** A record's value, not from Kafka (rules 1 to 5). */
+    public ParsedEvent parse(byte[] value) {
+        return parse(null, value);
+    }
+
+    /** Decoded text that should hold one JSON object, whatever the stage's format (rules 2 to 5). */
     public ParsedEvent parseJson(String value) {
-        JsonNode node = readJson(value);
-        if (!(node instanceof ObjectNode json)) {
-            throw new InvalidEventException("not-an-object",
-                    "The event is a JSON " + node.getNodeType().name().toLowerCase() + ", expected a JSON object.");
-        }
+        return event(new ValueFormat.Decoded(JsonFormat.readObject(value), null));
+    }
+
+    /** Rules 4 and 5 for an event its format has read. */
+    private ParsedEvent event(ValueFormat.Decoded decoded) {
+        ObjectNode json = decoded.event();
         JsonNode field = json.get(textField);
         if ((field == null || field.isNull()) && input.readsWithoutText(json)) {
-            return new ParsedEvent(json, modelInput(json, null));
+            return new ParsedEvent(decoded, modelInput(json, null));
         }
         if (field == null || field.isNull()) {
             throw new InvalidEventException("missing-text", "The event has no '" + textField + "' field: add it, or name the"
@@ -108,14 +130,14 @@ public final class EventParser {
         }
         String text = field.textValue();
         checkText(text);
-        return new ParsedEvent(json, modelInput(json, text));
+        return new ParsedEvent(decoded, modelInput(json, text));
     }
 
     /** A plain text that is not JSON (a command-line input line) as the event {@code {"text": text}} (rules 4 and 5). */
     public ParsedEvent plainText(String text) {
         ObjectNode json = MAPPER.getNodeFactory().objectNode().put(DEFAULT_TEXT_FIELD, text);
         checkText(text);
-        return new ParsedEvent(json, modelInput(json, text));
+        return new ParsedEvent(new ValueFormat.Decoded(json, null), modelInput(json, text));
     }
 
     /** The task's reading of a valid event, its own refusals turned into dead-letter reasons. */
@@ -162,22 +184,6 @@ public final class EventParser {
                     + " malformed byte(s)); produce UTF-8 encoded JSON.", e);
         } catch (CharacterCodingException e) {
             throw new InvalidEventException("invalid-utf8", "The value is not valid UTF-8; produce UTF-8 encoded JSON.", e);
-        }
-    }
-
-    private static JsonNode readJson(String json) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            if (node == null || node.isMissingNode()) {
-                throw new InvalidEventException("malformed-json", "The value is empty; expected a JSON object.");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new InvalidEventException("malformed-json", "The value is not valid JSON (" + e.getOriginalMessage() + ").", e);
-        } catch (NumberFormatException e) {
-            // valid JSON grammar, but a number BigDecimal cannot hold (an exponent beyond ±2^31, e.g. 1e9912567890)
-            throw new InvalidEventException("malformed-json", "The value holds a number too large to keep exactly ("
-                    + e.getMessage() + "); send it as a string.", e);
         }
     }
 

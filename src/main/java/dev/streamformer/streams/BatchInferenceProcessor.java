@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.event.BatchInference;
 import dev.streamformer.event.EventParser;
 import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.event.ValueFormat;
 import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
 import dev.streamformer.task.TokenBudget;
@@ -100,6 +101,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private final InferenceCache cache; // null: the stage has no cache
 
     private ProcessorContext<byte[], Object> context;
+    private FormatRetry retry;
     private KeyValueStore<Long, PendingRecord> pending;
     /** The parsed, prepared form of the pending records this instance added, by sequence number; not of restored ones. */
     private final Map<Long, ReadyEvent> ready = new HashMap<>();
@@ -112,8 +114,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     private long oldestPendingSinceMs;
     private boolean addedSinceLastTick;
 
-    /** A pending event as the model needs it: its JSON and its prepared text. */
-    private record ReadyEvent(ObjectNode json, PreparedText input) {}
+    /** A pending event as the model needs it: as its format read it, and its prepared text. */
+    private record ReadyEvent(ValueFormat.Decoded decoded, PreparedText input) {}
 
     /** A record of a batch, ready for the model. */
     private record BatchEntry(PendingRecord record, ReadyEvent event) {}
@@ -132,6 +134,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.pending = context.getStateStore(PENDING_STORE);
+        this.retry = FormatRetry.of(context, metrics);
         Object maxPollInterval = context.appConfigs().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
         this.slowFlushMillis = (maxPollInterval == null ? 300_000 : Long.parseLong(maxPollInterval.toString())) / 4;
         ready.clear();
@@ -163,7 +166,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         }
         long sequence = nextSequence++;
         pending.put(sequence, pendingRecord.withTokens(input.tokens()));
-        ready.put(sequence, new ReadyEvent(event.json(), input));
+        ready.put(sequence, new ReadyEvent(event.decoded(), input));
         if (pendingRecords++ == 0) {
             oldestPendingSinceMs = context.currentSystemTimeMs();
         }
@@ -181,7 +184,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             return false; // counted as a miss (or a hit) when its batch is flushed
         }
         metrics.cacheHit();
-        forwardEnriched(new BatchEntry(record, new ReadyEvent(event.json(), PreparedText.counted(event.text(), 0))), cached, record.headers());
+        forwardEnriched(new BatchEntry(record, new ReadyEvent(event.decoded(), PreparedText.counted(event.text(), 0))), cached, record.headers());
         return true;
     }
 
@@ -253,13 +256,13 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         try {
             // these bytes passed the parser before they were stored; they can fail now only if a restart changed the
             // rules, e.g. a lower byte limit: then they are dead letters too
-            parsed = parser.parse(record.value());
+            parsed = retry.call(() -> parser.parse(record.source().topic(), record.value()));
         } catch (InvalidEventException e) {
             DeadLetters.send(context, metrics, record, DeadLetters.Stage.PARSE, e.reason(), e, null, 0);
             return null;
         }
         try {
-            return new BatchEntry(record, new ReadyEvent(parsed.json(), task.prepare(parsed.text())));
+            return new BatchEntry(record, new ReadyEvent(parsed.decoded(), task.prepare(parsed.text())));
         } catch (RuntimeException e) {
             DeadLetters.send(context, metrics, record, DeadLetters.Stage.TOKENIZE, BatchInference.TOKENIZER_FAILURE, e, task.modelId(), 0);
             return null;
@@ -307,7 +310,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     private void forwardEnriched(BatchEntry entry, ObjectNode fields, Headers headers) {
         PendingRecord record = entry.record;
-        context.forward(new Record<>(record.key(), new EnrichProcessor.InferredEvent(entry.event.json(), entry.event.input().text(),
+        context.forward(new Record<>(record.key(), new EnrichProcessor.InferredEvent(entry.event.decoded(), entry.event.input().text(),
                 fields, record), record.timestamp(), headers), EnrichProcessor.NAME);
     }
 

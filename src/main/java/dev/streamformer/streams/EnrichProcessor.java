@@ -1,16 +1,20 @@
 package dev.streamformer.streams;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.event.ValueFormat;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.util.function.Function;
+
 /**
- * Node {@value #NAME}: enriches the event and writes it as the command line does
- * ({@link Enrichment}), and picks the routing value. Key, timestamp and headers stay those of the input record.
+ * Node {@value #NAME}: enriches the event as the command line does ({@link Enrichment}), picks its output topic (the
+ * routing value, if any) and writes the value in the stage's {@link ValueFormat} for that topic. Key, timestamp and
+ * headers stay those of the input record.
  */
 final class EnrichProcessor implements Processor<byte[], EnrichProcessor.InferredEvent, byte[], Object> {
 
@@ -18,39 +22,52 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
     /** The sink that writes enriched events to the output topic (or the topic their route names). */
     static final String OUTPUT_SINK = "write-enriched";
 
-    /** The parsed input event, its text, the task's fields for it, and the record it came from. */
-    record InferredEvent(ObjectNode json, String text, ObjectNode fields, PendingRecord pending) {}
+    /** The input event as its format read it, its text, the task's fields for it, and the record it came from. */
+    record InferredEvent(ValueFormat.Decoded decoded, String text, ObjectNode fields, PendingRecord pending) {}
 
-    /** An enriched event ready to write: its JSON bytes and the value of the routing field (null if none). */
-    record EnrichedEvent(byte[] json, String route) {}
+    /** An enriched event ready to write: its value and the topic it goes to. */
+    record EnrichedEvent(byte[] value, String topic) {}
 
     private final String modelId;
     private final String routeField;
+    private final Function<String, String> topicByRoute;
+    private final ValueFormat format;
     private final PipelineMetrics metrics;
     private ProcessorContext<byte[], Object> context;
+    private FormatRetry retry;
 
-    EnrichProcessor(String modelId, String routeField, PipelineMetrics metrics) {
+    /**
+     * @param routeField   the result field whose value picks the topic; null: no routing
+     * @param topicByRoute the output topic for a routing value (null: none)
+     */
+    EnrichProcessor(String modelId, String routeField, Function<String, String> topicByRoute, ValueFormat format,
+                    PipelineMetrics metrics) {
         this.modelId = modelId;
         this.routeField = routeField;
+        this.topicByRoute = topicByRoute;
+        this.format = format;
         this.metrics = metrics;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
+        this.retry = FormatRetry.of(context, metrics);
     }
 
     @Override
     public void process(Record<byte[], InferredEvent> record) {
         InferredEvent event = record.value();
-        byte[] json;
+        String topic = topicByRoute.apply(route(event.fields()));
+        byte[] value;
         try {
-            json = Enrichment.toJson(Enrichment.enrich(event.json(), event.fields(), modelId));
-        } catch (JacksonException e) {
-            DeadLetters.send(context, metrics, event.pending(), DeadLetters.Stage.ENRICH, Enrichment.UNWRITABLE, e, null, 0);
+            ObjectNode enriched = Enrichment.enrich(event.decoded().event(), event.fields(), modelId);
+            value = retry.call(() -> format.write(topic, event.decoded(), enriched));
+        } catch (InvalidEventException e) {
+            DeadLetters.send(context, metrics, event.pending(), DeadLetters.Stage.ENRICH, e.reason(), e, null, 0);
             return;
         }
-        context.forward(record.withValue(new EnrichedEvent(json, route(event.fields()))), OUTPUT_SINK);
+        context.forward(record.withValue(new EnrichedEvent(value, topic)), OUTPUT_SINK);
         metrics.recordOut(record.key(), event.text(), event.fields());
     }
 

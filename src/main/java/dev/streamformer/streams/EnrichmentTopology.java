@@ -1,6 +1,8 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.event.EventParser;
+import dev.streamformer.event.ValueFormat;
+import dev.streamformer.event.ValueFormats;
 
 import dev.streamformer.task.Task;
 import org.apache.kafka.common.config.TopicConfig;
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The enrichment topology, in one readable method:
@@ -29,7 +32,8 @@ import java.util.Map;
  * </pre>
  *
  * Keys and values are read as raw bytes, so invalid UTF-8 and malformed JSON reach our own code (and the
- * dead-letter topic) instead of failing inside a deserializer.
+ * dead-letter topic) instead of failing inside a deserializer: the stage's {@link ValueFormat} reads them in
+ * {@code parse-validate} and writes the output value in {@code enrich}.
  */
 public final class EnrichmentTopology {
 
@@ -53,8 +57,11 @@ public final class EnrichmentTopology {
      *                     {@link dev.streamformer.task.TaskSpec}); part of the inference cache's key
      */
     public static Topology build(PipelineConfig config, Task task, String taskSettings, PipelineMetrics metrics) {
-        var parser = new EventParser(config.textField(), config.maxTextBytes(), task.input());
+        ValueFormat format = ValueFormats.create(config.valueFormat().name(), config.valueFormat().settings());
+        var parser = new EventParser(format, config.textField(), config.maxTextBytes(), task.input());
         String routeField = config.routing() == null ? null : config.routing().field();
+        RouteByField router = config.routing() == null ? null : new RouteByField(config.routing(), config.outputTopic());
+        Function<String, String> topicByRoute = router == null ? route -> config.outputTopic() : router::topic;
 
         // persistent (RocksDB) rather than in-memory: with a persistent store Kafka Streams keeps its process id in
         // the state directory, so a restarted instance reuses its transactional id and fences the crashed one's open
@@ -76,14 +83,13 @@ public final class EnrichmentTopology {
                 topology.addStateStore(store, BATCH);
             }
         }
-        topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), routeField, metrics), BATCH);
+        topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), routeField, topicByRoute, format, metrics), BATCH);
 
-        Serializer<EnrichProcessor.EnrichedEvent> enrichedJson = (topic, event) -> event.json();
-        if (config.routing() == null) {
-            topology.addSink(EnrichProcessor.OUTPUT_SINK, config.outputTopic(), new ByteArraySerializer(), enrichedJson, ENRICH);
+        Serializer<EnrichProcessor.EnrichedEvent> enrichedValue = (topic, event) -> event.value();
+        if (router == null) {
+            topology.addSink(EnrichProcessor.OUTPUT_SINK, config.outputTopic(), new ByteArraySerializer(), enrichedValue, ENRICH);
         } else {
-            topology.addSink(EnrichProcessor.OUTPUT_SINK, new RouteByField(config.routing(), config.outputTopic()),
-                    new ByteArraySerializer(), enrichedJson, ENRICH);
+            topology.addSink(EnrichProcessor.OUTPUT_SINK, router, new ByteArraySerializer(), enrichedValue, ENRICH);
         }
         topology.addSink(DeadLetters.SINK, config.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 PARSE, BATCH, ENRICH);

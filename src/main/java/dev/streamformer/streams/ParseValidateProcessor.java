@@ -6,10 +6,12 @@ import dev.streamformer.event.InvalidEventException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Node {@value #NAME}: checks each raw record with the {@link EventParser} of the event core. A valid event goes on
- * to the batch as a {@link ValidEvent}; an invalid one goes, with its original bytes, to the dead-letter sink.
+ * to the batch as a {@link ValidEvent}; an invalid one goes, with its original bytes, to the dead-letter sink. A value
+ * format that is unavailable for now is waited for ({@link FormatRetry}).
  */
 final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], Object> {
 
@@ -21,6 +23,7 @@ final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], 
     private final EventParser parser;
     private final PipelineMetrics metrics;
     private ProcessorContext<byte[], Object> context;
+    private FormatRetry retry;
 
     ParseValidateProcessor(EventParser parser, PipelineMetrics metrics) {
         this.parser = parser;
@@ -30,6 +33,7 @@ final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], 
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
+        this.retry = FormatRetry.of(context, metrics);
     }
 
     @Override
@@ -37,7 +41,8 @@ final class ParseValidateProcessor implements Processor<byte[], byte[], byte[], 
         metrics.recordIn();
         EventParser.ParsedEvent event;
         try {
-            event = parser.parse(record.value());
+            String topic = context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+            event = retry.call(() -> parser.parse(topic, record.value()));
         } catch (InvalidEventException e) {
             var original = new PendingRecord(record.key(), record.value(), record.timestamp(), record.headers(),
                     DeadLetters.Source.of(context), 0);

@@ -1,5 +1,6 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.FormatUnavailableException;
 import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.metrics.StreamformerMetrics;
 import dev.streamformer.task.Task;
@@ -65,10 +66,24 @@ public final class Pipeline implements AutoCloseable {
             throw LocalState.explain(config, e);
         }
         created.setUncaughtExceptionHandler(error -> {
+            if (causedByUnavailableFormat(error)) {
+                log.warn("The value format stayed unavailable for a quarter of max.poll.interval.ms; the stream thread is replaced"
+                        + " and reads the uncommitted records again ({})", metrics.formatUnavailable());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return created;
+    }
+
+    private static boolean causedByUnavailableFormat(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof FormatUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -107,6 +122,11 @@ public final class Pipeline implements AutoCloseable {
     public KafkaStreams.State state() {
         KafkaStreams current = streams;
         return current == null ? KafkaStreams.State.CREATED : current.state();
+    }
+
+    /** Why the stage's value format cannot read or write records for now (they wait, see {@link FormatRetry}); null while it can. */
+    public String formatUnavailable() {
+        return metrics.formatUnavailable();
     }
 
     public PipelineMetrics.Counters counters() {

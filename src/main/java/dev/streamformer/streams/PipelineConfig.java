@@ -1,6 +1,7 @@
 package dev.streamformer.streams;
 
 import dev.streamformer.event.EventParser;
+import dev.streamformer.event.ValueFormats;
 import dev.streamformer.task.TokenBudget;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -31,11 +32,12 @@ import java.util.regex.Pattern;
  * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
  * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
  * @param cache            the optional inference cache (default: off), see {@link InferenceCache}
+ * @param valueFormat      how record values are read and written (default: {@code json})
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
 public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
                              int maxTextBytes, Batching batching, Routing routing, Cache cache,
-                             Map<String, Object> streamsConfig) {
+                             Format valueFormat, Map<String, Object> streamsConfig) {
 
     public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
     public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
@@ -97,6 +99,19 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
     }
 
+    /**
+     * A stage's value format by name ({@link ValueFormats}: {@code json}, {@code text}, and any a provider adds) and its
+     * settings by name (e.g. {@code outputFormat}); an unknown name is refused here, at startup.
+     */
+    public record Format(String name, Map<String, String> settings) {
+        public static final Format JSON = new Format(ValueFormats.DEFAULT, Map.of());
+
+        public Format {
+            ValueFormats.check(name);
+            settings = Map.copyOf(settings);
+        }
+    }
+
     public PipelineConfig {
         require(inputTopic, "input topic");
         require(outputTopic, "output topic");
@@ -108,6 +123,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         textField = textField == null ? DEFAULT_TEXT_FIELD : textField;
         batching = batching == null ? Batching.DEFAULT : batching;
         cache = cache == null ? Cache.OFF : cache;
+        valueFormat = valueFormat == null ? Format.JSON : valueFormat;
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
@@ -191,7 +207,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
         return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
                 + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
-                + ", streamsConfig=" + shown + "]";
+                + ", " + valueFormat + ", streamsConfig=" + shown + "]";
     }
 
     private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|credential|token|user\\.info|\\.key$",
@@ -213,6 +229,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         private Batching batching;
         private Routing routing;
         private Cache cache;
+        private Format valueFormat;
         private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
 
         public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
@@ -231,6 +248,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public Builder cache(Cache cache) { this.cache = cache; return this; }
 
+        public Builder valueFormat(Format format) { this.valueFormat = format; return this; }
+
         public Builder streamsConfig(String key, Object value) { streamsConfig.put(key, value); return this; }
 
         public Builder streamsConfig(Map<?, ?> config) {
@@ -240,7 +259,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public PipelineConfig build() {
             return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing, cache,
-                    streamsConfig);
+                    valueFormat, streamsConfig);
         }
     }
 }

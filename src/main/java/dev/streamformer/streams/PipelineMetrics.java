@@ -34,6 +34,8 @@ public final class PipelineMetrics {
     private final LongAdder restoredPending = new LongAdder();
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
+    private final LongAdder formatRetries = new LongAdder();
+    private volatile String formatUnavailable;
     private volatile Reporting reporting;
 
     /**
@@ -86,6 +88,27 @@ public final class PipelineMetrics {
         deadLetters.increment();
         Reporting r = reporting;
         if (r != null) r.metrics().recordDlq(r.stage(), reason);
+    }
+
+    /** The stage's value format failed for now ({@code why}: its sentence) and the record waits for a retry. */
+    void formatUnavailable(String why) {
+        formatRetries.increment();
+        formatUnavailable = why;
+    }
+
+    /** The stage's value format works (again). */
+    void formatAvailable() {
+        formatUnavailable = null;
+    }
+
+    /** Why the stage's value format cannot read or write records for now; null while it can. */
+    public String formatUnavailable() {
+        return formatUnavailable;
+    }
+
+    /** How many times a record waited for its value format to become available again. */
+    public long formatRetries() {
+        return formatRetries.sum();
     }
 
     void restoredPending(int records) { restoredPending.add(records); }

@@ -18,9 +18,15 @@ final class RouteByField implements TopicNameExtractor<byte[], EnrichProcessor.E
         this.defaultTopic = defaultTopic;
     }
 
+    /** The topic for a value of the routing field (null: the field is missing). */
+    String topic(String route) {
+        return route == null ? defaultTopic : routing.topicsByValue().getOrDefault(route, defaultTopic);
+    }
+
+    /** The topic {@link EnrichProcessor} picked with {@link #topic}, so that the value was written for it. */
     @Override
     public String extract(byte[] key, EnrichProcessor.EnrichedEvent event, RecordContext recordContext) {
-        return event.route() == null ? defaultTopic : routing.topicsByValue().getOrDefault(event.route(), defaultTopic);
+        return event.topic();
     }
 
     @Override
