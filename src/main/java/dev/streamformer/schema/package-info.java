@@ -6,9 +6,11 @@
  * does both for one writer schema read from a file ({@code --schema-file}: the raw Avro binary, without a registry's
  * wire-format prefix). {@link dev.streamformer.schema.JsonSchemaFormat} checks JSON events against a JSON Schema file.
  * Bytes that do not decode, and events that break their JSON Schema, are an {@code InvalidEventException} with the
- * reason {@code schema-mismatch}.
+ * reason {@code schema-mismatch}. The value formats {@code avro} ({@link dev.streamformer.schema.AvroValueFormat}) and
+ * {@code json-schema} ({@link dev.streamformer.schema.JsonSchemaValueFormat}) put them behind the event core's
+ * {@code ValueFormat}, found by name through {@code META-INF/services}.
  *
- * <p>May depend on: {@code event} (its {@code InvalidEventException}), Jackson, Apache Avro and the networknt JSON
+ * <p>May depend on: {@code event} (its {@code ValueFormat} and {@code InvalidEventException}), Jackson, Apache Avro and the networknt JSON
  * Schema validator; not Kafka.
  */
 package dev.streamformer.schema;
