@@ -6,6 +6,8 @@ import dev.streamformer.event.BatchInference;
 import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
 import dev.streamformer.event.InvalidEventException;
+import dev.streamformer.event.ValueFormat;
+import dev.streamformer.event.ValueFormats;
 import dev.streamformer.task.EventInput;
 import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -24,7 +27,8 @@ import java.util.function.ToIntFunction;
  * JSON Lines in, JSON Lines out, one output line per input line, in order.
  *
  * <p>A line that starts with {@code '{'} is a JSON object whose text is in {@code textField}; any other line is taken as
- * plain text ({@code {"text": line}}). Each line goes through the Kafka pipeline's event core: the same
+ * plain text ({@code {"text": line}}); with another value format (e.g. {@code --value-format text}) each line is one
+ * value of that format, written back in it. Each line goes through the Kafka pipeline's event core: the same
  * {@link EventParser} rules, the same isolation of model failures and refusal of non-finite results
  * ({@link BatchInference}), the same enrichment and JSON writing ({@link Enrichment}). A bad line becomes
  * {@code {"error": "...", "reason": "...", "line": n}}, its reason the one the dead-letter topic would carry, and the
@@ -39,15 +43,12 @@ final class JsonLines {
     static final String LINE_TOO_LONG = "line-too-long";
 
     private final EventParser parser;
+    /** json: lines that do not start with '{' are plain text; any other format reads every line as a value. */
+    private final boolean plainLinesAsText;
     private final boolean failFast;
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
-
-    /** Lines for {@link #run(InputStream, PrintStream, Task)}: the task says how it reads an event, and its model. */
-    JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, EventInput input) {
-        this(textField, maxTextBytes, failFast, progress, null, null, input);
-    }
 
     /**
      * Lines for {@link #run(InputStream, PrintStream, Function)}: a batch function that is not a {@link Task}.
@@ -62,7 +63,22 @@ final class JsonLines {
     /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter,
               String modelId, EventInput input) {
-        this.parser = new EventParser(textField, maxTextBytes, input);
+        this(ValueFormats.create(ValueFormats.DEFAULT, Map.of()), true, textField, maxTextBytes, failFast, progress, tokenCounter, modelId, input);
+    }
+
+    /**
+     * Lines as a command's options describe them (format, text field, limits); for a {@link Task} the token counter and
+     * model id are null (the task has them).
+     */
+    JsonLines(LineOptions options, Progress progress, ToIntFunction<String> tokenCounter, String modelId, EventInput input) {
+        this(options.format(), options.valueFormat.equals(ValueFormats.DEFAULT), options.textField, options.maxTextBytes, options.failFast,
+                progress, tokenCounter, modelId, input);
+    }
+
+    private JsonLines(ValueFormat format, boolean plainLinesAsText, String textField, int maxTextBytes, boolean failFast,
+                      Progress progress, ToIntFunction<String> tokenCounter, String modelId, EventInput input) {
+        this.parser = new EventParser(format, textField, maxTextBytes, input);
+        this.plainLinesAsText = plainLinesAsText;
         this.failFast = failFast;
         this.progress = progress;
         this.tokenCounter = tokenCounter;
@@ -152,6 +168,9 @@ final class JsonLines {
                     + " bytes; split it (the text limit is set by --max-text-bytes)."));
         }
         try {
+            if (!plainLinesAsText) {
+                return new Line(number, parser.parse(raw));
+            }
             String line = EventParser.decodeUtf8(raw);
             return new Line(number, line.stripLeading().startsWith("{") ? parser.parseJson(line) : parser.plainText(line));
         } catch (InvalidEventException e) {

@@ -26,7 +26,7 @@ abstract class LinesCommand implements Callable<Integer> {
         try (Task task = spec().create()) {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
             try (Progress progress = new Progress(System.err, lines.progress)) {
-                JsonLines runner = new JsonLines(lines.textField, lines.maxTextBytes, lines.failFast, progress, task.input());
+                JsonLines runner = new JsonLines(lines, progress, null, null, task.input());
                 return runner.run(new BufferedInputStream(System.in, 1 << 16), out, task);
             }
         }

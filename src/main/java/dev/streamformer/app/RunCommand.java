@@ -37,6 +37,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
+    @Option(names = "--value-format", paramLabel = "json|text", defaultValue = "json",
+            description = "How record values are read: a JSON object, or text (the whole value is the text). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--output-format", paramLabel = "json|text",
+            description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
+    @Option(names = "--tombstones", paramLabel = "pass|drop", defaultValue = "pass",
+            description = "Records with a null value (deletes): pass them to the output topic unchanged, or drop them (counted). Default: ${DEFAULT-VALUE}.") String tombstones;
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
     @Option(names = "--route", paramLabel = "VALUE=TOPIC", description = "classify: send events with this label to this topic (repeatable).") List<String> routes;
     @Option(names = "--route-field", defaultValue = "label", description = "The result field routes look at. Default: ${DEFAULT-VALUE}.") String routeField;
@@ -130,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
                         g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
-                options.entities.aggregation);
+                options.entities.aggregation, valueFormat, outputFormat, tombstones);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
     }
@@ -148,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation());
+                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones());
     }
 
 

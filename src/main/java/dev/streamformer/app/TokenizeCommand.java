@@ -64,7 +64,7 @@ final class TokenizeCommand implements Callable<Integer> {
                 PromptTemplate.IDENTITY);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (Progress progress = new Progress(System.err, lines.progress)) {
-            JsonLines runner = new JsonLines(lines.textField, lines.maxTextBytes, lines.failFast, progress,
+            JsonLines runner = new JsonLines(lines, progress,
                     t -> tokenizer.encode(t, !chat).length(), null, prompt);
             return runner.run(new BufferedInputStream(System.in, 1 << 16), out, texts -> {
                 List<ObjectNode> results = new ArrayList<>(texts.size());

@@ -42,7 +42,7 @@ public interface ValueFormat {
         String name();
 
         /**
-         * The format for one stage.
+         * The format for one stage; called at startup to check the settings, so it does no I/O (connect on first use).
          *
          * @param settings the stage's format settings by name (e.g. {@code outputFormat}, {@code textField},
          *                 {@code schemaRegistryUrl}); unknown keys are for other formats and are ignored

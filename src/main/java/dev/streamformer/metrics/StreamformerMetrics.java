@@ -28,6 +28,8 @@ public final class StreamformerMetrics {
     private final CounterFamily tokens;
     private final CounterFamily paddingTokens;
     private final CounterFamily cacheHits;
+    private final CounterFamily tombstones;
+    private final CounterFamily formatRetries;
     private final CounterFamily cacheMisses;
     private final GaugeFamily consumerLag;
     private final GaugeFamily stageUp;
@@ -50,6 +52,10 @@ public final class StreamformerMetrics {
                         + " length and splits by its token budget, which pads less); padding / (tokens + padding) is the waste.", "stage");
         cacheHits = registry.counter("streamformer_cache_hits_total", "Inference cache hits.", "stage");
         cacheMisses = registry.counter("streamformer_cache_misses_total", "Inference cache misses.", "stage");
+        tombstones = registry.counter("streamformer_tombstones_total",
+                "Records with a null value (deletes of a compacted topic), passed through to the output topic or dropped.", "stage", "action");
+        formatRetries = registry.counter("streamformer_format_retries_total",
+                "Times a record waited because the stage's value format was unavailable for now (e.g. its schema registry).", "stage");
         consumerLag = registry.gauge("streamformer_consumer_lag",
                 "Input records the stage has not committed yet, summed over partitions (log end minus committed offset).", "stage");
         stageUp = registry.gauge("streamformer_stage_up",
@@ -100,6 +106,16 @@ public final class StreamformerMetrics {
 
     public void cacheMiss(String stage) {
         cacheMisses.labels(stage).inc();
+    }
+
+    /** A stage passed a tombstone on ({@code action} {@code passed}) or dropped it ({@code dropped}). */
+    public void tombstone(String stage, String action) {
+        tombstones.labels(stage, action).inc();
+    }
+
+    /** A stage waited once for its value format. */
+    public void formatRetry(String stage) {
+        formatRetries.labels(stage).inc();
     }
 
     /** One model batch of a stage: its size, its tokens and how long the model took. */

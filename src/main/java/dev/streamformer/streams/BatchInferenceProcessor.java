@@ -90,6 +90,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     static final String NAME = "batch-infer";
     static final String PENDING_STORE = "pending-batch";
+    /** The sink that writes tombstones (null values) unchanged to the output topic. */
+    static final String TOMBSTONE_SINK = "pass-tombstones";
 
     private static final Logger log = LoggerFactory.getLogger(BatchInferenceProcessor.class);
 
@@ -148,6 +150,10 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     @Override
     public void process(Record<byte[], ParseValidateProcessor.ValidEvent> record) {
+        if (record.value().tombstone()) {
+            passTombstone(record);
+            return;
+        }
         DeadLetters.Source source = DeadLetters.Source.of(context);
         EventParser.ParsedEvent event = record.value().event();
         var pendingRecord = new PendingRecord(record.key(), record.value().raw(), record.timestamp(), record.headers(), source, 0);
@@ -175,6 +181,18 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         if (!budget.fits(pendingLongest, pendingRecords + 1)) {
             flush(); // no record fits any more
         }
+    }
+
+    /**
+     * Writes a tombstone after the records read before it (the pending batch is flushed first), so that on a compacted
+     * output topic a delete is never overtaken by an older record of its key.
+     */
+    private void passTombstone(Record<byte[], ParseValidateProcessor.ValidEvent> record) {
+        if (pendingRecords > 0) {
+            flush();
+        }
+        context.forward(new Record<>(record.key(), null, record.timestamp(), record.headers()), TOMBSTONE_SINK);
+        metrics.tombstone(true);
     }
 
     /** With nothing pending (so no order to keep), a cached text goes straight to {@code enrich}. */

@@ -25,7 +25,8 @@ import java.util.function.Function;
  *
  * <pre>
  *  read-events ─► parse-validate ─► batch-infer ─► enrich ─► write-enriched   (output topic, or routed by a result field)
- *  (bytes)            │ invalid       │ model failed   │ unwritable
+ *  (bytes)            │ invalid       │ └─► pass-tombstones (null values, in order; output topic)
+ *                     │               │ model failed   │ unwritable
  *                     └───────────────┴────────────────┴──► write-dead-letters  (original bytes + error headers)
  *                                    [pending-batch store, changelogged]
  *                                    [inference-cache + inference-cache-order stores, changelogged; if the cache is on]
@@ -73,7 +74,7 @@ public final class EnrichmentTopology {
         // the topology sees the same settings as the client (topology-level keys such as max.task.idle.ms included)
         var topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
-        topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, metrics), SOURCE);
+        topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, config.tombstones(), metrics), SOURCE);
         PipelineConfig.Cache cache = config.cache();
         topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics,
                 cache.enabled() ? new InferenceCache(task.modelId(), taskSettings, cache.maxEntries()) : null), PARSE);
@@ -91,6 +92,8 @@ public final class EnrichmentTopology {
         } else {
             topology.addSink(EnrichProcessor.OUTPUT_SINK, router, new ByteArraySerializer(), enrichedValue, ENRICH);
         }
+        topology.addSink(BatchInferenceProcessor.TOMBSTONE_SINK, config.outputTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+                BATCH);
         topology.addSink(DeadLetters.SINK, config.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
                 PARSE, BATCH, ENRICH);
         return topology;

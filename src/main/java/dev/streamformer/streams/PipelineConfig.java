@@ -33,11 +33,12 @@ import java.util.regex.Pattern;
  * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
  * @param cache            the optional inference cache (default: off), see {@link InferenceCache}
  * @param valueFormat      how record values are read and written (default: {@code json})
+ * @param tombstones       what happens to a record with a null value (default: passed through to the output topic)
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
 public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
                              int maxTextBytes, Batching batching, Routing routing, Cache cache,
-                             Format valueFormat, Map<String, Object> streamsConfig) {
+                             Format valueFormat, Tombstones tombstones, Map<String, Object> streamsConfig) {
 
     public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
     public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
@@ -101,14 +102,33 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
     /**
      * A stage's value format by name ({@link ValueFormats}: {@code json}, {@code text}, and any a provider adds) and its
-     * settings by name (e.g. {@code outputFormat}); an unknown name is refused here, at startup.
+     * settings by name (e.g. {@code outputFormat}); an unknown name or a wrong setting is refused here, at startup.
      */
     public record Format(String name, Map<String, String> settings) {
         public static final Format JSON = new Format(ValueFormats.DEFAULT, Map.of());
 
         public Format {
-            ValueFormats.check(name);
             settings = Map.copyOf(settings);
+            ValueFormats.create(name, settings);
+        }
+    }
+
+    /**
+     * Records with a null value: deletes of a compacted topic. {@code PASS} (the default) writes them unchanged to the
+     * output topic, in order with the events around them, so that a compacted enrichment topic sees the delete;
+     * {@code DROP} drops them (counted). Never a dead letter.
+     */
+    public enum Tombstones {
+        PASS, DROP;
+
+        /** {@code pass} or {@code drop}, as the flag and the topology file write it. */
+        public static Tombstones parse(String name) {
+            return switch (name) {
+                case "pass" -> PASS;
+                case "drop" -> DROP;
+                default -> throw new IllegalArgumentException("Unknown tombstone handling '" + name
+                        + "': use pass or drop (--tombstones; topology file: tombstones).");
+            };
         }
     }
 
@@ -124,6 +144,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         batching = batching == null ? Batching.DEFAULT : batching;
         cache = cache == null ? Cache.OFF : cache;
         valueFormat = valueFormat == null ? Format.JSON : valueFormat;
+        tombstones = tombstones == null ? Tombstones.PASS : tombstones;
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
@@ -207,7 +228,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
         return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
                 + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
-                + ", " + valueFormat + ", streamsConfig=" + shown + "]";
+                + ", " + valueFormat + ", tombstones=" + tombstones + ", streamsConfig=" + shown + "]";
     }
 
     private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|credential|token|user\\.info|\\.key$",
@@ -230,6 +251,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         private Routing routing;
         private Cache cache;
         private Format valueFormat;
+        private Tombstones tombstones;
         private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
 
         public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
@@ -250,6 +272,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public Builder valueFormat(Format format) { this.valueFormat = format; return this; }
 
+        public Builder tombstones(Tombstones handling) { this.tombstones = handling; return this; }
+
         public Builder streamsConfig(String key, Object value) { streamsConfig.put(key, value); return this; }
 
         public Builder streamsConfig(Map<?, ?> config) {
@@ -259,7 +283,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
 
         public PipelineConfig build() {
             return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing, cache,
-                    valueFormat, streamsConfig);
+                    valueFormat, tombstones, streamsConfig);
         }
     }
 }

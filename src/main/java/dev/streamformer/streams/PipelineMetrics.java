@@ -35,6 +35,8 @@ public final class PipelineMetrics {
     private final LongAdder cacheHits = new LongAdder();
     private final LongAdder cacheMisses = new LongAdder();
     private final LongAdder formatRetries = new LongAdder();
+    private final LongAdder tombstonesPassed = new LongAdder();
+    private final LongAdder tombstonesDropped = new LongAdder();
     private volatile String formatUnavailable;
     private volatile Reporting reporting;
 
@@ -94,6 +96,25 @@ public final class PipelineMetrics {
     void formatUnavailable(String why) {
         formatRetries.increment();
         formatUnavailable = why;
+        Reporting r = reporting;
+        if (r != null) r.metrics().formatRetry(r.stage());
+    }
+
+    /** A tombstone (null value) passed through to the output topic, or dropped. */
+    void tombstone(boolean passed) {
+        (passed ? tombstonesPassed : tombstonesDropped).increment();
+        Reporting r = reporting;
+        if (r != null) r.metrics().tombstone(r.stage(), passed ? "passed" : "dropped");
+    }
+
+    /** Tombstones passed through to the output topic. */
+    public long tombstonesPassed() {
+        return tombstonesPassed.sum();
+    }
+
+    /** Tombstones dropped ({@code --tombstones drop}). */
+    public long tombstonesDropped() {
+        return tombstonesDropped.sum();
     }
 
     /** The stage's value format works (again). */

@@ -279,6 +279,15 @@ public final class TopologyLoader {
                     });
                 }
             }
+            PipelineConfig.Format valueFormat = valueFormat(s, at, key);
+            PipelineConfig.Tombstones tombstones = PipelineConfig.Tombstones.PASS;
+            if (s.tombstones() != null) {
+                try {
+                    tombstones = PipelineConfig.Tombstones.parse(s.tombstones());
+                } catch (IllegalArgumentException e) {
+                    error(at + "/tombstones", key + ".tombstones", e.getMessage());
+                }
+            }
             if (problems.size() > before) return null;
 
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
@@ -288,6 +297,7 @@ public final class TopologyLoader {
                     .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
+            pipeline.valueFormat(valueFormat).tombstones(tombstones);
             if (s.cache() != null) pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
             if (s.route() != null) {
                 pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
@@ -301,6 +311,19 @@ public final class TopologyLoader {
                 return null;
             }
             return new StagePlan(name, spec, pipeline);
+        }
+
+        /** The stage's value format and its settings; a mistake is reported (and null returned). */
+        PipelineConfig.Format valueFormat(TopologyFile.Stage s, String at, String key) {
+            var settings = new java.util.LinkedHashMap<String, String>();
+            if (s.outputFormat() != null) settings.put("outputFormat", s.outputFormat());
+            try {
+                return new PipelineConfig.Format(s.valueFormat() == null ? PipelineConfig.Format.JSON.name() : s.valueFormat(), settings);
+            } catch (IllegalArgumentException e) {
+                error(at + (s.valueFormat() == null ? "/outputFormat" : "/valueFormat"),
+                        key + (s.valueFormat() == null ? ".outputFormat" : ".valueFormat"), e.getMessage());
+                return null;
+            }
         }
 
         /** A positive whole number (or {@code fallback} when absent); a mistake is reported and the fallback used. */

@@ -79,4 +79,35 @@ class JsonLinesTest {
         assertEquals(1, exit[0]);
         assertFalse(out.stream().anyMatch(n -> "never".equals(n.path("text").asText())));
     }
+
+    @Test
+    void withValueFormatTextEveryLineIsTheTextAndTextOutputIsTheGeneratedTextAlone() throws Exception {
+        var options = new LineOptions();
+        options.textField = "text";
+        options.maxTextBytes = 1024;
+        options.valueFormat = "text";
+        Function<List<String>, List<ObjectNode>> generate = texts -> texts.stream()
+                .map(t -> JsonNodeFactory.instance.objectNode().put("generated", "re: " + t)).toList();
+        byte[] input = "{\"looks\": \"like json\"}\nplain\n".getBytes(StandardCharsets.UTF_8);
+
+        var json = new ByteArrayOutputStream();
+        new JsonLines(options, new Progress(System.err, false), String::length, null, dev.streamformer.task.EventInput.TEXT)
+                .run(new ByteArrayInputStream(input), new PrintStream(json, true, StandardCharsets.UTF_8), generate);
+        assertEquals("{\"text\":\"{\\\"looks\\\": \\\"like json\\\"}\",\"generated\":\"re: {\\\"looks\\\": \\\"like json\\\"}\"}\n"
+                + "{\"text\":\"plain\",\"generated\":\"re: plain\"}\n", json.toString(StandardCharsets.UTF_8));
+
+        options.outputFormat = "text";
+        var text = new ByteArrayOutputStream();
+        new JsonLines(options, new Progress(System.err, false), String::length, null, dev.streamformer.task.EventInput.TEXT)
+                .run(new ByteArrayInputStream(input), new PrintStream(text, true, StandardCharsets.UTF_8), generate);
+        assertEquals("re: {\"looks\": \"like json\"}\nre: plain\n", text.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownValueFormatIsRefusedNamingTheKnownOnes() {
+        var options = new LineOptions();
+        options.valueFormat = "yaml";
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, options::format);
+        assertTrue(e.getMessage().startsWith("Unknown value format 'yaml': use one of json, text"), e.getMessage());
+    }
 }

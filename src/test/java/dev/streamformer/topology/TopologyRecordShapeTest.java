@@ -1,0 +1,50 @@
+package dev.streamformer.topology;
+
+import dev.streamformer.streams.PipelineConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A stage's record-shape keys (value format, tombstones, ...) in a topology file reach its pipeline config, or are refused with their line. */
+class TopologyRecordShapeTest {
+
+    private static PipelineConfig configOf(String stageExtra) {
+        TopologyLoader.Plan plan = TopologyLoader.parse("t.yaml", """
+                stages:
+                  - name: a
+                    task: embed
+                    model: all-minilm-l6-v2
+                    input: in
+                    output: out
+                """ + stageExtra);
+        return plan.stages().get(0).pipeline().streamsConfig("bootstrap.servers", "x:1").build();
+    }
+
+    @Test
+    void defaultsAreJsonAndPassingTombstones() {
+        PipelineConfig config = configOf("");
+        assertEquals(PipelineConfig.Format.JSON, config.valueFormat());
+        assertEquals(PipelineConfig.Tombstones.PASS, config.tombstones());
+    }
+
+    @Test
+    void theKeysReachThePipeline() {
+        PipelineConfig config = configOf("    valueFormat: text\n    outputFormat: text\n    tombstones: drop\n");
+        assertEquals(new PipelineConfig.Format("text", Map.of("outputFormat", "text")), config.valueFormat());
+        assertEquals(PipelineConfig.Tombstones.DROP, config.tombstones());
+    }
+
+    @Test
+    void anUnknownFormatOrHandlingIsNamedWithItsLine() {
+        var format = assertThrows(TopologyException.class, () -> configOf("    valueFormat: xml\n"));
+        assertTrue(format.getMessage().contains("t.yaml:7: stages[0].valueFormat: Unknown value format 'xml': use one of json, text"),
+                format.getMessage());
+        var tombstones = assertThrows(TopologyException.class, () -> configOf("    tombstones: keep\n"));
+        assertTrue(tombstones.getMessage().contains("stages[0].tombstones: Unknown tombstone handling 'keep': use pass or drop"),
+                tombstones.getMessage());
+    }
+}
