@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +49,9 @@ public final class AvroFormat {
     public static AvroFormat fromSchemaFile(Path file) {
         try {
             return new AvroFormat(new Schema.Parser().parse(Files.readString(file)));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("The Avro schema file " + file + " does not exist: give the path of the .avsc"
+                    + " the producer writes with (--schema-file).", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the Avro schema file " + file + " (" + e.getMessage()
                     + "): give the path of a readable .avsc file (--schema-file).", e);

@@ -12,6 +12,7 @@ import com.networknt.schema.SpecificationVersion;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,6 +36,9 @@ public final class JsonSchemaFormat {
         String text;
         try {
             text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("The JSON Schema file " + file + " does not exist: give the path of the schema"
+                    + " the producer writes with (--schema-file).", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Cannot read the JSON Schema file " + file + " (" + e.getMessage()
                     + "): give the path of a readable schema file (--schema-file).", e);

@@ -35,7 +35,8 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
      * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),
      * bad records to {@code dlq} (default {@code <input>.dlq}). {@code valueFormat}: {@code json} (default) or
      * {@code text} (the whole value is the text), with {@code outputFormat} {@code json} (default) or {@code text} (the
-     * generated text alone); {@code tombstones}: {@code pass} (default) or {@code drop}.
+     * generated text alone), or {@code avro} / {@code json-schema} with the producer's schema in {@code schemaFile};
+     * {@code tombstones}: {@code pass} (default) or {@code drop}.
      */
     public record Stage(String name, String task, String model, String engine, String device, Integer threads,
                         String input, String output, String dlq,
@@ -46,7 +47,7 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         @JsonProperty("minScore") Float minScore,
                         Route route, Generation generation, Cache cache, String query, String aggregation,
                         @JsonProperty("valueFormat") String valueFormat, @JsonProperty("outputFormat") String outputFormat,
-                        String tombstones) {}
+                        String tombstones, @JsonProperty("schemaFile") String schemaFile) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
     public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}
