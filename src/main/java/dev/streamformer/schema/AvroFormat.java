@@ -12,6 +12,8 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class AvroFormat {
 
     /** The reason of a value that is not a record of the writer schema. */
     public static final String SCHEMA_MISMATCH = "schema-mismatch";
+
+    private static final Logger log = LoggerFactory.getLogger(AvroFormat.class);
 
     private final Schema writer;
     private final GenericDatumReader<GenericRecord> reader;
@@ -100,7 +104,11 @@ public final class AvroFormat {
     public byte[] write(ObjectNode enriched) {
         Schema schema = outputSchema(enriched);
         GenericRecord record = AvroJson.toRecord(enriched, schema);
-        GenericDatumWriter<GenericRecord> datumWriter = writers.computeIfAbsent(schema, GenericDatumWriter::new);
+        GenericDatumWriter<GenericRecord> datumWriter = writers.computeIfAbsent(schema, first -> {
+            log.info("Enriched Avro records are written with this schema (the input schema plus the result fields, each"
+                    + " optional); readers of the output need it: {}", first);
+            return new GenericDatumWriter<>(first);
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
