@@ -101,7 +101,14 @@ final class AvroJson {
             case STRING -> node.textValue();
             case ENUM -> new GenericData.EnumSymbol(schema, node.textValue());
             case BYTES -> ByteBuffer.wrap(Base64.getDecoder().decode(node.textValue()));
-            case FIXED -> new GenericData.Fixed(schema, Base64.getDecoder().decode(node.textValue()));
+            case FIXED -> {
+                byte[] bytes = Base64.getDecoder().decode(node.textValue());
+                if (bytes.length != schema.getFixedSize()) {
+                    throw new IllegalArgumentException("'" + path + "' holds " + bytes.length + " bytes, expected "
+                            + schema.getFixedSize() + ".");
+                }
+                yield new GenericData.Fixed(schema, bytes);
+            }
             case ARRAY -> {
                 List<Object> list = new ArrayList<>(node.size());
                 for (int i = 0; i < node.size(); i++) {

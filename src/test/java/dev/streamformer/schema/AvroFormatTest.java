@@ -129,6 +129,24 @@ class AvroFormatTest {
     }
 
     @Test
+    void aFixedOfAnotherSizeOrBytesThatAreNotBase64CannotBeWritten() throws IOException {
+        Schema hashed = new Schema.Parser().parse("""
+                {"type": "record", "name": "Doc", "fields": [{"name": "text", "type": "string"},
+                 {"name": "hash", "type": {"type": "fixed", "name": "Md5", "size": 16}}, {"name": "raw", "type": "bytes"}]}""");
+        GenericRecord doc = new GenericData.Record(hashed);
+        doc.put("text", "hi");
+        doc.put("hash", new GenericData.Fixed(hashed.getField("hash").schema(), new byte[16]));
+        doc.put("raw", ByteBuffer.wrap(new byte[] {9}));
+        AvroFormat format = new AvroFormat(hashed);
+        ObjectNode event = format.read(avro(doc));
+        assertArrayEquals(avro(doc), format.write(event));
+
+        var shortHash = assertThrows(IllegalArgumentException.class, () -> format.write(event.deepCopy().put("hash", "AAEC")));
+        assertTrue(shortHash.getMessage().contains("'Doc.hash' holds 3 bytes, expected 16"), shortHash.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> format.write(event.deepCopy().put("raw", "not base64!")));
+    }
+
+    @Test
     void truncatedBytesAreASchemaMismatch() throws IOException {
         byte[] whole = avro(review());
         for (int length : new int[] {0, 1, whole.length / 2, whole.length - 1}) {
