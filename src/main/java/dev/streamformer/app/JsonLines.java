@@ -43,6 +43,7 @@ final class JsonLines {
     static final String LINE_TOO_LONG = "line-too-long";
 
     private final EventParser parser;
+    private final Enrichment enrichment;
     /** json: lines that do not start with '{' are plain text; any other format reads every line as a value. */
     private final boolean plainLinesAsText;
     private final boolean failFast;
@@ -63,7 +64,8 @@ final class JsonLines {
     /** @param input how the task reads an event (a chat generation renders {@code messages} through its template) */
     JsonLines(String textField, int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter,
               String modelId, EventInput input) {
-        this(ValueFormats.create(ValueFormats.DEFAULT, Map.of()), true, textField, maxTextBytes, failFast, progress, tokenCounter, modelId, input);
+        this(ValueFormats.create(ValueFormats.DEFAULT, Map.of()), true, textField, null, Enrichment.DEFAULT, maxTextBytes, failFast, progress,
+                tokenCounter, modelId, input);
     }
 
     /**
@@ -71,13 +73,15 @@ final class JsonLines {
      * model id are null (the task has them).
      */
     JsonLines(LineOptions options, Progress progress, ToIntFunction<String> tokenCounter, String modelId, EventInput input) {
-        this(options.format(), options.valueFormat.equals(ValueFormats.DEFAULT), options.textField, options.maxTextBytes, options.failFast,
-                progress, tokenCounter, modelId, input);
+        this(options.format(), options.valueFormat.equals(ValueFormats.DEFAULT), options.textField, options.textTemplate,
+                options.enrichment(), options.maxTextBytes, options.failFast, progress, tokenCounter, modelId, input);
     }
 
-    private JsonLines(ValueFormat format, boolean plainLinesAsText, String textField, int maxTextBytes, boolean failFast,
-                      Progress progress, ToIntFunction<String> tokenCounter, String modelId, EventInput input) {
-        this.parser = new EventParser(format, textField, maxTextBytes, input);
+    private JsonLines(ValueFormat format, boolean plainLinesAsText, String textField, String textTemplate, Enrichment enrichment,
+                      int maxTextBytes, boolean failFast, Progress progress, ToIntFunction<String> tokenCounter, String modelId,
+                      EventInput input) {
+        this.parser = new EventParser(format, textField, textTemplate, maxTextBytes, input);
+        this.enrichment = enrichment;
         this.plainLinesAsText = plainLinesAsText;
         this.failFast = failFast;
         this.progress = progress;
@@ -152,7 +156,7 @@ final class JsonLines {
         return switch (outcome) {
             case BatchInference.Outcome.Enriched enriched -> {
                 try {
-                    ObjectNode event = Enrichment.enrich(line.event.json(), enriched.fields(), modelId);
+                    ObjectNode event = enrichment.enrich(line.event.json(), enriched.fields(), modelId);
                     yield new Written(parser.format().write(null, line.event.decoded(), event), null);
                 } catch (InvalidEventException e) {
                     yield new Written(null, new Failure(e.reason(), Main.oneLine(e)));

@@ -1,6 +1,8 @@
 package dev.streamformer.app;
 
+import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
+import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.event.ValueFormat;
 import dev.streamformer.event.ValueFormats;
 import picocli.CommandLine.Option;
@@ -19,11 +21,34 @@ final class LineOptions {
 
     @Option(names = "--value-format", paramLabel = "json|text", defaultValue = "json",
             description = "json: a line starting with '{' is a JSON object, any other line its text; text: every line is the text. Default: ${DEFAULT-VALUE}.")
-    String valueFormat;
+    String valueFormat = "json";
 
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON lines (default), or text (the generated text alone).")
     String outputFormat;
+
+    @Option(names = "--text-template", paramLabel = "TEMPLATE",
+            description = "The text made from several fields instead of --text-field, e.g. \"{title}\\n\\n{body}\"; a missing field is an error line (missing-field).")
+    String textTemplate;
+
+    @Option(names = "--output-field", paramLabel = "FIELD", description = "Put the result (and model) into this one field instead of next to the input fields.")
+    String outputField;
+
+    @Option(names = "--drop-input-fields", description = "Write the result alone, without the input fields (default: keep them).")
+    boolean dropInputFields;
+
+    @Option(names = "--vector-encoding", paramLabel = "json|base64-f32|base64-f16|int8", defaultValue = "json",
+            description = "embed: the embedding as a JSON array, or base64 of little-endian float32, float16 or int8 (with embedding_scale). Default: ${DEFAULT-VALUE}.")
+    String vectorEncoding = "json";
+
+    @Option(names = "--dimensions", paramLabel = "N", defaultValue = "0",
+            description = "embed: keep the first N numbers of the embedding and scale it back to length 1 (Matryoshka models); 0: all. Default: ${DEFAULT-VALUE}.")
+    int dimensions;
+
+    /** Where the result goes and how embeddings are written. */
+    Enrichment enrichment() {
+        return new Enrichment(outputField, null, dropInputFields, new VectorEncoding(VectorEncoding.Kind.parse(vectorEncoding), dimensions));
+    }
 
     /** The format the options name, checked: an unknown name is refused in one sentence. */
     ValueFormat format() {

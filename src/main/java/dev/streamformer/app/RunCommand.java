@@ -43,6 +43,15 @@ final class RunCommand implements Callable<Integer> {
             description = "With --value-format avro or json-schema: the producer's schema (.avsc, or a JSON Schema file).") String schemaFile;
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
+    @Option(names = "--text-template", paramLabel = "TEMPLATE",
+            description = "The text made from several fields instead of --text-field, e.g. \"{title}\\n\\n{body}\"; a missing field goes to the dead-letter topic (missing-field).") String textTemplate;
+    @Option(names = "--output-field", paramLabel = "FIELD", description = "Put the result (and model) into this one field instead of next to the input fields.") String outputField;
+    @Option(names = "--output-header", paramLabel = "NAME", description = "Put the result, as JSON, into this record header and leave the value as it came.") String outputHeader;
+    @Option(names = "--drop-input-fields", description = "Write the result alone, without the input fields (default: keep them).") boolean dropInputFields;
+    @Option(names = "--vector-encoding", paramLabel = "json|base64-f32|base64-f16|int8",
+            description = "embed: the embedding as a JSON array (default), or base64 of little-endian float32, float16 or int8 (with embedding_scale).") String vectorEncoding;
+    @Option(names = "--dimensions", paramLabel = "N",
+            description = "embed: keep the first N numbers of the embedding and scale it back to length 1 (Matryoshka models).") Integer dimensions;
     @Option(names = "--tombstones", paramLabel = "pass|drop", defaultValue = "pass",
             description = "Records with a null value (deletes): pass them to the output topic unchanged, or drop them (counted). Default: ${DEFAULT-VALUE}.") String tombstones;
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "A part-full batch is flushed once its input has paused this long. Default: ${DEFAULT-VALUE}.") int maxWaitMs;
@@ -138,7 +147,8 @@ final class RunCommand implements Callable<Integer> {
                         g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
-                options.entities.aggregation, valueFormat, outputFormat, tombstones, schemaFile);
+                options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
+                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, schemaFile);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
     }
@@ -156,7 +166,8 @@ final class RunCommand implements Callable<Integer> {
     private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(), s.schemaFile());
+                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(),
+                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.schemaFile());
     }
 
 

@@ -32,10 +32,12 @@ import java.nio.charset.StandardCharsets;
  *       they hold exactly one JSON value [{@code malformed-json}]: no trailing data, no duplicate keys, at most
  *       {@value #MAX_NESTING_DEPTH} levels of nesting; numbers are kept exactly (BigDecimal), so a field is
  *       written back as it came in; the value is an object [{@code not-an-object}];</li>
- *   <li>the text field is present [{@code missing-text}], a string [{@code text-not-string}], not blank
+ *   <li>the text field (a name, a dotted path or a JSON Pointer: {@link FieldPath}) is present [{@code missing-text}], a string [{@code text-not-string}], not blank
  *       [{@code empty-text}], holds no unpaired UTF-16 surrogate [{@code invalid-unicode}] and is at most
  *       {@code maxTextBytes} long in UTF-8 [{@code text-too-long}] — or, for a task whose {@link EventInput} accepts
- *       them, the event has no text field but what the task reads instead (a chat's {@code messages}, a rerank's {@code passages});</li>
+ *       them, the event has no text field but what the task reads instead (a chat's {@code messages}, a rerank's {@code passages});
+ *       or, with a text template, every field it names is present [{@code missing-field}] and not an object or
+ *       array [{@code field-not-text}] ({@link TextTemplate}), and the text it makes passes the same checks;</li>
  *   <li>the task's {@link EventInput} turns the event into model input (e.g. a chat template renders it) [its own
  *       reason, e.g. {@code chat-template}].</li>
  * </ol>
@@ -62,6 +64,8 @@ public final class EventParser {
 
     private final ValueFormat format;
     private final String textField;
+    private final FieldPath textPath;
+    private final TextTemplate textTemplate; // null: the text is the text field
     private final int maxTextBytes;
     private final EventInput input;
 
@@ -76,8 +80,19 @@ public final class EventParser {
     }
 
     public EventParser(ValueFormat format, String textField, int maxTextBytes, EventInput input) {
+        this(format, textField, null, maxTextBytes, input);
+    }
+
+    /**
+     * @param textField    where the text is: a name, a dotted path or a JSON Pointer ({@link FieldPath})
+     * @param textTemplate the text made from several fields instead ({@link TextTemplate}); null: the text field
+     * @throws IllegalArgumentException the field path or template is not valid, in one sentence with the fix
+     */
+    public EventParser(ValueFormat format, String textField, String textTemplate, int maxTextBytes, EventInput input) {
         this.format = format;
         this.textField = textField;
+        this.textPath = FieldPath.parse(textField);
+        this.textTemplate = textTemplate == null ? null : TextTemplate.parse(textTemplate);
         this.maxTextBytes = maxTextBytes;
         this.input = input;
     }
@@ -116,7 +131,12 @@ public final class EventParser {
     /** Rules 4 and 5 for an event its format has read. */
     private ParsedEvent event(ValueFormat.Decoded decoded) {
         ObjectNode json = decoded.event();
-        JsonNode field = json.get(textField);
+        if (textTemplate != null) {
+            String text = textTemplate.render(json);
+            checkText(text);
+            return new ParsedEvent(decoded, modelInput(json, text));
+        }
+        JsonNode field = textPath.find(json);
         if ((field == null || field.isNull()) && input.readsWithoutText(json)) {
             return new ParsedEvent(decoded, modelInput(json, null));
         }

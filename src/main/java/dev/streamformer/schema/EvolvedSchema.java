@@ -18,17 +18,20 @@ import java.util.Map;
  * <p>The type of an added field comes from its value: a string is {@code string}, a boolean {@code boolean}, a whole
  * number {@code long}, any other number {@code double}, an array of numbers an array of {@code double} (or of
  * {@code long} when all are whole), an object a record of its fields. A result field that the input schema already has
- * keeps the input's type.
+ * keeps the input's type. Input fields that the enriched event no longer has ({@code --drop-input-fields}) are left
+ * out; that schema is no longer BACKWARD compatible with the input schema, as asked.
  */
 final class EvolvedSchema {
 
     private EvolvedSchema() {}
 
-    /** {@code input} plus optional fields for those of {@code enriched} that it lacks. */
+    /** The fields of {@code input} that {@code enriched} has, plus optional fields for those of {@code enriched} it lacks. */
     static Schema of(Schema input, ObjectNode enriched) {
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : input.getFields()) {
-            fields.add(new Schema.Field(field, field.schema()));
+            if (enriched.has(field.name())) {
+                fields.add(new Schema.Field(field, field.schema()));
+            }
         }
         for (Map.Entry<String, JsonNode> result : enriched.properties()) {
             if (input.getField(result.getKey()) == null && !result.getValue().isNull()) {

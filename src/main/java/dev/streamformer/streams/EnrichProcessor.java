@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,7 +14,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import java.util.function.Function;
 
 /**
- * Node {@value #NAME}: enriches the event as the command line does ({@link Enrichment}), picks its output topic (the
+ * Node {@value #NAME}: enriches the event as the command line does ({@link Enrichment}; the result into the value, or
+ * into a record header), picks its output topic (the
  * routing value, if any) and writes the value in the stage's {@link ValueFormat} for that topic. Key, timestamp and
  * headers stay those of the input record.
  */
@@ -29,6 +32,7 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
     record EnrichedEvent(byte[] value, String topic) {}
 
     private final String modelId;
+    private final Enrichment enrichment;
     private final String routeField;
     private final Function<String, String> topicByRoute;
     private final ValueFormat format;
@@ -40,9 +44,10 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
      * @param routeField   the result field whose value picks the topic; null: no routing
      * @param topicByRoute the output topic for a routing value (null: none)
      */
-    EnrichProcessor(String modelId, String routeField, Function<String, String> topicByRoute, ValueFormat format,
+    EnrichProcessor(String modelId, Enrichment enrichment, String routeField, Function<String, String> topicByRoute, ValueFormat format,
                     PipelineMetrics metrics) {
         this.modelId = modelId;
+        this.enrichment = enrichment;
         this.routeField = routeField;
         this.topicByRoute = topicByRoute;
         this.format = format;
@@ -60,14 +65,19 @@ final class EnrichProcessor implements Processor<byte[], EnrichProcessor.Inferre
         InferredEvent event = record.value();
         String topic = topicByRoute.apply(route(event.fields()));
         byte[] value;
+        Headers headers = record.headers();
         try {
-            ObjectNode enriched = Enrichment.enrich(event.decoded().event(), event.fields(), modelId);
+            byte[] header = enrichment.header(event.fields(), modelId);
+            if (header != null) {
+                headers = new RecordHeaders(headers.toArray()).add(enrichment.outputHeader(), header);
+            }
+            ObjectNode enriched = enrichment.enrich(event.decoded().event(), event.fields(), modelId);
             value = retry.call(() -> format.write(topic, event.decoded(), enriched));
         } catch (InvalidEventException e) {
             DeadLetters.send(context, metrics, event.pending(), DeadLetters.Stage.ENRICH, e.reason(), e, null, 0);
             return;
         }
-        context.forward(record.withValue(new EnrichedEvent(value, topic)), OUTPUT_SINK);
+        context.forward(record.withValue(new EnrichedEvent(value, topic)).withHeaders(headers), OUTPUT_SINK);
         metrics.recordOut(record.key(), event.text(), event.fields());
     }
 

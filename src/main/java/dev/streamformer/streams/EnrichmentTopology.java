@@ -59,7 +59,7 @@ public final class EnrichmentTopology {
      */
     public static Topology build(PipelineConfig config, Task task, String taskSettings, PipelineMetrics metrics) {
         ValueFormat format = ValueFormats.create(config.valueFormat().name(), config.valueFormat().settings());
-        var parser = new EventParser(format, config.textField(), config.maxTextBytes(), task.input());
+        var parser = new EventParser(format, config.textField(), config.textTemplate(), config.maxTextBytes(), task.input());
         String routeField = config.routing() == null ? null : config.routing().field();
         RouteByField router = config.routing() == null ? null : new RouteByField(config.routing(), config.outputTopic());
         Function<String, String> topicByRoute = router == null ? route -> config.outputTopic() : router::topic;
@@ -84,7 +84,7 @@ public final class EnrichmentTopology {
                 topology.addStateStore(store, BATCH);
             }
         }
-        topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), routeField, topicByRoute, format, metrics), BATCH);
+        topology.addProcessor(ENRICH, () -> new EnrichProcessor(task.modelId(), config.enrichment(), routeField, topicByRoute, format, metrics), BATCH);
 
         Serializer<EnrichProcessor.EnrichedEvent> enrichedValue = (topic, event) -> event.value();
         if (router == null) {

@@ -1,6 +1,9 @@
 package dev.streamformer.streams;
 
+import dev.streamformer.event.Enrichment;
 import dev.streamformer.event.EventParser;
+import dev.streamformer.event.FieldPath;
+import dev.streamformer.event.TextTemplate;
 import dev.streamformer.event.ValueFormats;
 import dev.streamformer.task.TokenBudget;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,17 +31,19 @@ import java.util.regex.Pattern;
  *
  * @param deadLetterTopic  where bad records go: as set, else Kafka's {@code errors.dead.letter.queue.topic.name}
  *                         from the streams config, else {@code <input>.dlq}
- * @param textField        the JSON field holding the text (default {@code text})
+ * @param textField        the JSON field holding the text (default {@code text}): a name, a dotted path or a JSON Pointer
+ * @param textTemplate     the text made from several fields, e.g. {@code "{title}\n\n{body}"}; null: the text field
  * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
  * @param routing          send each result to a topic chosen by one of its fields; null: all to {@code outputTopic}
  * @param cache            the optional inference cache (default: off), see {@link InferenceCache}
  * @param valueFormat      how record values are read and written (default: {@code json})
+ * @param enrichment       where the result goes (fields added to the event by default) and how embeddings are encoded
  * @param tombstones       what happens to a record with a null value (default: passed through to the output topic)
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
 public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
-                             int maxTextBytes, Batching batching, Routing routing, Cache cache,
-                             Format valueFormat, Tombstones tombstones, Map<String, Object> streamsConfig) {
+                             String textTemplate, int maxTextBytes, Batching batching, Routing routing, Cache cache,
+                             Format valueFormat, Enrichment enrichment, Tombstones tombstones, Map<String, Object> streamsConfig) {
 
     public static final String DEFAULT_TEXT_FIELD = EventParser.DEFAULT_TEXT_FIELD;
     public static final int DEFAULT_MAX_TEXT_BYTES = EventParser.DEFAULT_MAX_TEXT_BYTES;
@@ -145,6 +150,15 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         cache = cache == null ? Cache.OFF : cache;
         valueFormat = valueFormat == null ? Format.JSON : valueFormat;
         tombstones = tombstones == null ? Tombstones.PASS : tombstones;
+        enrichment = enrichment == null ? Enrichment.DEFAULT : enrichment;
+        FieldPath.parse(textField);
+        if (textTemplate != null) {
+            TextTemplate.parse(textTemplate);
+        }
+        if (valueFormat.name().equals("text") && (!textField.equals(DEFAULT_TEXT_FIELD) || textTemplate != null)) {
+            throw new IllegalArgumentException("--value-format text reads the whole value as the text: drop --text-field and"
+                    + " --text-template (topology file: textField, textTemplate), or read JSON with --value-format json.");
+        }
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
@@ -227,8 +241,9 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         var shown = new TreeMap<String, Object>();
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
         return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
-                + ", textField=" + textField + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
-                + ", " + valueFormat + ", tombstones=" + tombstones + ", streamsConfig=" + shown + "]";
+                + ", textField=" + textField + (textTemplate == null ? "" : ", textTemplate=" + textTemplate)
+                + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
+                + ", " + valueFormat + ", " + enrichment + ", tombstones=" + tombstones + ", streamsConfig=" + shown + "]";
     }
 
     private static final Pattern SECRET_KEY = Pattern.compile("password|secret|jaas|credential|token|user\\.info|\\.key$",
@@ -246,6 +261,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         private String outputTopic;
         private String deadLetterTopic;
         private String textField;
+        private String textTemplate;
+        private Enrichment enrichment;
         private int maxTextBytes = DEFAULT_MAX_TEXT_BYTES;
         private Batching batching;
         private Routing routing;
@@ -261,6 +278,10 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         public Builder deadLetterTopic(String topic) { this.deadLetterTopic = topic; return this; }
 
         public Builder textField(String field) { this.textField = field; return this; }
+
+        public Builder textTemplate(String template) { this.textTemplate = template; return this; }
+
+        public Builder enrichment(Enrichment placement) { this.enrichment = placement; return this; }
 
         public Builder maxTextBytes(int bytes) { this.maxTextBytes = bytes; return this; }
 
@@ -282,8 +303,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
 
         public PipelineConfig build() {
-            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, maxTextBytes, batching, routing, cache,
-                    valueFormat, tombstones, streamsConfig);
+            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, textTemplate, maxTextBytes, batching, routing,
+                    cache, valueFormat, enrichment, tombstones, streamsConfig);
         }
     }
 }

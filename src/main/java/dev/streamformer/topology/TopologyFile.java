@@ -35,8 +35,11 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
      * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),
      * bad records to {@code dlq} (default {@code <input>.dlq}). {@code valueFormat}: {@code json} (default) or
      * {@code text} (the whole value is the text), with {@code outputFormat} {@code json} (default) or {@code text} (the
-     * generated text alone), or {@code avro} / {@code json-schema} with the producer's schema in {@code schemaFile};
-     * {@code tombstones}: {@code pass} (default) or {@code drop}.
+     * generated text alone); {@code tombstones}: {@code pass} (default) or {@code drop}. {@code textField} may be a
+     * dotted path or a JSON Pointer; {@code textTemplate} makes the text from several fields; {@code outputField},
+     * {@code outputHeader} and {@code dropInputFields} place the result; {@code vectorEncoding} ({@code json},
+     * {@code base64-f32}, {@code base64-f16}, {@code int8}) and {@code dimensions} shape an embedding. {@code valueFormat}
+     * {@code avro} or {@code json-schema} reads records of the producer's schema in {@code schemaFile}.
      */
     public record Stage(String name, String task, String model, String engine, String device, Integer threads,
                         String input, String output, String dlq,
@@ -47,7 +50,11 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         @JsonProperty("minScore") Float minScore,
                         Route route, Generation generation, Cache cache, String query, String aggregation,
                         @JsonProperty("valueFormat") String valueFormat, @JsonProperty("outputFormat") String outputFormat,
-                        String tombstones, @JsonProperty("schemaFile") String schemaFile) {}
+                        String tombstones, @JsonProperty("textTemplate") String textTemplate,
+                        @JsonProperty("outputField") String outputField, @JsonProperty("outputHeader") String outputHeader,
+                        @JsonProperty("dropInputFields") Boolean dropInputFields,
+                        @JsonProperty("vectorEncoding") String vectorEncoding, Integer dimensions,
+                        @JsonProperty("schemaFile") String schemaFile) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
     public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.model.ModelRegistry;
+import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.ClassifyTask;
 import dev.streamformer.task.EngineOptions;
@@ -288,16 +290,17 @@ public final class TopologyLoader {
                     error(at + "/tombstones", key + ".tombstones", e.getMessage());
                 }
             }
+            Enrichment enrichment = enrichment(s, at, key);
             if (problems.size() > before) return null;
 
             TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
                     s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
-                    .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField())
+                    .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(s.textTemplate())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
-            pipeline.valueFormat(valueFormat).tombstones(tombstones);
+            pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);
             if (s.cache() != null) pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
             if (s.route() != null) {
                 pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
@@ -311,6 +314,27 @@ public final class TopologyLoader {
                 return null;
             }
             return new StagePlan(name, spec, pipeline);
+        }
+
+        /** Where the stage's result goes and how its embeddings are written; a mistake is reported (and null returned). */
+        Enrichment enrichment(TopologyFile.Stage s, String at, String key) {
+            VectorEncoding.Kind kind = VectorEncoding.Kind.JSON;
+            if (s.vectorEncoding() != null) {
+                try {
+                    kind = VectorEncoding.Kind.parse(s.vectorEncoding());
+                } catch (IllegalArgumentException e) {
+                    error(at + "/vectorEncoding", key + ".vectorEncoding", e.getMessage());
+                }
+            }
+            int dimensions = s.dimensions() == null ? 0 : positive(s.dimensions(), 0, at + "/dimensions", key + ".dimensions",
+                    "numbers of the embedding to keep");
+            try {
+                return new Enrichment(s.outputField(), s.outputHeader(), Boolean.TRUE.equals(s.dropInputFields()),
+                        new VectorEncoding(kind, dimensions));
+            } catch (IllegalArgumentException e) {
+                error(at + "/outputHeader", key + ".outputHeader", e.getMessage());
+                return null;
+            }
         }
 
         /** The stage's value format and its settings; a mistake is reported (and null returned). */

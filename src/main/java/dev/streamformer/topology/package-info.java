@@ -4,7 +4,7 @@
  * file, line and key of any mistake; running builds one {@link dev.streamformer.streams.Pipeline} per stage, sharing
  * models between stages.
  *
- * <p>May depend on: {@code engine.java.decoder}, {@code model}, {@code streams}, {@code task}, {@code task.generate}
- * and Kafka.
+ * <p>May depend on: {@code engine.java.decoder}, {@code event}, {@code model}, {@code streams}, {@code task},
+ * {@code task.generate} and Kafka.
  */
 package dev.streamformer.topology;

@@ -120,6 +120,22 @@ class AvroFormatTest {
     }
 
     @Test
+    void droppedInputFieldsAreLeftOutOfTheOutputSchemaAndAResultInOneFieldIsARecord() throws IOException {
+        AvroFormat format = new AvroFormat(REVIEW);
+        ObjectNode resultAlone = new AvroFormat(REVIEW).read(avro(review())).removeAll();
+        resultAlone.put("label", "positive").put("model", "sst2");
+        Schema alone = format.outputSchema(resultAlone);
+        assertEquals(List.of("label", "model"), alone.getFields().stream().map(Schema.Field::name).toList());
+        assertEquals("positive", readAs(alone, alone, format.write(resultAlone)).get("label").toString());
+
+        ObjectNode nested = format.read(avro(review()));
+        nested.putObject("result").put("label", "positive").put("score", 0.9);
+        Schema withResult = format.outputSchema(nested);
+        GenericRecord result = (GenericRecord) readAs(withResult, withResult, format.write(nested)).get("result");
+        assertEquals(0.9, result.get("score"));
+    }
+
+    @Test
     void aResultThatReplacesAnInputFieldOfAnotherTypeCannotBeWritten() throws IOException {
         AvroFormat format = new AvroFormat(REVIEW);
         ObjectNode event = format.read(avro(review()));

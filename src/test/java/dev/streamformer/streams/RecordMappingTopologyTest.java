@@ -1,0 +1,107 @@
+package dev.streamformer.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamformer.broker.QuietKafkaLogs;
+import dev.streamformer.event.Enrichment;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Record mapping on the Kafka path: text from a nested field or a template, the result in a field, alone, or in a header. */
+class RecordMappingTopologyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], byte[]> output;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeAll
+    static void quiet() {
+        QuietKafkaLogs.apply();
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) driver.close();
+    }
+
+    private static PipelineConfig.Builder config() {
+        return PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
+                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-" + System.nanoTime());
+    }
+
+    private void start(PipelineConfig.Builder builder) {
+        PipelineConfig config = builder.build();
+        driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), new PipelineMetrics()), config.streamsProperties(), T0);
+        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void send(String json) {
+        input.pipeInput("k".getBytes(UTF_8), json.getBytes(UTF_8));
+    }
+
+    @Test
+    void theTextComesFromANestedFieldAndTheResultGoesIntoOneField() throws Exception {
+        start(config().textField("payload.body").enrichment(new Enrichment("result", null, false, null)));
+        send("{\"id\":1,\"payload\":{\"body\":\"four\"}}");
+        JsonNode out = JSON.readTree(output.readRecord().value());
+        assertEquals(1, out.get("id").asInt());
+        assertEquals(4, out.get("result").get("length").asInt());
+        assertEquals("test/text-stats", out.get("result").get("model").asText());
+        assertFalse(out.has("length"));
+    }
+
+    @Test
+    void aTemplateMakesTheTextAndAMissingFieldIsADeadLetterNamingIt() throws Exception {
+        start(config().textTemplate("{title}\\n{body}").enrichment(new Enrichment(null, null, true, null)));
+        send("{\"title\":\"ab\",\"body\":\"cd\",\"other\":1}");
+        send("{\"title\":\"ab\"}");
+        JsonNode out = JSON.readTree(output.readRecord().value());
+        assertEquals(5, out.get("length").asInt(), "ab\\ncd");
+        assertFalse(out.has("title"), "input fields dropped");
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertEquals("missing-field", new String(dead.headers().lastHeader(DeadLetters.REASON).value(), UTF_8));
+        assertTrue(new String(dead.headers().lastHeader(DeadLetters.MESSAGE).value(), UTF_8).contains("'body'"));
+    }
+
+    @Test
+    void theResultCanGoIntoAHeaderLeavingTheValueAsItCame() throws Exception {
+        start(config().enrichment(new Enrichment(null, "enrichment", false, null)));
+        String event = "{\"id\":7,\"text\":\"four\",\"price\":1.10}";
+        input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), event.getBytes(UTF_8),
+                new org.apache.kafka.common.header.internals.RecordHeaders().add("trace", new byte[] {1}), T0));
+        TestRecord<byte[], byte[]> out = output.readRecord();
+        assertEquals(event, new String(out.value(), UTF_8));
+        assertEquals(4, JSON.readTree(out.headers().lastHeader("enrichment").value()).get("length").asInt());
+        assertEquals(1, out.headers().lastHeader("trace").value()[0], "input headers kept");
+    }
+
+    @Test
+    void aTextValueFormatTakesNoTextFieldOrTemplate() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> config().valueFormat(new PipelineConfig.Format("text", java.util.Map.of())).textField("body").build());
+        assertTrue(e.getMessage().startsWith("--value-format text reads the whole value as the text"), e.getMessage());
+    }
+}
