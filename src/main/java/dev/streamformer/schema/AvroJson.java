@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Conversions;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,13 +22,14 @@ import java.util.Map;
 
 /**
  * Avro values as JSON and back, guided by the schema: a record is an object, an array an array, a map an object, a
- * union is its one branch's value (no {@code {"string": ...}} wrapper), an enum its symbol, and {@code bytes} and
- * {@code fixed} are base64 strings. Numbers keep their Avro type (int, long, float, double), so a value read and written
+ * union is its one branch's value (no {@code {"string": ...}} wrapper), an enum its symbol, a {@code decimal} a number
+ * with its scale, and other {@code bytes} and {@code fixed} are base64 strings. Numbers keep their Avro type (int, long, float, double), so a value read and written
  * back is the same value.
  */
 final class AvroJson {
 
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final JsonNodeFactory JSON = JsonNodeFactory.withExactBigDecimals(true);
+    private static final Conversions.DecimalConversion DECIMAL = new Conversions.DecimalConversion();
 
     private AvroJson() {}
 
@@ -47,8 +52,12 @@ final class AvroJson {
             case FLOAT -> JSON.numberNode((Float) value);
             case DOUBLE -> JSON.numberNode((Double) value);
             case STRING, ENUM -> JSON.textNode(value.toString());
-            case BYTES -> JSON.textNode(base64((ByteBuffer) value));
-            case FIXED -> JSON.textNode(Base64.getEncoder().encodeToString(((GenericFixed) value).bytes()));
+            case BYTES -> schema.getLogicalType() instanceof LogicalTypes.Decimal decimal
+                    ? JSON.numberNode(DECIMAL.fromBytes(((ByteBuffer) value).duplicate(), schema, decimal))
+                    : JSON.textNode(base64((ByteBuffer) value));
+            case FIXED -> schema.getLogicalType() instanceof LogicalTypes.Decimal decimal
+                    ? JSON.numberNode(DECIMAL.fromFixed((GenericFixed) value, schema, decimal))
+                    : JSON.textNode(Base64.getEncoder().encodeToString(((GenericFixed) value).bytes()));
             case ARRAY -> {
                 ArrayNode array = JSON.arrayNode();
                 for (Object element : (Iterable<?>) value) {
@@ -90,6 +99,9 @@ final class AvroJson {
         }
         if (!fits(node, schema)) {
             throw new IllegalArgumentException("'" + path + "' is a " + kind(node) + ", expected " + schema.getType().getName() + ".");
+        }
+        if (schema.getLogicalType() instanceof LogicalTypes.Decimal decimal) {
+            return decimal(node, schema, decimal, path);
         }
         return switch (schema.getType()) {
             case NULL -> null;
@@ -138,6 +150,24 @@ final class AvroJson {
         };
     }
 
+    /** A number as a decimal of the schema's scale ({@code bytes} or {@code fixed}); one that needs rounding is refused. */
+    private static Object decimal(JsonNode node, Schema schema, LogicalTypes.Decimal decimal, String path) {
+        BigDecimal value;
+        try {
+            value = node.decimalValue().setScale(decimal.getScale(), RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + path + "' is " + node.decimalValue().toPlainString()
+                    + ", which has more than the " + decimal.getScale() + " decimal places its schema keeps.", e);
+        }
+        if (value.precision() > decimal.getPrecision()) {
+            throw new IllegalArgumentException("'" + path + "' is " + value.toPlainString() + ", more than the "
+                    + decimal.getPrecision() + " digits its schema keeps.");
+        }
+        return schema.getType() == Schema.Type.FIXED
+                ? DECIMAL.toFixed(value, schema, decimal)
+                : DECIMAL.toBytes(value, schema, decimal);
+    }
+
     /** Whether {@code node} can be written as {@code schema} (for a union: whether this branch takes it). */
     private static boolean fits(JsonNode node, Schema schema) {
         return switch (schema.getType()) {
@@ -148,7 +178,7 @@ final class AvroJson {
             case FLOAT, DOUBLE -> node.isNumber();
             case STRING -> node.isTextual();
             case ENUM -> node.isTextual() && schema.hasEnumSymbol(node.textValue());
-            case BYTES, FIXED -> node.isTextual();
+            case BYTES, FIXED -> schema.getLogicalType() instanceof LogicalTypes.Decimal ? node.isNumber() : node.isTextual();
             case ARRAY -> node.isArray();
             case MAP, RECORD -> node.isObject();
             case UNION -> schema.getTypes().stream().anyMatch(branch -> fits(node, branch));

@@ -163,6 +163,27 @@ class AvroFormatTest {
     }
 
     @Test
+    void aDecimalIsANumberWithItsScaleBothWays() throws IOException {
+        Schema priced = new Schema.Parser().parse("""
+                {"type": "record", "name": "Item", "fields": [{"name": "text", "type": "string"},
+                 {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 6, "scale": 2}}]}""");
+        GenericRecord item = new GenericData.Record(priced);
+        item.put("text", "kettle");
+        var decimal = (org.apache.avro.LogicalTypes.Decimal) priced.getField("price").schema().getLogicalType();
+        item.put("price", new org.apache.avro.Conversions.DecimalConversion()
+                .toBytes(new java.math.BigDecimal("19.90"), priced.getField("price").schema(), decimal));
+        AvroFormat format = new AvroFormat(priced);
+        ObjectNode event = format.read(avro(item));
+        assertEquals("{\"text\":\"kettle\",\"price\":19.90}", event.toString());
+        assertArrayEquals(avro(item), format.write(event));
+
+        var rounding = assertThrows(IllegalArgumentException.class, () -> format.write(event.deepCopy().put("price", 19.999)));
+        assertTrue(rounding.getMessage().contains("more than the 2 decimal places"), rounding.getMessage());
+        var tooLarge = assertThrows(IllegalArgumentException.class, () -> format.write(event.deepCopy().put("price", 123456)));
+        assertTrue(tooLarge.getMessage().contains("more than the 6 digits"), tooLarge.getMessage());
+    }
+
+    @Test
     void truncatedBytesAreASchemaMismatch() throws IOException {
         byte[] whole = avro(review());
         for (int length : new int[] {0, 1, whole.length / 2, whole.length - 1}) {
