@@ -30,7 +30,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--topology", paramLabel = "FILE", description = "A topology file (topology/*.yaml); flags below then only add Kafka settings.")
     Path topology;
 
-    @Option(names = "--input-topic", paramLabel = "TOPIC") String inputTopic;
+    @Option(names = "--input-topic", paramLabel = "TOPIC", description = "The topic to read, or several separated by commas.") String inputTopic;
+    @Option(names = "--input-pattern", paramLabel = "REGEX", description = "Instead of --input-topic: read every topic whose name matches, also ones created later.") String inputPattern;
     @Option(names = "--output-topic", paramLabel = "TOPIC") String outputTopic;
     @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Dead-letter topic. Default: <input>.dlq.") String dlqTopic;
     @Option(names = "--task", paramLabel = "embed|classify|rerank|entities|generate", defaultValue = "embed", description = "Default: ${DEFAULT-VALUE}.") String task;
@@ -123,8 +124,8 @@ final class RunCommand implements Callable<Integer> {
             merged.putAll(kafkaProps);
             return new TopologyLoader.Plan(fromFile.name(), merged, fromFile.httpPort(), fromFile.httpHost(), fromFile.stages());
         }
-        if (inputTopic == null || outputTopic == null) {
-            throw new IllegalArgumentException("Say what to read and write: --input-topic and --output-topic, or a --topology file.");
+        if ((inputTopic == null && inputPattern == null) || outputTopic == null) {
+            throw new IllegalArgumentException("Say what to read and write: --input-topic (or --input-pattern) and --output-topic, or a --topology file.");
         }
         TopologyFile.Route route = null;
         if (routes != null) {
@@ -148,9 +149,9 @@ final class RunCommand implements Callable<Integer> {
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
                 options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
-                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, schemaFile);
+                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern, schemaFile);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
+        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic != null ? inputTopic : inputPattern, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null), List.of(stage)));
     }
 
     /**
@@ -167,7 +168,7 @@ final class RunCommand implements Callable<Integer> {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
                 s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(),
-                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.schemaFile());
+                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.inputPattern(), s.schemaFile());
     }
 
 

@@ -53,7 +53,8 @@ final class StatusWiring {
 
     /** One stage of the topology picture, from its pipeline settings. */
     static TopologyGraph.Stage graphStage(String name, String task, String model, PipelineConfig config) {
-        return new TopologyGraph.Stage(name, task, model, config.inputTopic(), config.outputTopic(), config.deadLetterTopic(),
+        return new TopologyGraph.Stage(name, task, model,
+                config.inputTopic() != null ? config.inputTopic() : config.inputPattern(), config.outputTopic(), config.deadLetterTopic(),
                 config.routing() == null ? Map.of() : config.routing().topicsByValue());
     }
 

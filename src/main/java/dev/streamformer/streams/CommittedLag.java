@@ -78,7 +78,7 @@ final class CommittedLag implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             if (!warned) {
                 log.warn("Cannot read the consumer lag of {} from Kafka ({}); the lag metric shows NaN until it can.",
-                        config.inputTopic(), e.getMessage());
+                        config.inputName(), e.getMessage());
                 warned = true;
             }
             lag = Double.NaN;
@@ -96,17 +96,19 @@ final class CommittedLag implements AutoCloseable {
     private double read() throws ExecutionException, InterruptedException, TimeoutException {
         Admin kafka = admin();
         String group = config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-        String topic = config.inputTopic();
-        int partitions = kafka.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .get(topic).partitions().size();
+        List<String> topics = config.inputPattern() == null ? config.inputTopics()
+                : kafka.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream().filter(config::reads).toList();
         Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            var partition = new TopicPartition(topic, p);
-            latest.put(partition, OffsetSpec.latest());
-            if (committed.get(partition) == null) earliest.put(partition, OffsetSpec.earliest());
+        var descriptions = kafka.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (String topic : topics) {
+            for (int p = 0; p < descriptions.get(topic).partitions().size(); p++) {
+                var partition = new TopicPartition(topic, p);
+                latest.put(partition, OffsetSpec.latest());
+                if (committed.get(partition) == null) earliest.put(partition, OffsetSpec.earliest());
+            }
         }
         // read_committed: the last stable offset, so that an open transaction of the producer is not counted as lag
         var options = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);

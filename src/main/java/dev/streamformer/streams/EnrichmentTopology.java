@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The enrichment topology, in one readable method:
@@ -73,7 +74,11 @@ public final class EnrichmentTopology {
 
         // the topology sees the same settings as the client (topology-level keys such as max.task.idle.ms included)
         var topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
+        if (config.inputPattern() != null) {
+            topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), Pattern.compile(config.inputPattern()));
+        } else {
+            topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopics().toArray(String[]::new));
+        }
         topology.addProcessor(PARSE, () -> new ParseValidateProcessor(parser, config.tombstones(), metrics), SOURCE);
         PipelineConfig.Cache cache = config.cache();
         topology.addProcessor(BATCH, () -> new BatchInferenceProcessor(task, parser, config.batching(), metrics,

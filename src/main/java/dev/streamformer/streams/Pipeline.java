@@ -101,7 +101,7 @@ public final class Pipeline implements AutoCloseable {
                     config.applicationId(), LocalState.directory(config));
             kafkaStreams().cleanUp();
         }
-        log.info("Pipeline {} → {} (dead letters: {}) starting, application.id {}", config.inputTopic(), config.outputTopic(),
+        log.info("Pipeline {} → {} (dead letters: {}) starting, application.id {}", config.inputName(), config.outputTopic(),
                 config.deadLetterTopic(), config.applicationId());
         kafkaStreams().start();
     }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -29,8 +30,11 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * @param inputTopic       the topic to read, or several separated by commas; null when {@code inputPattern} is set
+ * @param inputPattern     read every topic whose whole name matches this regular expression (topics created later
+ *                         too); null when {@code inputTopic} is set
  * @param deadLetterTopic  where bad records go: as set, else Kafka's {@code errors.dead.letter.queue.topic.name}
- *                         from the streams config, else {@code <input>.dlq}
+ *                         from the streams config, else {@code <input>.dlq} ({@link #inputName()})
  * @param textField        the JSON field holding the text (default {@code text}): a name, a dotted path or a JSON Pointer
  * @param textTemplate     the text made from several fields, e.g. {@code "{title}\n\n{body}"}; null: the text field
  * @param maxTextBytes     texts longer than this in UTF-8 are dead-lettered (default 64 KiB)
@@ -41,7 +45,7 @@ import java.util.regex.Pattern;
  * @param tombstones       what happens to a record with a null value (default: passed through to the output topic)
  * @param streamsConfig    Kafka Streams and client settings, passed through unchanged
  */
-public record PipelineConfig(String inputTopic, String outputTopic, String deadLetterTopic, String textField,
+public record PipelineConfig(String inputTopic, String inputPattern, String outputTopic, String deadLetterTopic, String textField,
                              String textTemplate, int maxTextBytes, Batching batching, Routing routing, Cache cache,
                              Format valueFormat, Enrichment enrichment, Tombstones tombstones, Map<String, Object> streamsConfig) {
 
@@ -138,12 +142,26 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     }
 
     public PipelineConfig {
-        require(inputTopic, "input topic");
+        if ((inputTopic == null) == (inputPattern == null)) {
+            throw new IllegalArgumentException(inputTopic == null
+                    ? "The input topic is not set: name a Kafka topic (--input-topic), several separated by commas, or a pattern (--input-pattern)."
+                    : "Both an input topic and an input pattern are set: keep one (--input-topic or --input-pattern).");
+        }
+        if (inputTopic != null) {
+            require(inputTopic, "input topic");
+        } else {
+            try {
+                Pattern.compile(inputPattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("The input pattern '" + inputPattern + "' is not a regular expression ("
+                        + e.getDescription() + "): fix it, e.g. events\\..* for every topic that starts with events.");
+            }
+        }
         require(outputTopic, "output topic");
         streamsConfig = Map.copyOf(streamsConfig);
         if (deadLetterTopic == null) {
             Object kafkaDlq = streamsConfig.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-            deadLetterTopic = kafkaDlq != null ? kafkaDlq.toString() : inputTopic + ".dlq";
+            deadLetterTopic = kafkaDlq != null ? kafkaDlq.toString() : topicSafe(inputTopic != null ? inputTopic : inputPattern) + ".dlq";
         }
         textField = textField == null ? DEFAULT_TEXT_FIELD : textField;
         batching = batching == null ? Batching.DEFAULT : batching;
@@ -162,8 +180,11 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         if (maxTextBytes < 1) {
             throw new IllegalArgumentException("The text byte limit must be positive, got " + maxTextBytes + ".");
         }
-        if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic)) {
-            throw new IllegalArgumentException("The input topic '" + inputTopic + "' must differ from the output and dead-letter topics.");
+        for (String sink : new String[] {outputTopic, deadLetterTopic}) {
+            if (inputTopic != null ? topics(inputTopic).contains(sink) : Pattern.matches(inputPattern, sink)) {
+                throw new IllegalArgumentException("The input " + (inputTopic != null ? "topic '" + sink + "'" : "pattern '" + inputPattern
+                        + "' matches '" + sink + "', which") + " must differ from the output and dead-letter topics.");
+            }
         }
     }
 
@@ -226,9 +247,35 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         return (int) Math.clamp(2L * batching.maxRecords(), 2, 1_000);
     }
 
-    /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input topic>}. */
+    /** The Kafka Streams {@code application.id}: as set in the streams config, else {@code streamformer-<input name>}. */
     public String applicationId() {
-        return String.valueOf(streamsConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputTopic));
+        return String.valueOf(streamsConfig.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, "streamformer-" + inputName()));
+    }
+
+    /** The input topics as listed; empty for a pattern. */
+    public List<String> inputTopics() {
+        return inputTopic == null ? List.of() : topics(inputTopic);
+    }
+
+    /** Whether this pipeline reads {@code topic}: one of its topics, or a match of its pattern. */
+    public boolean reads(String topic) {
+        return inputTopic != null ? inputTopics().contains(topic) : Pattern.matches(inputPattern, topic);
+    }
+
+    /**
+     * The input as people read it and as names are made from it (application.id, dead-letter topic): the topic, the
+     * topics or the pattern, with every character a topic name cannot hold as {@code -} ({@code a,b} is {@code a-b}).
+     */
+    public String inputName() {
+        return topicSafe(inputTopic != null ? inputTopic : inputPattern);
+    }
+
+    private static List<String> topics(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
+    }
+
+    private static String topicSafe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]+", "-");
     }
 
     public static Builder builder() {
@@ -240,7 +287,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     public String toString() {
         var shown = new TreeMap<String, Object>();
         streamsConfig.forEach((key, value) -> shown.put(key, SECRET_KEY.matcher(key).find() ? "[hidden]" : value));
-        return "PipelineConfig[input=" + inputTopic + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
+        return "PipelineConfig[input=" + (inputTopic != null ? inputTopic : "pattern " + inputPattern) + ", output=" + outputTopic + ", deadLetters=" + deadLetterTopic
                 + ", textField=" + textField + (textTemplate == null ? "" : ", textTemplate=" + textTemplate)
                 + ", maxTextBytes=" + maxTextBytes + ", " + batching + ", routing=" + routing + ", " + cache
                 + ", " + valueFormat + ", " + enrichment + ", tombstones=" + tombstones + ", streamsConfig=" + shown + "]";
@@ -258,6 +305,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
     /** Fluent builder; unset values get the defaults above. */
     public static final class Builder {
         private String inputTopic;
+        private String inputPattern;
         private String outputTopic;
         private String deadLetterTopic;
         private String textField;
@@ -272,6 +320,8 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         private final Map<String, Object> streamsConfig = new LinkedHashMap<>();
 
         public Builder inputTopic(String topic) { this.inputTopic = topic; return this; }
+
+        public Builder inputPattern(String regex) { this.inputPattern = regex; return this; }
 
         public Builder outputTopic(String topic) { this.outputTopic = topic; return this; }
 
@@ -303,7 +353,7 @@ public record PipelineConfig(String inputTopic, String outputTopic, String deadL
         }
 
         public PipelineConfig build() {
-            return new PipelineConfig(inputTopic, outputTopic, deadLetterTopic, textField, textTemplate, maxTextBytes, batching, routing,
+            return new PipelineConfig(inputTopic, inputPattern, outputTopic, deadLetterTopic, textField, textTemplate, maxTextBytes, batching, routing,
                     cache, valueFormat, enrichment, tombstones, streamsConfig);
         }
     }

@@ -57,11 +57,17 @@ final class TopicCheck {
         } finally {
             admin.close(Duration.ofSeconds(1)); // without a broker, waiting longer changes nothing
         }
-        if (!existing.contains(config.inputTopic())) {
-            throw new IllegalStateException("The input topic '" + config.inputTopic() + "' does not exist on " + bootstrap
-                    + ": create it (./streamformer broker --topic " + config.inputTopic() + ":2 starts a broker with it; on a cluster: "
-                    + "kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic " + config.inputTopic()
-                    + ") or fix the name.");
+        for (String input : config.inputTopics()) {
+            if (!existing.contains(input)) {
+                throw new IllegalStateException("The input topic '" + input + "' does not exist on " + bootstrap
+                        + ": create it (./streamformer broker --topic " + input + ":2 starts a broker with it; on a cluster: "
+                        + "kafka-topics.sh --bootstrap-server " + bootstrap + " --create --topic " + input
+                        + ") or fix the name.");
+            }
+        }
+        if (config.inputPattern() != null && existing.stream().noneMatch(config::reads)) {
+            log.warn("No topic on {} matches the input pattern '{}' yet; the pipeline reads matching topics once they are created.",
+                    bootstrap, config.inputPattern());
         }
         var sinks = new LinkedHashSet<String>();
         sinks.add(config.outputTopic());
@@ -112,12 +118,12 @@ final class TopicCheck {
         Set<String> foreign = new TreeSet<>();
         for (MemberDescription m : members) {
             for (TopicPartition tp : m.assignment().topicPartitions()) {
-                if (!tp.topic().equals(config.inputTopic())) foreign.add(tp.topic());
+                if (!config.reads(tp.topic())) foreign.add(tp.topic());
             }
         }
         if (!foreign.isEmpty()) {
             throw new IllegalStateException("application.id " + group + " is already used by a running pipeline that reads " + foreign
-                    + ", not '" + config.inputTopic() + "': give this pipeline its own --config application.id=NAME.");
+                    + ", not '" + config.inputName() + "': give this pipeline its own --config application.id=NAME.");
         }
     }
 }

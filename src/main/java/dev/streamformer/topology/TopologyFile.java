@@ -33,7 +33,8 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
 
     /**
      * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),
-     * bad records to {@code dlq} (default {@code <input>.dlq}). {@code valueFormat}: {@code json} (default) or
+     * bad records to {@code dlq} (default {@code <input>.dlq}). {@code input} may list several topics separated by
+     * commas; {@code inputPattern} (instead of {@code input}) reads every topic matching a regular expression. {@code valueFormat}: {@code json} (default) or
      * {@code text} (the whole value is the text), with {@code outputFormat} {@code json} (default) or {@code text} (the
      * generated text alone); {@code tombstones}: {@code pass} (default) or {@code drop}. {@code textField} may be a
      * dotted path or a JSON Pointer; {@code textTemplate} makes the text from several fields; {@code outputField},
@@ -54,6 +55,7 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         @JsonProperty("outputField") String outputField, @JsonProperty("outputHeader") String outputHeader,
                         @JsonProperty("dropInputFields") Boolean dropInputFields,
                         @JsonProperty("vectorEncoding") String vectorEncoding, Integer dimensions,
+                        @JsonProperty("inputPattern") String inputPattern,
                         @JsonProperty("schemaFile") String schemaFile) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */

@@ -193,7 +193,9 @@ public final class TopologyLoader {
             } else if (checkModels) {
                 checkModel(s.model(), task, at + "/model", key + ".model");
             }
-            if (s.input() == null) error(at + "/input", key + ".input", "missing; name the topic to read.");
+            if (s.input() == null && s.inputPattern() == null) {
+                error(at + "/input", key + ".input", "missing; name the topic to read (several: separated by commas), or an inputPattern.");
+            }
             if (s.output() == null) error(at + "/output", key + ".output", "missing; name the topic to write.");
             if (s.threads() != null && s.threads() < 0) {
                 error(at + "/threads", key + ".threads", "must be 0 (one per core) or a positive number of threads, got " + s.threads() + ".");
@@ -297,7 +299,7 @@ public final class TopologyLoader {
                     s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
                     s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
-                    .inputTopic(s.input()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(s.textTemplate())
+                    .inputTopic(s.input()).inputPattern(s.inputPattern()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(s.textTemplate())
                     .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
             pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);

@@ -33,6 +33,8 @@ public class BadInputCorpusTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     public static final String ENRICHED = "enriched", TRUNCATED = "truncated";
+    /** The outcome of a tombstone: written to the output topic unchanged. */
+    static final String PASSED = "passed through";
 
     static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
@@ -125,6 +127,108 @@ public class BadInputCorpusTest {
             }
             assertEquals(ENRICHED, outcome.remove("after-all"), "the stream is still running");
             assertEquals(EXPECTED, outcome);
+        }
+    }
+
+    /** Text-format values (the whole value is the text), each with its defined outcome; {@code null} is a tombstone. */
+    static Map<String, byte[]> textCorpus() {
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        c.put("plain", utf8("just a sentence"));
+        c.put("looks-like-json", utf8("{\"text\": \"not parsed\"}"));
+        c.put("invalid-utf8", new byte[]{'a', (byte) 0xC3, (byte) 0x28});
+        c.put("encoded-surrogate", new byte[]{'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}); // CESU-8, not UTF-8
+        c.put("empty", new byte[0]);
+        c.put("whitespace-only", utf8(" \t\n "));
+        c.put("ten-megabytes", utf8("a".repeat(10 * 1024 * 1024)));
+        c.put("emoji-only", utf8("😀🎉👩‍👩‍👧‍👦"));
+        c.put("tombstone", null);
+        return c;
+    }
+
+    static final Map<String, String> TEXT_EXPECTED = new LinkedHashMap<>();
+    static {
+        TEXT_EXPECTED.put("plain", ENRICHED);
+        TEXT_EXPECTED.put("looks-like-json", ENRICHED);
+        TEXT_EXPECTED.put("invalid-utf8", "invalid-utf8");
+        TEXT_EXPECTED.put("encoded-surrogate", "invalid-utf8");
+        TEXT_EXPECTED.put("empty", "empty-text");
+        TEXT_EXPECTED.put("whitespace-only", "empty-text");
+        TEXT_EXPECTED.put("ten-megabytes", "text-too-long");
+        TEXT_EXPECTED.put("emoji-only", ENRICHED);
+        TEXT_EXPECTED.put("tombstone", PASSED);
+    }
+
+    /** JSON events for the template {@code "{title}\n\n{payload.body}"}, each with its defined outcome. */
+    static Map<String, byte[]> templateCorpus() {
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        c.put("both-fields", utf8("{\"title\": \"T\", \"payload\": {\"body\": \"B\"}}"));
+        c.put("number-title", utf8("{\"title\": 42.50, \"payload\": {\"body\": \"B\"}}"));
+        c.put("missing-body", utf8("{\"title\": \"T\", \"payload\": {}}"));
+        c.put("null-title", utf8("{\"title\": null, \"payload\": {\"body\": \"B\"}}"));
+        c.put("payload-not-object", utf8("{\"title\": \"T\", \"payload\": \"B\"}"));
+        c.put("object-title", utf8("{\"title\": {\"a\": 1}, \"payload\": {\"body\": \"B\"}}"));
+        c.put("array-body", utf8("{\"title\": \"T\", \"payload\": {\"body\": [\"B\"]}}"));
+        c.put("blank-fields", utf8("{\"title\": \" \", \"payload\": {\"body\": \"\"}}"));
+        c.put("not-json", utf8("title: T"));
+        return c;
+    }
+
+    static final Map<String, String> TEMPLATE_EXPECTED = new LinkedHashMap<>();
+    static {
+        TEMPLATE_EXPECTED.put("both-fields", ENRICHED);
+        TEMPLATE_EXPECTED.put("number-title", ENRICHED);
+        TEMPLATE_EXPECTED.put("missing-body", "missing-field");
+        TEMPLATE_EXPECTED.put("null-title", "missing-field");
+        TEMPLATE_EXPECTED.put("payload-not-object", "missing-field");
+        TEMPLATE_EXPECTED.put("object-title", "field-not-text");
+        TEMPLATE_EXPECTED.put("array-body", "field-not-text");
+        TEMPLATE_EXPECTED.put("blank-fields", "empty-text");        // "  \n\n" is only whitespace
+        TEMPLATE_EXPECTED.put("not-json", "malformed-json");
+    }
+
+    @Test
+    void textValuesAndTemplatedEventsHaveTheirDefinedOutcomes() throws Exception {
+        QuietKafkaLogs.apply();
+        EmbedTask task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
+        assertEquals(TEXT_EXPECTED, outcomes(task, PipelineConfig.builder().valueFormat(new PipelineConfig.Format("text", Map.of())),
+                textCorpus(), utf8("The stream still runs.")));
+        assertEquals(TEMPLATE_EXPECTED, outcomes(task, PipelineConfig.builder().textTemplate("{title}\\n\\n{payload.body}"),
+                templateCorpus(), utf8("{\"title\": \"Still\", \"payload\": {\"body\": \"running.\"}}")));
+    }
+
+    /** Each corpus entry's outcome through the real topology, after which {@code good} must still be enriched. */
+    private static Map<String, String> outcomes(EmbedTask task, PipelineConfig.Builder stage, Map<String, byte[]> corpus, byte[] good)
+            throws Exception {
+        PipelineConfig config = stage.inputTopic("events").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)))
+                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "corpus").build();
+        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, new PipelineMetrics()),
+                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
+            var input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+            var output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            var dlq = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            corpus.forEach((name, bytes) -> input.pipeInput(utf8(name), bytes));
+            input.pipeInput(utf8("after-all"), good);
+            driver.advanceWallClockTime(Duration.ofSeconds(1)); // a tick that sees the input pause ...
+            driver.advanceWallClockTime(Duration.ofSeconds(1)); // ... and one that flushes the part-full batch
+
+            Map<String, String> outcome = new LinkedHashMap<>();
+            for (TestRecord<byte[], byte[]> r : output.readRecordsToList()) {
+                String name = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    outcome.put(name, PASSED);
+                    continue;
+                }
+                assertEquals(384, JSON.readTree(r.value()).get("embedding").size(), name);
+                outcome.put(name, ENRICHED);
+            }
+            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
+                String name = new String(r.key(), StandardCharsets.UTF_8);
+                assertTrue(java.util.Arrays.equals(corpus.get(name), r.value()), name + ": the original bytes go to the DLQ");
+                outcome.put(name, new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8));
+            }
+            assertEquals(ENRICHED, outcome.remove("after-all"), "the stream is still running");
+            return outcome;
         }
     }
 }

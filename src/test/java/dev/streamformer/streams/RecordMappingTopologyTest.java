@@ -104,4 +104,49 @@ class RecordMappingTopologyTest {
                 () -> config().valueFormat(new PipelineConfig.Format("text", java.util.Map.of())).textField("body").build());
         assertTrue(e.getMessage().startsWith("--value-format text reads the whole value as the text"), e.getMessage());
     }
+
+    @Test
+    void aStageReadsSeveralTopicsOrAPatternKeepingKeysAndHeaders() throws Exception {
+        PipelineConfig listed = PipelineConfig.builder().inputTopic("a, b").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
+                .streamsConfig("bootstrap.servers", "unused:9092").build();
+        assertEquals(java.util.List.of("a", "b"), listed.inputTopics());
+        assertEquals("a-b.dlq", listed.deadLetterTopic());
+        assertEquals("streamformer-a-b", listed.applicationId());
+        readsBoth(listed, "a", "b");
+
+        PipelineConfig pattern = PipelineConfig.builder().inputPattern("events\\.(eu|us)").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
+                .streamsConfig("bootstrap.servers", "unused:9092").build();
+        assertTrue(pattern.reads("events.eu") && !pattern.reads("events.eu2") && !pattern.reads("other"));
+        readsBoth(pattern, "events.eu", "events.us");
+    }
+
+    private void readsBoth(PipelineConfig config, String first, String second) throws Exception {
+        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), new PipelineMetrics()),
+                config.streamsProperties(), T0)) {
+            var out = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            for (String topic : new String[] {first, second}) {
+                driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(new TestRecord<>(
+                        topic.getBytes(UTF_8), "{\"text\":\"x\"}".getBytes(UTF_8),
+                        new org.apache.kafka.common.header.internals.RecordHeaders().add("from", topic.getBytes(UTF_8)), T0));
+            }
+            for (String topic : new String[] {first, second}) {
+                TestRecord<byte[], byte[]> record = out.readRecord();
+                assertEquals(topic, new String(record.key(), UTF_8));
+                assertEquals(topic, new String(record.headers().lastHeader("from").value(), UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void theInputIsATopicListOrAPatternNotBothAndNeverAnOutput() {
+        var both = assertThrows(IllegalArgumentException.class, () -> config().inputPattern("x.*").build());
+        assertTrue(both.getMessage().startsWith("Both an input topic and an input pattern are set"), both.getMessage());
+        var loop = assertThrows(IllegalArgumentException.class, () -> PipelineConfig.builder().inputPattern("enr.*").outputTopic("enriched")
+                .streamsConfig("bootstrap.servers", "unused:9092").build());
+        assertTrue(loop.getMessage().contains("matches 'enriched'"), loop.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> PipelineConfig.builder().inputPattern("(").outputTopic("o").build());
+        assertTrue(bad.getMessage().startsWith("The input pattern '(' is not a regular expression"), bad.getMessage());
+    }
 }
