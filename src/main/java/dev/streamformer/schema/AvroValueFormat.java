@@ -4,6 +4,7 @@ import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.AvroRuntimeException;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class AvroValueFormat implements ValueFormat {
     public byte[] write(String outputTopic, Decoded input, ObjectNode enriched) {
         try {
             return avro.write(enriched);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | AvroRuntimeException e) {
             throw new InvalidEventException(UNWRITABLE, "The enriched event is not a record of its evolved Avro schema: "
                     + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import org.apache.avro.Schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The schema of an enriched event: the input record schema plus one field per result field that the input schema
@@ -17,11 +18,14 @@ import java.util.Map;
  *
  * <p>The type of an added field comes from its value: a string is {@code string}, a boolean {@code boolean}, a whole
  * number {@code long}, any other number {@code double}, an array of numbers an array of {@code double} (or of
- * {@code long} when all are whole), an object a record of its fields. A result field that the input schema already has
+ * {@code long} when all are whole), an object a record of its fields, or a map when a key is not an Avro name (e.g. the
+ * scores of labels like {@code very positive}). A result field that the input schema already has
  * keeps the input's type. Input fields that the enriched event no longer has ({@code --drop-input-fields}) are left
  * out; that schema is no longer BACKWARD compatible with the input schema, as asked.
  */
 final class EvolvedSchema {
+
+    private static final Pattern AVRO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private EvolvedSchema() {}
 
@@ -35,6 +39,10 @@ final class EvolvedSchema {
         }
         for (Map.Entry<String, JsonNode> result : enriched.properties()) {
             if (input.getField(result.getKey()) == null && !result.getValue().isNull()) {
+                if (!isName(result.getKey())) {
+                    throw new IllegalArgumentException("The result field '" + result.getKey() + "' is not an Avro field name"
+                            + " (letters, digits and _, not starting with a digit): name it so (--output-field).");
+                }
                 Schema type = typeOf(result.getValue(), input.getName() + "_" + result.getKey());
                 Schema optional = Schema.createUnion(Schema.create(Schema.Type.NULL), type);
                 fields.add(new Schema.Field(result.getKey(), optional, "Added by Streamformer.", JsonProperties.NULL_VALUE));
@@ -58,6 +66,9 @@ final class EvolvedSchema {
         if (value.isArray()) {
             return Schema.createArray(elementType(value, recordName));
         }
+        if (value.isObject() && !allNames(value)) {
+            return Schema.createMap(elementType(value, recordName));
+        }
         if (value.isObject()) {
             List<Schema.Field> fields = new ArrayList<>();
             value.properties().forEach(e -> fields.add(new Schema.Field(e.getKey(), nullable(e.getValue(), recordName + "_" + e.getKey()))));
@@ -66,21 +77,32 @@ final class EvolvedSchema {
         throw new IllegalArgumentException("A result value of type " + value.getNodeType() + " has no Avro type.");
     }
 
-    /** An array's element type: whole numbers stay {@code long} only when every element is one. */
-    private static Schema elementType(JsonNode array, String recordName) {
-        if (array.isEmpty()) {
+    private static boolean isName(String key) {
+        return AVRO_NAME.matcher(key).matches();
+    }
+
+    private static boolean allNames(JsonNode object) {
+        return object.propertyStream().allMatch(e -> isName(e.getKey()));
+    }
+
+    /**
+     * The type of an array's elements (or of an object's values, for a map): whole numbers stay {@code long} only when
+     * every one is.
+     */
+    private static Schema elementType(JsonNode container, String recordName) {
+        if (container.isEmpty()) {
             return Schema.create(Schema.Type.STRING);
         }
         boolean allNumbers = true;
         boolean allWhole = true;
-        for (JsonNode element : array) {
+        for (JsonNode element : container) {
             allNumbers &= element.isNumber();
             allWhole &= element.isIntegralNumber();
         }
         if (allNumbers) {
             return Schema.create(allWhole ? Schema.Type.LONG : Schema.Type.DOUBLE);
         }
-        return typeOf(array.get(0), recordName + "_item");
+        return typeOf(container.iterator().next(), recordName + "_item");
     }
 
     private static Schema nullable(JsonNode value, String recordName) {

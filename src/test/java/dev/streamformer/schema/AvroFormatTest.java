@@ -136,6 +136,21 @@ class AvroFormatTest {
     }
 
     @Test
+    void scoresOfLabelsThatAreNotAvroNamesAreAMapAndAResultFieldThatIsNotANameIsRefused() throws IOException {
+        AvroFormat format = new AvroFormat(REVIEW);
+        ObjectNode event = format.read(avro(review()));
+        event.putObject("scores").put("very positive", 0.9).put("LABEL-1", 0.1);
+        Schema evolved = format.outputSchema(event);
+        assertEquals(Schema.Type.MAP, evolved.getField("scores").schema().getTypes().get(1).getType());
+        Map<?, ?> scores = (Map<?, ?>) readAs(evolved, evolved, format.write(event)).get("scores");
+        assertEquals(0.9, scores.get(new org.apache.avro.util.Utf8("very positive")));
+
+        ObjectNode badName = format.read(avro(review())).put("my-result", 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> format.write(badName));
+        assertTrue(e.getMessage().startsWith("The result field 'my-result' is not an Avro field name"), e.getMessage());
+    }
+
+    @Test
     void aResultThatReplacesAnInputFieldOfAnotherTypeCannotBeWritten() throws IOException {
         AvroFormat format = new AvroFormat(REVIEW);
         ObjectNode event = format.read(avro(review()));
