@@ -38,8 +38,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
-    @Option(names = "--value-format", paramLabel = "json|text", defaultValue = "json",
-            description = "How record values are read: a JSON object, or text (the whole value is the text). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--value-format", paramLabel = "json|text|avro|json-schema", defaultValue = "json",
+            description = "How record values are read: a JSON object, or text (the whole value is the text), or a record of --schema-file (avro: raw Avro binary, written back as Avro of the schema plus the result fields; json-schema: JSON checked against the schema). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--schema-file", paramLabel = "FILE",
+            description = "With --value-format avro or json-schema: the producer's schema (.avsc, or a JSON Schema file).") String schemaFile;
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
     @Option(names = "--text-template", paramLabel = "TEMPLATE",
@@ -150,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
                         g.details ? Boolean.TRUE : null, g.quantize),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
                 options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
-                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern);
+                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern, schemaFile);
         if (!task.equals("generate")) stage = withoutGeneration(stage);
         return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic != null ? inputTopic : inputPattern, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null, null), List.of(stage)));
     }
@@ -169,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
         return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
                 s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
                 s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(),
-                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.inputPattern());
+                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.inputPattern(), s.schemaFile());
     }
 
 

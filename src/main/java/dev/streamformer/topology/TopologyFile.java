@@ -40,7 +40,8 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
      * generated text alone); {@code tombstones}: {@code pass} (default) or {@code drop}. {@code textField} may be a
      * dotted path or a JSON Pointer; {@code textTemplate} makes the text from several fields; {@code outputField},
      * {@code outputHeader} and {@code dropInputFields} place the result; {@code vectorEncoding} ({@code json},
-     * {@code base64-f32}, {@code base64-f16}, {@code int8}) and {@code dimensions} shape an embedding.
+     * {@code base64-f32}, {@code base64-f16}, {@code int8}) and {@code dimensions} shape an embedding. {@code valueFormat}
+     * {@code avro} or {@code json-schema} reads records of the producer's schema in {@code schemaFile}.
      */
     public record Stage(String name, String task, String model, String engine, String device, Integer threads,
                         String input, String output, String dlq,
@@ -55,7 +56,8 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                         @JsonProperty("outputField") String outputField, @JsonProperty("outputHeader") String outputHeader,
                         @JsonProperty("dropInputFields") Boolean dropInputFields,
                         @JsonProperty("vectorEncoding") String vectorEncoding, Integer dimensions,
-                        @JsonProperty("inputPattern") String inputPattern) {}
+                        @JsonProperty("inputPattern") String inputPattern,
+                        @JsonProperty("schemaFile") String schemaFile) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
     public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}

@@ -362,6 +362,7 @@ public final class TopologyLoader {
         PipelineConfig.Format valueFormat(TopologyFile.Stage s, String at, String key) {
             var settings = new java.util.LinkedHashMap<String, String>();
             if (s.outputFormat() != null) settings.put("outputFormat", s.outputFormat());
+            if (s.schemaFile() != null) settings.put("schemaFile", s.schemaFile());
             try {
                 return new PipelineConfig.Format(s.valueFormat() == null ? PipelineConfig.Format.JSON.name() : s.valueFormat(), settings);
             } catch (IllegalArgumentException e) {

@@ -2,7 +2,11 @@ package dev.streamformer.topology;
 
 import dev.streamformer.streams.PipelineConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,9 +43,24 @@ class TopologyRecordShapeTest {
     }
 
     @Test
+    void aSchemaFormatGetsItsSchemaFileAndAMissingOneIsNamedWithItsLine(@TempDir Path dir) throws IOException {
+        Path schema = Files.writeString(dir.resolve("review.avsc"),
+                "{\"type\": \"record\", \"name\": \"Review\", \"fields\": [{\"name\": \"text\", \"type\": \"string\"}]}");
+        PipelineConfig config = configOf("    valueFormat: avro\n    schemaFile: " + schema + "\n");
+        assertEquals(new PipelineConfig.Format("avro", Map.of("schemaFile", schema.toString())), config.valueFormat());
+
+        Path none = dir.resolve("none.avsc");
+        var missing = assertThrows(TopologyException.class, () -> configOf("    valueFormat: avro\n    schemaFile: " + none + "\n"));
+        assertTrue(missing.getMessage().contains("t.yaml:7: stages[0].valueFormat: The Avro schema file " + none + " does not exist"),
+                missing.getMessage());
+        var noFile = assertThrows(TopologyException.class, () -> configOf("    valueFormat: avro\n"));
+        assertTrue(noFile.getMessage().contains("needs the producer's Avro schema"), noFile.getMessage());
+    }
+
+    @Test
     void anUnknownFormatOrHandlingIsNamedWithItsLine() {
         var format = assertThrows(TopologyException.class, () -> configOf("    valueFormat: xml\n"));
-        assertTrue(format.getMessage().contains("t.yaml:7: stages[0].valueFormat: Unknown value format 'xml': use one of json, text"),
+        assertTrue(format.getMessage().contains("t.yaml:7: stages[0].valueFormat: Unknown value format 'xml': use one of avro, json, json-schema, text"),
                 format.getMessage());
         var tombstones = assertThrows(TopologyException.class, () -> configOf("    tombstones: keep\n"));
         assertTrue(tombstones.getMessage().contains("stages[0].tombstones: Unknown tombstone handling 'keep': use pass or drop"),

@@ -1,0 +1,16 @@
+/**
+ * Schema formats of event values, free of Kafka: an Avro record is read into the event as a JSON object
+ * ({@link dev.streamformer.schema.AvroJson}), and the enriched event is written back as a record of an evolved schema,
+ * the input schema plus the result fields, each optional with a null default so that the evolved schema is BACKWARD
+ * compatible with the input schema ({@link dev.streamformer.schema.EvolvedSchema}). {@link dev.streamformer.schema.AvroFormat}
+ * does both for one writer schema read from a file ({@code --schema-file}: the raw Avro binary, without a registry's
+ * wire-format prefix). {@link dev.streamformer.schema.JsonSchemaFormat} checks JSON events against a JSON Schema file.
+ * Bytes that do not decode, and events that break their JSON Schema, are an {@code InvalidEventException} with the
+ * reason {@code schema-mismatch}. The value formats {@code avro} ({@link dev.streamformer.schema.AvroValueFormat}) and
+ * {@code json-schema} ({@link dev.streamformer.schema.JsonSchemaValueFormat}) put them behind the event core's
+ * {@code ValueFormat}, found by name through {@code META-INF/services}.
+ *
+ * <p>May depend on: {@code event} (its {@code ValueFormat} and {@code InvalidEventException}), Jackson, Apache Avro and the networknt JSON
+ * Schema validator; not Kafka.
+ */
+package dev.streamformer.schema;
