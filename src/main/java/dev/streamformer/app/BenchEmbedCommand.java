@@ -5,7 +5,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.OnnxEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.streamformer.engine.TokenBatch;
-import dev.streamformer.event.EventParser;
 import dev.streamformer.model.Pooling;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.LoadedModel;
@@ -116,8 +115,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
     private static void runJsonLines(EmbedTask task, byte[] input) {
         var sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         try (Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()), false)) {
-            new JsonLines(EventParser.DEFAULT_TEXT_FIELD, EventParser.DEFAULT_MAX_TEXT_BYTES, false, quiet, task.input())
-                    .run(new ByteArrayInputStream(input), sink, task);
+            new JsonLines(new LineOptions(), quiet, null, null, task.input()).run(new ByteArrayInputStream(input), sink, task);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

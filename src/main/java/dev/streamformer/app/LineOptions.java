@@ -13,7 +13,7 @@ import java.util.Map;
 final class LineOptions {
 
     @Option(names = "--text-field", defaultValue = "text", description = "The JSON field holding the text. Default: ${DEFAULT-VALUE}.")
-    String textField;
+    String textField = EventParser.DEFAULT_TEXT_FIELD;
 
     @Option(names = "--max-text-bytes", paramLabel = "N",
             description = "Longest text in UTF-8 bytes, as in the Kafka pipeline; a longer one becomes an error line. Default: ${DEFAULT-VALUE}.")
