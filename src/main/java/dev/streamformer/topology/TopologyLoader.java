@@ -279,15 +279,20 @@ public final class TopologyLoader {
                 maxEntries = positive(s.cache().maxEntries(), PipelineConfig.Cache.DEFAULT_MAX_ENTRIES, at + "/cache/maxEntries",
                         key + ".cache.maxEntries", "entries per input partition");
             }
+            // checked here, and used below only when whole: its mistake may be reported under a misspelt key instead
+            boolean routeUsable = false;
             if (s.route() != null) {
                 if (s.route().topics() == null || s.route().topics().isEmpty()) {
                     error(at + "/route", key + ".route.topics", "missing; map values to topics, e.g. {positive: reviews.positive}.");
                 } else {
-                    s.route().topics().forEach((value, topic) -> {
-                        if (topic == null || topic.isBlank()) {
-                            error(at + "/route/topics/" + Shape.escape(value), key + ".route.topics." + value, "names no topic; give the topic for this value.");
+                    routeUsable = true;
+                    for (Map.Entry<String, String> entry : s.route().topics().entrySet()) {
+                        if (entry.getValue() == null || entry.getValue().isBlank()) {
+                            error(at + "/route/topics/" + Shape.escape(entry.getKey()), key + ".route.topics." + entry.getKey(),
+                                    "names no topic; give the topic for this value.");
+                            routeUsable = false;
                         }
-                    });
+                    }
                 }
             }
             PipelineConfig.Format valueFormat = valueFormat(s, at, key);
@@ -323,7 +328,7 @@ public final class TopologyLoader {
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
             pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);
             if (s.cache() != null) pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
-            if (s.route() != null) {
+            if (routeUsable) {
                 pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
             }
             // the pipeline's own checks (topics set and distinct), reported here with a line;
