@@ -51,16 +51,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not the pipeline's).
  *
  * <ul>
- *   <li>embed: all-minilm-l6-v2 on ONNX Runtime, 1,200 SST-2 sentences. A crash changes batch composition (records
+ *   <li>embed: all-minilm-l6-v2 on ONNX Runtime (CPU), 800 SST-2 sentences. A crash changes batch composition (records
  *       restored from the changelog and records re-read from the input make other batches, padded to other lengths,
- *       than a run without faults), so the test first measures a text alone against the same text in a padded batch
- *       of 32; see {@link #assertSameEmbeddings} for what it found and what it asserts.</li>
- *   <li>generate: newsgpt-mini (GPT-2 architecture, Streamformer's Java engine), greedy, 8 new tokens, SST-2
- *       sentences as prompts: the same generated text and token count as in process.</li>
+ *       than a run without faults), so the test first measures each of 32 texts alone against the same text inside
+ *       one padded batch of 32. Measured (2026-11-30, this machine): 0 of 12,288 components differ, and the pipeline's
+ *       1,176 embeddings through a crash (a 1,200-record run) against the in-process reference: 0 of 451,584 differ,
+ *       largest difference 0.0. So the assertion is bit identity, for both; see {@link #assertSameEmbeddings}.</li>
+ *   <li>generate: newsgpt-mini (GPT-2 architecture, Streamformer's Java engine), greedy, {@value #NEW_TOKENS} new
+ *       tokens, 600 SST-2 sentences as prompts: the same generated text and token count as in process, for every
+ *       record.</li>
  * </ul>
  *
- * <p>{@code -Dstreamformer.modelCrash.records=N} sets the number of records of both. Run alone: {@code ./mvnw -B verify
- * -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ModelCrashRestartIT}.
+ * <p>{@code -Dstreamformer.modelCrash.records=N} sets the number of records of both (default 800 and 600; each test
+ * takes 35–75 s on the shared 2-core machine, most of it two JVM starts, model loads and Kafka's 6 s session timeout).
+ * Run alone: {@code ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ModelCrashRestartIT}.
  */
 class ModelCrashRestartIT {
 
@@ -77,7 +81,7 @@ class ModelCrashRestartIT {
 
     @Test
     void embedKilledMidStreamAndRestartedSameEmbeddingsExactlyOnce(@TempDir Path stateDir) throws Exception {
-        int count = Integer.getInteger("streamformer.modelCrash.records", 1_200);
+        int count = Integer.getInteger("streamformer.modelCrash.records", 800);
         List<String> texts = sentences(0, count);
         CrashRun run = crashAndRestart("embcrash", "embed", List.of("--model", EMBED_MODEL, "--engine", "onnx"), texts, stateDir);
 
@@ -100,7 +104,7 @@ class ModelCrashRestartIT {
 
     @Test
     void generateKilledMidBatchAndRestartedSameGreedyTextExactlyOnce(@TempDir Path stateDir) throws Exception {
-        int count = Integer.getInteger("streamformer.modelCrash.records", 1_200) / 2;
+        int count = Integer.getInteger("streamformer.modelCrash.records", 600);
         List<String> prompts = sentences(5_000, count);
         CrashRun run = crashAndRestart("gencrash", "generate", List.of("--model", DECODER.toString(), "--engine", "java",
                 "--temperature", "0", "--max-new-tokens", Integer.toString(NEW_TOKENS)), prompts, stateDir);
@@ -120,19 +124,26 @@ class ModelCrashRestartIT {
             reference = task.run(outPrompts);
         }
         int differing = 0;
+        long tokens = 0;
+        int full = 0;
         var examples = new ArrayList<String>();
         for (int i = 0; i < outPrompts.size(); i++) {
             JsonNode out = generated.get(i);
             ObjectNode ref = reference.get(i);
+            tokens += out.get("generated_tokens").asInt();
+            if (out.get("generated_tokens").asInt() == NEW_TOKENS) full++;
             if (!out.get("generated").asText().equals(ref.get("generated").asText())
                     || out.get("generated_tokens").asInt() != ref.get("generated_tokens").asInt()) {
                 differing++;
                 if (examples.size() < 5) examples.add(out.get("id").asText() + ": " + out.get("generated") + " vs " + ref.get("generated"));
             }
         }
-        log.info("{} greedy generations through a crash vs the task in process ({} s): {} differ; e.g. {} -> {}", outPrompts.size(),
-                secondsSince(start), differing, outPrompts.getFirst(), generated.getFirst().get("generated"));
+        log.info("{} greedy generations through a crash vs the task in process ({} s): {} differ; {} generated tokens, {} of them"
+                        + " ran to {} tokens (the others stopped at the end-of-text token); e.g. {} -> {}", outPrompts.size(),
+                secondsSince(start), differing, tokens, full, NEW_TOKENS, outPrompts.getFirst(), generated.getFirst().get("generated"));
         assertEquals(0, differing, "generated text or token count differs from a run without faults, e.g. " + examples);
+        // not a comparison of empty strings: most continuations are several greedy steps long
+        assertTrue(tokens >= 2L * outPrompts.size(), tokens + " generated tokens for " + outPrompts.size() + " prompts");
     }
 
     /** What a crash-and-restart run left: the read_committed output and dead letters, and what was measured. */
@@ -236,6 +247,12 @@ class ModelCrashRestartIT {
     /**
      * Every output embedding against the same task's in this JVM: the same model files, engine and token budget. First the
      * batch-composition check: each of 32 texts embedded alone against the same text inside one padded batch of 32.
+     *
+     * <p>Bit identity is asserted because it was measured to hold: ONNX Runtime's CPU kernels give a text's embedding
+     * the same bits alone and in a padded batch (the padding is masked out of attention, and the mean pooling runs in
+     * Java over the unpadded tokens), and the in-process reference the same bits as the pipeline's JVM. Should a
+     * future ONNX Runtime or engine change that, this test fails with the count of differing components and the
+     * largest difference, which is the number to look at before relaxing it to a tolerance.
      */
     private static void assertSameEmbeddings(List<String> texts, List<float[]> vectors) {
         try (EmbedTask task = EmbedTask.load(EMBED_MODEL, EngineOptions.DEFAULT)) {
