@@ -55,7 +55,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       restored from the changelog and records re-read from the input make other batches, padded to other lengths,
  *       than a run without faults), so the test first measures each of 32 texts alone against the same text inside
  *       one padded batch of 32. Measured (2026-11-30, this machine): 0 of 12,288 components differ, and the pipeline's
- *       1,176 embeddings through a crash (a 1,200-record run) against the in-process reference: 0 of 451,584 differ,
+ *       1,176 embeddings through a crash (a 1,200-record run) against the in-process reference: 0 of 451,584 differ
+ *       (784 at 800 records: 0 of 301,056),
  *       largest difference 0.0. So the assertion is bit identity, for both; see {@link #assertSameEmbeddings}.</li>
  *   <li>generate: newsgpt-mini (GPT-2 architecture, Streamformer's Java engine), greedy, {@value #NEW_TOKENS} new
  *       tokens, 600 SST-2 sentences as prompts: the same generated text and token count as in process, for every
@@ -63,7 +64,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  *
  * <p>{@code -Dstreamformer.modelCrash.records=N} sets the number of records of both (default 800 and 600; each test
- * takes 35–75 s on the shared 2-core machine, most of it two JVM starts, model loads and Kafka's 6 s session timeout).
+ * took 24–58 s in three runs on the shared 2-core machine, most of it two JVM starts, model loads and Kafka's 6 s session
+ * timeout).
  * Run alone: {@code ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ModelCrashRestartIT}.
  */
 class ModelCrashRestartIT {
