@@ -64,7 +64,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  *
  * <p>{@code -Dstreamformer.modelCrash.records=N} sets the number of records of both (default 800 and 600; each test
- * took 24–58 s in three runs on the shared 2-core machine, most of it two JVM starts, model loads and Kafka's 6 s session
+ * took 22–58 s in four runs on the shared 2-core machine, most of it two JVM starts, model loads and Kafka's 6 s session
  * timeout).
  * Run alone: {@code ./mvnw -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ModelCrashRestartIT}.
  */
