@@ -73,8 +73,21 @@ final class HeadlessChromium implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         process.destroy();
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-        try (Stream<Path> files = Files.walk(userDataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        deleteProfile();
+    }
+
+    /**
+     * Chromium's helper processes can still rename files in the profile while they exit, so a walk may meet a file
+     * that is gone: try again a few times; a profile left in the temp directory harms no test.
+     */
+    private void deleteProfile() throws InterruptedException {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (Stream<Path> files = Files.walk(userDataDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                return;
+            } catch (IOException | java.io.UncheckedIOException fileVanishedDuringTheWalk) {
+                Thread.sleep(200);
+            }
         }
     }
 }
