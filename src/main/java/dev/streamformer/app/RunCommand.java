@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
                         g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null, g.chat ? Boolean.TRUE : null, g.system,
                         g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
-                        g.details ? Boolean.TRUE : null, g.quantize),
+                        g.details ? Boolean.TRUE : null, g.quantize, g.ignoreEos ? Boolean.TRUE : null),
                 cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
                 options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
                 dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern, schemaFile);

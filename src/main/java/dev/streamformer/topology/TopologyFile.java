@@ -75,5 +75,5 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                              @JsonProperty("repetitionPenalty") Float repetitionPenalty, Long seed, List<String> stop,
                              @JsonProperty("timeBudgetMs") Integer timeBudgetMs, Boolean chat, String system,
                              @JsonProperty("chatTemplateKwargs") Map<String, Object> chatTemplateKwargs, Boolean details,
-                             String quantize) {}
+                             String quantize, @JsonProperty("ignoreEos") Boolean ignoreEos) {}
 }

@@ -469,7 +469,7 @@ public final class TopologyLoader {
                         g == null || g.topP() == null ? 1f : g.topP(),
                         g == null || g.repetitionPenalty() == null ? 1f : g.repetitionPenalty(),
                         g == null || g.seed() == null ? 0L : g.seed(),
-                        g == null ? null : g.stop(), true,
+                        g == null ? null : g.stop(), g == null || !Boolean.TRUE.equals(g.ignoreEos()),
                         g == null || g.timeBudgetMs() == null ? null : Duration.ofMillis(g.timeBudgetMs()),
                         unsetSampling(g));
             } catch (IllegalArgumentException e) {
