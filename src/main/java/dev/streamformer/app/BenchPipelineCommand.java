@@ -2,6 +2,13 @@ package dev.streamformer.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import dev.streamformer.bench.PipelineBenchmark;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
@@ -9,6 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +46,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "Input partitions. Default: ${DEFAULT-VALUE}.") int partitions;
     @Option(names = "--max-tokens", defaultValue = "4096", description = "Default: ${DEFAULT-VALUE}.") int maxTokens;
     @Option(names = "--max-batch", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.") int maxBatch;
+    @Option(names = "--value-format", paramLabel = "json|avro", defaultValue = "json",
+            description = "The events on the topics: JSON objects, or Avro records of {id: long, text: string} (the output then of the"
+                    + " evolved schema), to see what the format costs next to the model. Default: ${DEFAULT-VALUE}.")
+    String valueFormat;
     @Option(names = "--config", paramLabel = "KEY=VALUE",
             description = "A Kafka Streams / client property for the pipeline, unchanged (repeatable), e.g. --config commit.interval.ms=1000.")
     List<String> config;
@@ -47,15 +61,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
         for (int i = 0; i < records; i++) all.add(pool.get(i % pool.size()));
         try (Task task = taskOptions.create(model, maxTokens, maxBatch);
              EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, null)) {
-            System.out.printf(Locale.ROOT, "bench pipeline: %s %s on %s, %,d records, %d partitions, batches of <= %d records / %d tokens,"
-                    + " exactly_once_v2, %d cores%n", task.name(), model.model, model.engine, records, partitions, maxBatch, maxTokens,
+            System.out.printf(Locale.ROOT, "bench pipeline: %s %s on %s, %s values, %,d records, %d partitions, batches of <= %d records / %d tokens,"
+                    + " exactly_once_v2, %d cores%n", task.name(), model.model, model.engine, valueFormat, records, partitions, maxBatch, maxTokens,
                     Runtime.getRuntime().availableProcessors());
             warmUp(task, all);
             Map<String, Object> streamsConfig = new java.util.LinkedHashMap<>();
             streamsConfig.put("state.dir", Files.createTempDirectory("streamformer-bench").toString());
             streamsConfig.putAll(KafkaOptions.parse(config));
             var r = PipelineBenchmark.run(broker, task, all, partitions,
-                    new PipelineConfig.Batching(maxTokens, maxBatch, Duration.ofMillis(50)), streamsConfig, seen -> { });
+                    new PipelineConfig.Batching(maxTokens, maxBatch, Duration.ofMillis(50)), streamsConfig, values(), seen -> { });
             System.out.printf(Locale.ROOT, "  raw %-8s task, same batches, no Kafka %8.1f records/s%n", task.name(), r.rawRecordsPerSecond());
             System.out.printf(Locale.ROOT, "  pipeline through Kafka, exactly once    %8.1f records/s  %8.0f tokens/s  (%d dead letters)%n",
                     r.pipelineRecordsPerSecond(), r.pipelineTokensPerSecond(), r.deadLetters());
@@ -69,6 +83,35 @@ final class BenchPipelineCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  pipeline / raw = %.2fx%n", r.ratio());
             return 0;
         }
+    }
+
+    /** The benchmark's events as JSON (the default) or as Avro records of a two-field schema written for the run. */
+    private PipelineBenchmark.Values values() throws IOException {
+        return switch (valueFormat) {
+            case "json" -> PipelineBenchmark.Values.JSON;
+            case "avro" -> {
+                Schema schema = SchemaBuilder.record("Event").fields().requiredLong("id").requiredString("text").endRecord();
+                Path file = Files.createTempFile("streamformer-bench-event", ".avsc");
+                Files.writeString(file, schema.toString(true));
+                file.toFile().deleteOnExit();
+                var writer = new GenericDatumWriter<GenericRecord>(schema);
+                yield new PipelineBenchmark.Values(new PipelineConfig.Format("avro", Map.of("schemaFile", file.toString())), event -> {
+                    GenericRecord record = new GenericData.Record(schema);
+                    record.put("id", event.path("id").asLong());
+                    record.put("text", event.path("text").asText());
+                    var bytes = new ByteArrayOutputStream();
+                    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+                    try {
+                        writer.write(record, encoder);
+                        encoder.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return bytes.toByteArray();
+                });
+            }
+            default -> throw new IllegalArgumentException("--value-format " + valueFormat + " is not benchmarked: use json or avro.");
+        };
     }
 
     /** The first calls pay for class loading and the model's first shapes; neither side of the ratio should. */

@@ -32,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -80,19 +82,35 @@ public final class PipelineBenchmark {
     public static Result run(EmbeddedKafkaBroker broker, Task task, List<String> texts, int partitions,
                              PipelineConfig.Batching batching, Map<String, Object> streamsConfig, LongConsumer progress)
             throws InterruptedException {
+        return run(broker, task, texts, partitions, batching, streamsConfig, Values.JSON, progress);
+    }
+
+    /**
+     * How the events go onto the input topic, and the format the pipeline reads (and writes) them in.
+     *
+     * @param encode the event {@code {"id": i, "text": ...}} as record value bytes
+     */
+    public record Values(PipelineConfig.Format format, Function<ObjectNode, byte[]> encode) {
+        public static final Values JSON = new Values(PipelineConfig.Format.JSON, event -> event.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs both paths with the events in {@code values}' format. */
+    public static Result run(EmbeddedKafkaBroker broker, Task task, List<String> texts, int partitions,
+                             PipelineConfig.Batching batching, Map<String, Object> streamsConfig, Values values,
+                             LongConsumer progress) throws InterruptedException {
         String bootstrap = broker.bootstrapServers();
         String prefix = "bench-" + System.currentTimeMillis();
         String input = prefix + "-in";
         String output = prefix + "-out";
         String deadLetters = prefix + "-dlq";
         broker.createTopics(partitions, input, output, deadLetters);
-        produce(bootstrap, input, texts);
+        produce(bootstrap, input, texts, values.encode());
 
         long tokens = texts.stream().mapToLong(task::countTokens).sum();
         Duration raw = timeRawTask(task, texts, batching.budget());
 
         PipelineConfig config = PipelineConfig.builder()
-                .inputTopic(input).outputTopic(output).deadLetterTopic(deadLetters).batching(batching)
+                .inputTopic(input).outputTopic(output).deadLetterTopic(deadLetters).batching(batching).valueFormat(values.format())
                 .streamsConfig(streamsConfig)
                 .streamsConfig("bootstrap.servers", bootstrap)
                 .streamsConfig("application.id", prefix)
@@ -160,14 +178,14 @@ public final class PipelineBenchmark {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private static void produce(String bootstrap, String topic, List<String> texts) {
+    private static void produce(String bootstrap, String topic, List<String> texts, Function<ObjectNode, byte[]> encode) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 10), new ByteArraySerializer(), new ByteArraySerializer())) {
             var sends = new ArrayList<Future<RecordMetadata>>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
                 ObjectNode event = JsonNodeFactory.instance.objectNode().put("id", i).put("text", texts.get(i));
                 sends.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i).getBytes(StandardCharsets.UTF_8),
-                        event.toString().getBytes(StandardCharsets.UTF_8))));
+                        encode.apply(event))));
             }
             for (Future<RecordMetadata> send : sends) {
                 send.get(2, TimeUnit.MINUTES);
