@@ -122,6 +122,17 @@ public final class StreamformerMetrics {
         return new MetricSnapshots(stageFamilies.stream().map(Collector::collect).toList());
     }
 
+    /**
+     * Creates a stage's series at 0 (those labelled by the stage alone), so that {@code /metrics} lists them from the
+     * start rather than from the first record written or the first batch; a query sees 0, not "no data".
+     */
+    public void initStage(String stage) {
+        for (var counter : List.of(recordsIn, recordsOut, tokens, paddingTokens, cacheHits, cacheMisses, formatRetries)) {
+            counter.initLabelValues(stage);
+        }
+        for (var histogram : List.of(batchSize, batchTokens, modelLatency)) histogram.initLabelValues(stage);
+    }
+
     /** A stage read one record. */
     public void recordIn(String stage) {
         recordsIn.labelValues(stage).inc();

@@ -76,6 +76,20 @@ class PrometheusTextTest {
     }
 
     @Test
+    void anInitialisedStageIsListedAtZeroBeforeItsFirstRecord() {
+        var metrics = new StreamformerMetrics();
+        metrics.initStage("embed");
+        var families = PrometheusTextParser.parse(PrometheusText.write(metrics.registry()));
+        var embed = Map.of("stage", "embed");
+        assertEquals(0, value(families, "streamformer_records_out_total", "streamformer_records_out_total", embed));
+        assertEquals(0, value(families, "streamformer_tokens_total", "streamformer_tokens_total", embed));
+        assertEquals(0, value(families, "streamformer_batch_size", "streamformer_batch_size_count", embed));
+        assertEquals(0, value(families, "streamformer_model_latency_seconds", "streamformer_model_latency_seconds_bucket",
+                Map.of("stage", "embed", "le", "+Inf")));
+        assertFalse(families.containsKey("streamformer_records_dlq_total"), "a dead-letter reason is not known before it happens");
+    }
+
+    @Test
     void familiesWithoutSamplesAreLeftOut() {
         String text = PrometheusText.write(new StreamformerMetrics().registry());
         assertFalse(text.contains("streamformer_"), "nothing recorded, no stage: no streamformer_ family in\n" + text);
