@@ -53,6 +53,11 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         this(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, generate, null, null);
     }
 
+    /** This spec with other generation settings. */
+    public TaskSpec withGenerate(GenerateSpec other) {
+        return new TaskSpec(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, other, query, aggregation);
+    }
+
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
     private static final Map<ModelKey, LanguageModel> LANGUAGE_MODELS = new ConcurrentHashMap<>();
 
