@@ -1,7 +1,7 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.Overflow;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.topology.TopologyFile;

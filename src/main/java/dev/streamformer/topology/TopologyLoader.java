@@ -14,7 +14,7 @@ import dev.streamformer.task.ClassifyTask;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.EntitiesTask;
 import dev.streamformer.task.Overflow;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.engine.java.decoder.Quantization;
 import dev.streamformer.task.generate.ChatPrompt;

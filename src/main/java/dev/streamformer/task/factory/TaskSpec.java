@@ -1,4 +1,14 @@
-package dev.streamformer.task;
+package dev.streamformer.task.factory;
+
+import dev.streamformer.task.ClassifyTask;
+import dev.streamformer.task.EmbedTask;
+import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.EntitiesTask;
+import dev.streamformer.task.LoadedModel;
+import dev.streamformer.task.Overflow;
+import dev.streamformer.task.RerankTask;
+import dev.streamformer.task.Task;
+import dev.streamformer.task.TokenBudget;
 
 import dev.streamformer.model.HfConfig;
 import dev.streamformer.model.ModelDescriptor;
