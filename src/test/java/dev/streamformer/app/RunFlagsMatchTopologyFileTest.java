@@ -16,6 +16,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class RunFlagsMatchTopologyFileTest {
 
+    /** A generate stage reading {@code in} and writing {@code out}: in a file, and as flags. */
+    private static final String GENERATE = """
+                name: generate
+                task: generate
+                model: ../shared/models/newsgpt-mini
+                input: in
+                output: out
+            """;
+
+    private static String[] withGenerateFlags(String... more) {
+        var flags = new ArrayList<>(List.of("--task", "generate", "--model", "../shared/models/newsgpt-mini", "--input-topic", "in",
+                "--output-topic", "out"));
+        flags.addAll(List.of(more));
+        return flags.toArray(String[]::new);
+    }
+
     private static void assertSameStage(String yamlStage, String... flags) throws Exception {
         var command = new RunCommand();
         var args = new ArrayList<>(List.of("-b", "x:1"));
@@ -84,12 +100,7 @@ class RunFlagsMatchTopologyFileTest {
 
     @Test
     void generateWithAPromptOverFieldsAndEveryDecodingSetting() throws Exception {
-        assertSameStage("""
-                        name: generate
-                        task: generate
-                        model: ../shared/models/newsgpt-mini
-                        input: in
-                        output: out
+        assertSameStage(GENERATE + """
                         generation:
                           template: "Title: {title}. {text}"
                           maxNewTokens: 5
@@ -104,39 +115,26 @@ class RunFlagsMatchTopologyFileTest {
                           quantize: q8_0
                           ignoreEos: true
                     """,
-                "--task", "generate", "--model", "../shared/models/newsgpt-mini", "--input-topic", "in", "--output-topic", "out",
-                "--template", "Title: {title}. {text}", "--max-new-tokens", "5",
-                "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9", "--repetition-penalty", "1.1", "--seed", "3", "--stop", "END",
-                "--time-budget-ms", "500", "--details", "--quantize", "q8_0", "--ignore-eos");
+                withGenerateFlags("--template", "Title: {title}. {text}", "--max-new-tokens", "5",
+                        "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9", "--repetition-penalty", "1.1", "--seed", "3", "--stop", "END",
+                        "--time-budget-ms", "500", "--details", "--quantize", "q8_0", "--ignore-eos"));
     }
 
     @Test
     void generateOnTextValues() throws Exception {
-        assertSameStage("""
-                        name: generate
-                        task: generate
-                        model: ../shared/models/newsgpt-mini
-                        input: in
-                        output: out
+        assertSameStage(GENERATE + """
                         valueFormat: text
                         outputFormat: text
                     """,
-                "--task", "generate", "--model", "../shared/models/newsgpt-mini", "--input-topic", "in", "--output-topic", "out",
-                "--value-format", "text", "--output-format", "text");
+                withGenerateFlags("--value-format", "text", "--output-format", "text"));
     }
 
     @Test
     void generateWithTheChatTemplate() throws Exception {
-        assertSameStage("""
-                        name: generate
-                        task: generate
-                        model: ../shared/models/newsgpt-mini
-                        input: in
-                        output: out
+        assertSameStage(GENERATE + """
                         generation: {chat: true, system: "Be brief.", chatTemplateKwargs: {enable_thinking: false}}
                     """,
-                "--task", "generate", "--model", "../shared/models/newsgpt-mini", "--input-topic", "in", "--output-topic", "out",
-                "--chat", "--system", "Be brief.", "--chat-template-kwargs", "enable_thinking=false");
+                withGenerateFlags("--chat", "--system", "Be brief.", "--chat-template-kwargs", "enable_thinking=false"));
     }
 
     @Test
