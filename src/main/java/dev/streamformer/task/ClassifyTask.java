@@ -120,12 +120,20 @@ public final class ClassifyTask implements Task {
     public static final class FineTuned implements Classifier {
         private final LoadedModel model;
         private final TokenBudget budget;
+        private final Overflow overflow;
         private final List<String> labels;
         private final boolean multiLabel;
 
+        /** Texts over the model's maximum length are cut to it. */
         public FineTuned(LoadedModel model, TokenBudget budget) {
+            this(model, budget, Overflow.TRUNCATE);
+        }
+
+        /** @param overflow texts over the model's maximum length: cut to it, or refused ({@link TextTooLongException}) */
+        public FineTuned(LoadedModel model, TokenBudget budget, Overflow overflow) {
             this.model = model;
             this.budget = budget;
+            this.overflow = overflow;
             this.multiLabel = model.files().config().isMultiLabel();
             int count = model.files().config().json().path("id2label").size();
             if (count == 0) {
@@ -154,6 +162,9 @@ public final class ClassifyTask implements Task {
         }
 
         private float[][] logits(Encoding[] enc) {
+            for (Encoding encoding : enc) {
+                if (encoding.truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
+            }
             float[][] out = new float[enc.length][];
             Batches.run(model, budget, enc, (group, batch, result) -> {
                 if (result.logits() == null) {

@@ -103,7 +103,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
             case "classify" -> {
                 ClassifyTask.Classifier classifier = labels != null
                         ? new ClassifyTask.ZeroShot(new EmbedTask(loaded, budget, overflow, prefix), ClassifyTask.ZeroShot.parse(labels))
-                        : new ClassifyTask.FineTuned(loaded, budget);
+                        : new ClassifyTask.FineTuned(loaded, budget, overflow);
                 yield new ClassifyTask(classifier, allScores, threshold, minScore);
             }
             default -> throw new IllegalArgumentException("Unknown task '" + kind + "': use embed, classify, rerank, entities or generate.");
