@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.EventParser;
 import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.ClassifyTask;
@@ -368,6 +369,9 @@ public final class TopologyLoader {
             var settings = new java.util.LinkedHashMap<String, String>();
             if (s.outputFormat() != null) settings.put("outputFormat", s.outputFormat());
             if (s.schemaFile() != null) settings.put("schemaFile", s.schemaFile());
+            if (s.schemaFile() != null && s.textTemplate() == null) { // the schema must have the text field: checked at startup
+                settings.put("textField", s.textField() == null ? EventParser.DEFAULT_TEXT_FIELD : s.textField());
+            }
             try {
                 return new PipelineConfig.Format(s.valueFormat() == null ? PipelineConfig.Format.JSON.name() : s.valueFormat(), settings);
             } catch (IllegalArgumentException e) {
