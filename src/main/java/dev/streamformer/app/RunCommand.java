@@ -37,10 +37,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
-    @Option(names = "--value-format", paramLabel = "json|text|avro|json-schema", defaultValue = "json",
-            description = "How record values are read: a JSON object, or text (the whole value is the text), or a record of --schema-file (avro: raw Avro binary, written back as Avro of the schema plus the result fields; json-schema: JSON checked against the schema). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--value-format", paramLabel = "json|text|avro|protobuf|json-schema", defaultValue = "json",
+            description = "How record values are read: a JSON object, or text (the whole value is the text), or a record of --schema-file (avro: raw Avro binary, written back as Avro of the schema plus the result fields; protobuf: raw Protobuf binary, written back as the message plus the result fields; json-schema: JSON checked against the schema). Default: ${DEFAULT-VALUE}.") String valueFormat;
     @Option(names = "--schema-file", paramLabel = "FILE",
-            description = "With --value-format avro or json-schema: the producer's schema (.avsc, or a JSON Schema file).") String schemaFile;
+            description = "With --value-format avro, protobuf or json-schema: the producer's schema (.avsc; .proto, FILE.proto#package.Message when it declares several, or a protoc descriptor set; a JSON Schema file).") String schemaFile;
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
     @Option(names = "--text-template", paramLabel = "TEMPLATE",

@@ -61,7 +61,7 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
     /**
      * What is read and how it becomes text: {@code input} (topics separated by commas) or {@code inputPattern} (a
      * regular expression); {@code valueFormat} {@code json} (default), {@code text} (the whole value is the text),
-     * {@code avro} or {@code json-schema} (records of the producer's schema in {@code schemaFile}); {@code textField}
+     * {@code avro}, {@code protobuf} or {@code json-schema} (records of the producer's schema in {@code schemaFile}); {@code textField}
      * (a dotted path or a JSON Pointer) or {@code textTemplate} (the text made from several fields), at most
      * {@code maxTextBytes}; {@code tombstones} {@code pass} (default) or {@code drop}.
      */

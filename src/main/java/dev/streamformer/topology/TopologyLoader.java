@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.EventParser;
 import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.ClassifyTask;
@@ -412,6 +413,9 @@ public final class TopologyLoader {
             var settings = new LinkedHashMap<String, String>();
             if (out.outputFormat() != null) settings.put("outputFormat", out.outputFormat());
             if (in.schemaFile() != null) settings.put("schemaFile", in.schemaFile());
+            if (in.schemaFile() != null && in.textTemplate() == null) { // the schema must have the text field: checked at startup
+                settings.put("textField", in.textField() == null ? EventParser.DEFAULT_TEXT_FIELD : in.textField());
+            }
             try {
                 return new PipelineConfig.Format(in.valueFormat() == null ? PipelineConfig.Format.JSON.name() : in.valueFormat(), settings);
             } catch (IllegalArgumentException e) {
