@@ -7,8 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The shape of a decoder-only Transformer, read from a Hugging Face {@code config.json}. The families differ only in
- * a few switches, so each is one line of {@link #read} (and of {@link HuggingFaceDecoder}'s wiring):
+ * The shape of a decoder-only Transformer, read from a Hugging Face {@code config.json} (or a GGUF file's metadata,
+ * {@link GgufDecoder}). The families differ only in a few switches, which {@link DecoderFamily} sets for the Llama
+ * lineage:
  * <pre>
  *   gpt2                                      LayerNorm, learned positions, multi-head attention with biases, GELU MLP
  *   llama   (Llama 2/3.x, SmolLM, TinyLlama)  RMSNorm, RoPE (+ rope_scaling), grouped-query attention, SwiGLU
@@ -51,6 +52,7 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
         c.family("as decoder-only generators", HfConfig.Family.DECODER);
         String type = c.modelType();
         if (type.equals("gpt2")) return readGpt2(c, modelDir);
+        DecoderFamily family = DecoderFamily.ofModelType(type);
         String act = c.text("hidden_act", "silu");
         c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
         c.require(!c.flag("mlp_bias", false), "mlp_bias=true");
@@ -59,20 +61,20 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
         int heads = c.integer("num_attention_heads");
         int headDim = c.integer("head_dim", hidden / heads);
         int maxPositions = c.integer("max_position_embeddings", 2048);
-        boolean bias = switch (type) {
-            case "qwen2" -> true;                          // Qwen2 always has q/k/v biases (no config key)
-            default -> c.flag("attention_bias", false);
+        boolean bias = switch (family.biases) {
+            case ALWAYS -> true;                                 // Qwen2: no config key
+            case FROM_CONFIG -> c.flag("attention_bias", false);
         };
-        int window = switch (type) {
-            case "mistral" -> c.integer("sliding_window", 0);
-            case "qwen2", "qwen3" -> c.flag("use_sliding_window", false) ? -1 : 0;
-            default -> 0;
+        int window = switch (family.window) {
+            case NONE -> 0;
+            case SLIDING_WINDOW -> c.integer("sliding_window", 0);
+            case USE_SLIDING_WINDOW -> c.flag("use_sliding_window", false) ? -1 : 0;
         };
         c.require(window >= 0, "use_sliding_window=true");
         return new DecoderConfig(type, c.integer("vocab_size"), hidden, c.integer("num_hidden_layers"), heads,
                 c.integer("num_key_value_heads", heads), headDim, c.integer("intermediate_size"), maxPositions,
                 (float) c.number("rms_norm_eps", 1e-6), RotaryEmbedding.Frequencies.fromConfig(c, headDim),
-                bias, type.equals("qwen3"), window, c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
+                bias, family.qkNorm, window, c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
     }
 
     /** GPT-2 names its sizes differently ({@code n_embd}, {@code n_head}, …) and has one fixed wiring. */
