@@ -51,6 +51,15 @@ public final class GgufWriter {
                 for (float v : w) b.putShort(Float.floatToFloat16(v));
                 yield b.array();
             }
+            case BF16 -> {   // the top 16 bits, as a bf16 checkpoint stores them (exact for values that came from one)
+                ByteBuffer b = ByteBuffer.allocate(2 * w.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : w) {
+                    int bits = Float.floatToRawIntBits(v);
+                    if ((bits & 0xFFFF) != 0) throw new IllegalArgumentException("the test writer writes BF16 only for bf16 values");
+                    b.putShort((short) (bits >>> 16));
+                }
+                yield b.array();
+            }
             case Q8_0 -> q8_0(w);
             case Q4_0 -> q4_0(w);
             default -> throw new IllegalArgumentException("the test writer does not write " + type);

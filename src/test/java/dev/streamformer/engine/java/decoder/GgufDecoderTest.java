@@ -99,6 +99,29 @@ class GgufDecoderTest {
                 name, rows.size(), rows.size(), worst);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"BF16", "F16"})
+    void halfPrecisionFilesOfTheBf16CheckpointGenerateTheReferenceIds(String type) {
+        // tiny-llama3 is stored in bf16, so a BF16 file holds its weights exactly; F16 rounds only values below its
+        // normal range (|w| < 6.1e-5, which lose mantissa bits)
+        HfToGguf.Converted half = gguf("tiny-llama3", GgmlType.valueOf(type));
+        try (GgufFile g = GgufFile.open(half.file())) {
+            for (var e : half.sourceValues().entrySet()) {
+                float[] expected = e.getValue().clone();
+                if (type.equals("F16")) for (int i = 0; i < expected.length; i++) expected[i] = Float.float16ToFloat(Float.floatToFloat16(expected[i]));
+                assertArrayEquals(expected, g.floats(e.getKey()), type + " " + e.getKey());
+            }
+        }
+        LanguageModel model = LanguageModels.load(half.file());
+        List<JsonNode> rows = HuggingFaceDecoderTest.rows("tiny-llama3");
+        List<int[]> prompts = new ArrayList<>();
+        for (JsonNode row : rows) prompts.add(Reference.ints(row.get("prompt_ids")));
+        List<Generation> out = new Generator(model, null).generate(prompts, GenerationConfig.greedy(16), null);
+        for (int i = 0; i < rows.size(); i++) {
+            assertArrayEquals(Reference.ints(rows.get(i).get("greedy_ids")), out.get(i).tokens(), type + " row " + i);
+        }
+    }
+
     @Test
     void endOfSequenceIdsAreTheEosIdAndTheEndOfTurnTokens() {
         // GGUF keeps one eos id (128009, <|eot_id|>); <|end_of_text|> (128001) ends a turn by its text, as in llama.cpp.
