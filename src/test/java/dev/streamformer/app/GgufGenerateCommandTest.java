@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code generate --model file.gguf}: tiny-llama3 written as an F32 GGUF file generates, from its own tokenizer and chat
- * template, the ids of ../shared/reference/ref_tiny-decoders_greedy.jsonl for a plain and a chat row.
+ * template, the ids of ../shared/reference/ref_tiny-decoders_greedy.jsonl for a plain and a chat row; {@code tokenize
+ * --chat} renders that chat row as the reference did.
  */
 class GgufGenerateCommandTest {
 
@@ -35,6 +36,12 @@ class GgufGenerateCommandTest {
         events = CliTest.JSON.createObjectNode().set("messages", chat.get("messages")) + "\n";
         check(chat, CliTest.run(events, "generate", "--model", gguf.toString(), "--chat", "--max-new-tokens", "16", "--ignore-eos",
                 "--details"));
+
+        // tokenize shows what the model is fed: the rendered chat and the reference's prompt ids
+        CliTest.Run tokenized = CliTest.run(events, "tokenize", "--model", gguf.toString(), "--chat");
+        assertEquals(0, tokenized.exit(), tokenized.err());
+        assertEquals(chat.get("rendered").asText(), tokenized.lines().getFirst().get("rendered").asText());
+        assertEquals(chat.get("prompt_ids"), tokenized.lines().getFirst().get("ids"));
     }
 
     private static void check(JsonNode row, CliTest.Run run) {
