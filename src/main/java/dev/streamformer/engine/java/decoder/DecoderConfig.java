@@ -1,5 +1,6 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.model.DecoderFamily;
 import dev.streamformer.model.DecoderShape;
 import dev.streamformer.model.HfConfig;
 

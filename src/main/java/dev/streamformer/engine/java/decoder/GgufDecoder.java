@@ -3,6 +3,7 @@ package dev.streamformer.engine.java.decoder;
 import dev.streamformer.engine.java.layers.GatedFeedForward;
 import dev.streamformer.engine.java.layers.Linear;
 import dev.streamformer.engine.java.layers.RmsNorm;
+import dev.streamformer.model.DecoderFamily;
 import dev.streamformer.tensor.GgmlType;
 import dev.streamformer.tensor.GgufFile;
 
@@ -65,14 +66,16 @@ public final class GgufDecoder {
             for (int l = 0; l < blocks.length; l++) blocks[l] = block(g, "blk." + l + ".", c, quantization);
             RmsNorm finalNorm = new RmsNorm(g.floats("output_norm.weight", d), c.normEps());
             Linear lmHead = linear(g, c.tiedEmbeddings() ? "token_embd" : "output", d, c.vocabSize(), false, quantization);
-            return new DecoderOnlyTransformer(c, family.name + " (gguf)", embeddings, null, blocks, finalNorm, lmHead,
-                    family.ggufPairing);
+            // llama's q/k rows are permuted in GGUF: neighbouring features form RoPE's pairs (see the class comment)
+            RotaryEmbedding.Pairing pairing = family.gguf == DecoderFamily.Gguf.PERMUTED_QK
+                    ? RotaryEmbedding.Pairing.NEIGHBOURS : RotaryEmbedding.Pairing.ROTATE_HALF;
+            return new DecoderOnlyTransformer(c, family.modelType + " (gguf)", embeddings, null, blocks, finalNorm, lmHead, pairing);
         }
     }
 
     /** The model's shape from the metadata; what the engine cannot run is refused in one sentence. */
     static DecoderConfig config(GgufFile g, DecoderFamily family) {
-        String a = family.name + ".";
+        String a = family.modelType + ".";
         int hidden = g.integer(a + "embedding_length");
         Object kv = g.metadata().get(a + "attention.head_count_kv");
         if (kv instanceof List<?>) {
@@ -87,7 +90,7 @@ public final class GgufDecoder {
         }
         int vocab = g.info("token_embd.weight").rows();
         boolean bias = family.biases == DecoderFamily.Biases.ALWAYS || g.contains("blk.0.attn_q.bias");
-        return new DecoderConfig(family.name, vocab, hidden, g.integer(a + "block_count"), heads,
+        return new DecoderConfig(family.modelType, vocab, hidden, g.integer(a + "block_count"), heads,
                 (int) g.integer(a + "attention.head_count_kv", heads), headDim, g.integer(a + "feed_forward_length"),
                 (int) g.integer(a + "context_length", 2048), (float) g.number(a + "attention.layer_norm_rms_epsilon", 1e-5),
                 frequencies(g, a, headDim), bias, family.qkNorm, 0, !g.contains("output.weight"), eosIds(g));
