@@ -244,6 +244,15 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /** A BF16 tensor {@code [rows, cols]} as its raw bits (for a matrix that stays bf16). */
+    public Bf16Matrix bf16(String tensor) {
+        TensorInfo t = info(tensor);
+        if (t.type() != GgmlType.BF16) throw new IllegalArgumentException(tensor + " is " + t.type() + ", not BF16");
+        short[] bits = new short[Math.toIntExact(t.count())];
+        MemorySegment.copy(file, U16, dataStart + t.offset(), bits, 0, bits.length);
+        return new Bf16Matrix(bits, t.rows(), t.cols());
+    }
+
     /** A Q8_0 tensor {@code [rows, cols]} kept as its blocks: the fp16 scales widened to float, the int8 values as stored. */
     public Q8Matrix q8(String tensor) {
         TensorInfo t = info(tensor);

@@ -36,8 +36,8 @@ import java.util.Set;
  *   blk.L.ffn_{gate,up,down}.weight      model.layers.L.mlp.{gate,up,down}_proj
  *   output_norm.weight, output.weight    model.norm.weight, lm_head.weight (absent when tied)
  * </pre>
- * F32, F16, BF16 and Q4_0 tensors are dequantized to fp32 (then stored as {@code --quantize} says); Q8_0 matrices keep
- * their blocks as stored, running on our Q8_0 kernel.
+ * F32, F16, BF16 and Q4_0 tensors are dequantized to fp32 (then stored as {@code --quantize} says; BF16 matrices may
+ * stay bf16); Q8_0 matrices keep their blocks as stored, running on our Q8_0 kernel.
  *
  * <p><b>RoPE and the q/k permutation.</b> Meta's Llama rotates neighbouring features {@code (2i, 2i+1)} of a head;
  * Hugging Face's conversion permuted the rows of {@code q_proj} and {@code k_proj} so that its "rotate_half" pairs
@@ -154,14 +154,17 @@ public final class GgufDecoder {
                 new RmsNorm(g.floats(p + "ffn_norm.weight", d), c.normEps()), mlp);
     }
 
-    /** A layer {@code [out, in]}: Q8_0 blocks kept as stored, every other type dequantized, then stored as {@code q} says. */
+    /**
+     * A layer {@code [out, in]}: Q8_0 blocks kept as stored; BF16 read as its bits when it stays bf16 or gets quantized
+     * (as from a bf16 safetensors file); every other type dequantized; then stored as {@code q} says.
+     */
     private static Linear linear(GgufFile g, String name, int in, int out, boolean bias, Quantization q) {
         String weight = name + ".weight";
         float[] b = bias ? g.floats(name + ".bias", out) : null;
-        if (g.info(weight).type() == GgmlType.Q8_0) {
-            g.checkShape(weight, out, in);
-            return new Linear(g.q8(weight), b);
-        }
-        return q.apply(new Linear(g.floats(weight, out, in), b, in, out));
+        g.checkShape(weight, out, in);
+        GgmlType type = g.info(weight).type();
+        if (type == GgmlType.Q8_0) return new Linear(g.q8(weight), b);
+        if (type == GgmlType.BF16 && q != Quantization.NONE) return q.apply(new Linear(g.bf16(weight), b));
+        return q.apply(new Linear(g.floats(weight), b, in, out));
     }
 }

@@ -112,13 +112,16 @@ class GgufDecoderTest {
                 assertArrayEquals(expected, g.floats(e.getKey()), type + " " + e.getKey());
             }
         }
-        LanguageModel model = LanguageModels.load(half.file());
         List<JsonNode> rows = HuggingFaceDecoderTest.rows("tiny-llama3");
         List<int[]> prompts = new ArrayList<>();
         for (JsonNode row : rows) prompts.add(Reference.ints(row.get("prompt_ids")));
-        List<Generation> out = new Generator(model, null).generate(prompts, GenerationConfig.greedy(16), null);
-        for (int i = 0; i < rows.size(); i++) {
-            assertArrayEquals(Reference.ints(rows.get(i).get("greedy_ids")), out.get(i).tokens(), type + " row " + i);
+        // fp32 in memory, and (--quantize bf16) the BF16 matrices kept as stored
+        for (Quantization q : type.equals("BF16") ? List.of(Quantization.NONE, Quantization.BF16) : List.of(Quantization.NONE)) {
+            LanguageModel model = LanguageModels.load(half.file(), q);
+            List<Generation> out = new Generator(model, null).generate(prompts, GenerationConfig.greedy(16), null);
+            for (int i = 0; i < rows.size(); i++) {
+                assertArrayEquals(Reference.ints(rows.get(i).get("greedy_ids")), out.get(i).tokens(), type + " as " + q + ", row " + i);
+            }
         }
     }
 
