@@ -10,7 +10,7 @@ import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -2,7 +2,7 @@ package dev.streamformer.app;
 
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.task.generate.PromptTemplate;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,4 +1,14 @@
-package dev.streamformer.task;
+package dev.streamformer.task.factory;
+
+import dev.streamformer.task.ClassifyTask;
+import dev.streamformer.task.EmbedTask;
+import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.EntitiesTask;
+import dev.streamformer.task.LoadedModel;
+import dev.streamformer.task.Overflow;
+import dev.streamformer.task.RerankTask;
+import dev.streamformer.task.Task;
+import dev.streamformer.task.TokenBudget;
 
 import dev.streamformer.model.HfConfig;
 import dev.streamformer.model.ModelDescriptor;
@@ -52,6 +62,11 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
     public TaskSpec(String task, String model, EngineOptions engine, TokenBudget budget, Overflow overflow, String prefix,
                     String labels, boolean allScores, float threshold, float minScore, GenerateSpec generate) {
         this(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, generate, null, null);
+    }
+
+    /** This spec with other generation settings. */
+    public TaskSpec withGenerate(GenerateSpec other) {
+        return new TaskSpec(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, other, query, aggregation);
     }
 
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
