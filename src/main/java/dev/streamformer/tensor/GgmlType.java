@@ -43,11 +43,6 @@ public enum GgmlType {
         return values / blockSize * blockBytes;
     }
 
-    /** True for the types {@link GgufFile#floats} dequantizes. */
-    public boolean isReadable() {
-        return this == F32 || this == F16 || this == BF16 || this == Q8_0 || this == Q4_0;
-    }
-
     /** The type with ggml id {@code id}, or null when ggml has no such type (or it was removed). */
     public static GgmlType of(int id) {
         for (GgmlType t : values()) if (t.id == id) return t;
