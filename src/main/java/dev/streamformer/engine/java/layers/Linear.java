@@ -46,6 +46,11 @@ public final class Linear {
         this(weight.cols(), weight.rows(), null, weight, null, bias);
     }
 
+    /** A layer whose weight is already in Q8_0 blocks (read from a GGUF file). */
+    public Linear(Q8Matrix weight, float[] bias) {
+        this(weight.cols(), weight.rows(), null, null, weight, bias);
+    }
+
     public int in() { return in; }
 
     public int out() { return out; }
