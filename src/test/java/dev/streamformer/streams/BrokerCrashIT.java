@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +97,80 @@ class BrokerCrashIT {
     }
 
     /**
+     * A broker that stays away for longer than every client timeout that could give up on it: killed with SIGKILL
+     * mid-stream and started again only after {@value #OUTAGE_SECONDS} s, three times the producer's
+     * {@code delivery.timeout.ms}, {@code max.block.ms} and {@code transaction.timeout.ms} (5 s each here, so that the
+     * test is short; Kafka's defaults are 120 s, 60 s and, under Kafka Streams, 10 s). What is defined: shorter than
+     * Kafka Streams' {@code task.timeout.ms} (300 s by default), the pipeline waits: it stays {@code RUNNING} or
+     * {@code REBALANCING} (so {@code /health} keeps answering 200), and once the broker is back it resumes by itself,
+     * nothing lost, nothing doubled. The transaction that was open at the crash has timed out meanwhile; the restarted
+     * broker aborts it and the producer, fenced, starts over from the committed state.
+     */
+    @Test
+    void aBrokerDownLongerThanTheClientTimeoutsThePipelineWaitsAndResumesExactlyOnce(@TempDir Path dataDir,
+                                                                                   @TempDir Path stateDir) throws Exception {
+        QuietKafkaLogs.apply();
+        int count = Integer.getInteger("streamformer.brokerOutage.records", 2_000);
+        int port = KafkaTestSupport.freePort();
+        String bootstrap = "127.0.0.1:" + port;
+        Process broker = startBroker(port, dataDir, 0);
+        try {
+            List<KafkaTestSupport.Produced> produced = KafkaTestSupport.produce(bootstrap, "crashb-in", KafkaTestSupport.events(count));
+            long good = produced.stream().filter(p -> !p.bad()).count();
+            PipelineConfig config = PipelineConfig.builder()
+                    .inputTopic("crashb-in").outputTopic("crashb-out")
+                    .batching(new PipelineConfig.Batching(4096, 16, Duration.ofMillis(300)))
+                    .streamsConfig("bootstrap.servers", bootstrap)
+                    .streamsConfig("application.id", "it-broker-outage")
+                    .streamsConfig("state.dir", stateDir.toString())
+                    .streamsConfig(org.apache.kafka.streams.StreamsConfig.producerPrefix("delivery.timeout.ms"), (int) CLIENT_TIMEOUT.toMillis())
+                    .streamsConfig(org.apache.kafka.streams.StreamsConfig.producerPrefix("request.timeout.ms"), 3_000)
+                    .streamsConfig(org.apache.kafka.streams.StreamsConfig.producerPrefix("max.block.ms"), (int) CLIENT_TIMEOUT.toMillis())
+                    .streamsConfig(org.apache.kafka.streams.StreamsConfig.producerPrefix("transaction.timeout.ms"), (int) CLIENT_TIMEOUT.toMillis())
+                    .build();
+            long start = System.nanoTime();
+            try (var task = new TextStatsTask(Math.max(1, 60_000L / count)); var pipeline = new Pipeline(config, task);
+                 var reader = new KafkaTestSupport.CommittedReader(bootstrap, "crashb-out", "crashb-in.dlq")) {
+                pipeline.start();
+                KafkaTestSupport.await(() -> reader.poll().size() >= count / 3, Duration.ofSeconds(120), count / 3 + " records of output");
+                long killedAt = System.nanoTime();
+                kill(broker);
+                int seenAtKill = reader.poll().size();
+                assertTrue(seenAtKill < count, "the outage must start while records are in flight: " + seenAtKill + " of " + count + " out");
+                var states = java.util.EnumSet.noneOf(KafkaStreams.State.class);
+                while (System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS)) {
+                    states.add(pipeline.state());
+                    Thread.sleep(100);
+                }
+                log.info("broker away for {} s: pipeline states meanwhile {}", OUTAGE_SECONDS, states);
+                assertTrue(java.util.EnumSet.of(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING).containsAll(states),
+                        "the pipeline waits while Kafka is away (RUNNING or REBALANCING, /health 200): " + states);
+                broker = startBroker(port, dataDir, 1);
+                double back = (System.nanoTime() - killedAt) / 1e9;
+                KafkaTestSupport.await(() -> reader.poll().size() > seenAtKill, Duration.ofSeconds(120), "output to move again after the outage");
+                double moving = (System.nanoTime() - killedAt) / 1e9;
+                reader.readAtLeast(count, Duration.ofSeconds(120), Duration.ofSeconds(3));
+                List<ConsumerRecord<byte[], byte[]>> output = reader.from("crashb-out");
+                List<ConsumerRecord<byte[], byte[]>> dead = reader.from("crashb-in.dlq");
+                log.info("broker outage run: {} records, killed after {} out, broker serving again {} s after the kill, output moving {} s"
+                                + " after it, whole run {} s: {} out, {} dead letters; pipeline {}", count, seenAtKill, String.format("%.1f", back),
+                        String.format("%.1f", moving), String.format("%.1f", (System.nanoTime() - start) / 1e9), output.size(), dead.size(),
+                        pipeline.state());
+                ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
+                assertEquals(good, output.size());
+                assertEquals(count - good, dead.size());
+                assertEquals(KafkaStreams.State.RUNNING, pipeline.state(), "the pipeline resumed by itself");
+            }
+        } finally {
+            kill(broker);
+        }
+    }
+
+    /** The producer's delivery, blocking and transaction timeouts in the outage test, and how long the broker stays away. */
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
+    private static final int OUTAGE_SECONDS = 15;
+
+    /**
      * {@code streamformer broker --port P --data-dir D} in a new JVM, topics created on the first start; returns once it
      * prints that it is ready.
      */
@@ -103,8 +178,11 @@ class BrokerCrashIT {
         Path logFile = Path.of("target", "broker-crash-" + restart + ".log");
         String java = ProcessHandle.current().info().command().orElse("java");
         // C1 only and the serial collector: the broker JVM starts in a fraction of the time on a busy 2-core machine
-        var command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.streamformer.app.Main", "broker", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        var command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        if (Boolean.getBoolean("streamformer.debugKafka")) { // the broker's transaction coordinator, leadership and log recovery
+            command.add("-Dlogback.configurationFile=" + Path.of("src/test/resources/dev/streamformer/streams/broker-debug-logback.xml").toAbsolutePath());
+        }
+        command.addAll(List.of("dev.streamformer.app.Main", "broker", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         if (restart == 0) {
             command.addAll(List.of("--topic", "crashb-in:4", "--topic", "crashb-out:4", "--topic", "crashb-in.dlq:4"));
         }
