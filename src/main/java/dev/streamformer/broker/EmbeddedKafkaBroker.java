@@ -365,14 +365,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 // groups form at once instead of waiting 3 s for more members
                 Map.entry("group.initial.rebalance.delay.ms", "0")));
-        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", Long.toString(abortSweepMillis(cluster)));
+        // a producer that died mid-transaction (kill -9 of a pipeline that does not come back) holds back every
+        // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
+        // broker's next sweep aborts it: sweep every second instead of every 10 s
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         if (cluster) {
             // a node that died is fenced (its partitions get new leaders) after 4 s without a heartbeat instead of 9 s,
             // well inside Kafka Streams' 10 s transaction timeout
             props.put("broker.session.timeout.ms", "4000");
             props.put("broker.heartbeat.interval.ms", "1000");
-        } else {
-            props.put("broker.session.timeout.ms", "9000"); // Kafka's default, pinned: see abortSweepMillis
         }
         String listener = "listener.name." + clientListener.toLowerCase(java.util.Locale.ROOT) + ".";
         if (sasl != null) {
@@ -391,28 +392,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("ssl.truststore.type", "PKCS12");
         }
         return props;
-    }
-
-    /**
-     * How often the transaction coordinator aborts transactions older than their timeout. A producer that died
-     * mid-transaction (kill -9 of a pipeline that does not come back) holds back every read_committed reader of its
-     * partitions until the transaction times out (Kafka Streams: 10 s) and the next sweep aborts it, so a cluster sweeps
-     * every second instead of Kafka's 10 s.
-     *
-     * <p>A single node keeps Kafka's 10 s, which must not be shorter than {@code broker.session.timeout.ms} (9 s): after a
-     * {@code kill -9} the restarted node first serves on the metadata it wrote before the crash (it still leads every
-     * partition there) until its own controller fences the dead incarnation when that session times out, 9 s after the
-     * controller starts; a moment later the new incarnation is registered and elected leader again (an unclean election,
-     * its only replica). A sweep inside that window aborts the transactions the crash left open, but its markers cannot be
-     * sent before the fence, and then, finding no leader for the partitions, Kafka's marker sender takes them for deleted
-     * topics, drops their markers and completes the abort ("Couldn't find leader endpoint for partitions … likely deleted
-     * already and hence can be skipped"): those partitions keep an open transaction for ever and their last stable offset
-     * stops. That is how BrokerCrashIT stalled after the 2nd or 3rd crash with a 1 s sweep. The first sweep runs one
-     * interval after the coordinator starts, which is after the controller started, so a 10 s interval puts it after the
-     * fence; once the partitions have a leader again, markers are delivered.
-     */
-    static long abortSweepMillis(boolean cluster) {
-        return cluster ? 1_000 : 10_000;
     }
 
     /**
