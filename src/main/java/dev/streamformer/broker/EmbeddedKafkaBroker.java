@@ -221,7 +221,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boolean temporary = dataDir == null;
         Path dir = temporary ? createTempDir() : dataDir.toAbsolutePath();
         KafkaConfig config = KafkaConfig.fromProps(serverProperties(dir, nodeId, voters, clientPort, controllerPort, replicationFactor, sasl, tls));
-        formatIfNeeded(config, dir, nodeId, clusterId);
+        boolean restart = formatIfNeeded(config, dir, nodeId, clusterId);
+        if (restart && voters.equals(nodeId + "@127.0.0.1:" + controllerPort)) {
+            fenceThePreviousIncarnation(dir, nodeId, controllerPort);
+        }
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
@@ -361,11 +364,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("offsets.topic.num.partitions", "4"),
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 // groups form at once instead of waiting 3 s for more members
-                Map.entry("group.initial.rebalance.delay.ms", "0"),
-                // a producer that died mid-transaction (kill -9 of a pipeline that does not come back) holds back every
-                // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
-                // broker's next sweep aborts it: sweep every second instead of every 10 s
-                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")));
+                Map.entry("group.initial.rebalance.delay.ms", "0")));
+        // a producer that died mid-transaction (kill -9 of a pipeline that does not come back) holds back every
+        // read_committed reader of its partitions until the transaction times out (Kafka Streams: 10 s) and the
+        // broker's next sweep aborts it: sweep every second instead of every 10 s
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         if (cluster) {
             // a node that died is fenced (its partitions get new leaders) after 4 s without a heartbeat instead of 9 s,
             // well inside Kafka Streams' 10 s transaction timeout
@@ -391,10 +394,79 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    /** What {@code kafka-storage.sh format -t <random id> -c server.properties --ignore-formatted} does. */
-    private static void formatIfNeeded(KafkaConfig config, Path dir, int nodeId, String clusterId) {
+    /**
+     * Before a single node starts again on its data: its controller alone, until it has fenced the node's previous
+     * incarnation; on a restart after a {@code kill -9} that takes a second or two.
+     *
+     * <p>Why: the metadata log still says that the previous broker is registered, unfenced and leads every partition. A
+     * node started directly would serve on that image until its controller fences the old registration when its session
+     * times out ({@code broker.session.timeout.ms}, 9 s), and only then register and elect itself again. In that window
+     * its transaction coordinator loads {@code __transaction_state} and completes the transactions the crash left
+     * half-done (those in PrepareCommit or PrepareAbort, and those past their timeout), but cannot deliver the markers
+     * before the fence; then, finding no leader for the partitions, Kafka's marker sender takes them for deleted topics,
+     * drops the markers and completes the transactions anyway ("Couldn't find leader endpoint for partitions … likely
+     * deleted already and hence can be skipped"). Those partitions keep an open transaction for ever: their last stable
+     * offset stops, read_committed readers and Kafka Streams' restoration wait for good (BrokerCrashIT stalled after the
+     * 2nd or 3rd crash in a row). Started after the fence, the broker's first image has no leaders, so its coordinator
+     * loads only once the node is elected again, and its markers find their partitions. A cluster needs none of this: its
+     * other controllers fence a dead node while it is down.
+     */
+    private static void fenceThePreviousIncarnation(Path dir, int nodeId, int controllerPort) {
+        long startNanos = System.nanoTime();
+        var props = new Properties();
+        props.putAll(Map.of(
+                "process.roles", "controller",
+                "node.id", Integer.toString(nodeId),
+                "controller.quorum.voters", nodeId + "@127.0.0.1:" + controllerPort,
+                "listeners", CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort,
+                "controller.listener.names", CONTROLLER_LISTENER,
+                "listener.security.protocol.map", CONTROLLER_LISTENER + ":PLAINTEXT",
+                "log.dirs", dir.resolve("metadata").toString(),
+                "metadata.log.dir", dir.resolve("metadata").toString(),
+                // no broker is alive to miss a heartbeat: the dead one's session may end at once
+                "broker.session.timeout.ms", "1000",
+                "broker.heartbeat.interval.ms", "500"));
+        var controller = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+        try {
+            controller.startup();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(controllerGauge("FencedBrokerCount") >= 1 && controllerGauge("ActiveBrokerCount") == 0)) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("The controller did not fence the broker's previous incarnation within 30 s; starting anyway");
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting the broker in " + dir, e);
+        } finally {
+            controller.shutdown();
+            controller.awaitShutdown();
+        }
+        log.info("Previous broker incarnation fenced in {} ms before the restart on {}",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), dir);
+    }
+
+    /** A gauge of this JVM's KRaft controller, read over JMX ({@code kafka.controller:type=KafkaController,name=...}); -1 while it has none. */
+    private static long controllerGauge(String name) {
+        try {
+            Object value = java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new javax.management.ObjectName("kafka.controller:type=KafkaController,name=" + name), "Value");
+            return value instanceof Number n ? n.longValue() : -1;
+        } catch (javax.management.JMException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What {@code kafka-storage.sh format -t <random id> -c server.properties --ignore-formatted} does.
+     *
+     * @return true when the directory was formatted already (a restart)
+     */
+    private static boolean formatIfNeeded(KafkaConfig config, Path dir, int nodeId, String clusterId) {
         if (Files.exists(dir.resolve("metadata").resolve("meta.properties"))) {
-            return;
+            return true;
         }
         try {
             new Formatter()
@@ -410,6 +482,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Could not format Kafka storage in " + dir + ": " + e.getMessage(), e);
         }
+        return false;
     }
 
     /** The broker answers metadata requests once it has registered with its controller and unfenced itself. */

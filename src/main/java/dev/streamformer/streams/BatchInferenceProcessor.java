@@ -11,6 +11,7 @@ import dev.streamformer.task.TokenBudget;
 import dev.streamformer.tracing.BatchTrace;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -61,6 +62,9 @@ import java.util.Map;
  *       restored as an unreadable {@link PendingRecord}; the next flush sends its raw bytes to the dead-letter topic
  *       (stage {@code restore}, reason {@value PendingRecord#CORRUPT}) and deletes it like any other, so it neither
  *       fails the task nor comes back at the next restore.</li>
+ *   <li>Likewise a changelog key that is not a sequence number ({@link PendingKeys}: not 8 bytes, or negative): the
+ *       restored entry is counted as pending, and the next flush deletes it and sends its raw key and value to the
+ *       dead-letter topic (same stage and reason) before the batch runs.</li>
  * </ul>
  * There is one pending batch per stream task (input partition); all tasks share the one thread-safe {@link Task}.
  * The changelog is compacted and uses small segments, so restoring it reads little more than what is pending.
@@ -108,7 +112,9 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     private ProcessorContext<byte[], Object> context;
     private FormatRetry retry;
-    private KeyValueStore<Long, PendingRecord> pending;
+    private KeyValueStore<Bytes, PendingRecord> pending;
+    /** Restored entries whose key is not a sequence number ({@link PendingKeys}): dead letters at the next flush. */
+    private final List<KeyValue<Bytes, PendingRecord>> badKeys = new ArrayList<>();
     /** The parsed, prepared form of the pending records this instance added, by sequence number; not of restored ones. */
     private final Map<Long, ReadyEvent> ready = new HashMap<>();
     private long slowFlushMillis;
@@ -175,7 +181,7 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
             flush();
         }
         long sequence = nextSequence++;
-        pending.put(sequence, pendingRecord.withTokens(input.tokens()));
+        pending.put(PendingKeys.of(sequence), pendingRecord.withTokens(input.tokens()));
         ready.put(sequence, new ReadyEvent(event.decoded(), input));
         if (pendingRecords++ == 0) {
             oldestPendingSinceMs = context.currentSystemTimeMs();
@@ -232,12 +238,15 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
     /** Empties the store into one model batch (records restored from a changelog may make several). */
     private void flush() {
-        List<KeyValue<Long, PendingRecord>> entries = new ArrayList<>(pendingRecords);
-        // a range from the first live key, not all(): RocksDB then skips the tombstones of earlier batches
-        try (KeyValueIterator<Long, PendingRecord> live = pending.range(firstSequence, nextSequence - 1)) {
-            live.forEachRemaining(entries::add);
+        deadLetterBadKeys();
+        List<KeyValue<Bytes, PendingRecord>> entries = new ArrayList<>(pendingRecords);
+        if (nextSequence > firstSequence) {
+            // a range from the first live key, not all(): RocksDB then skips the tombstones of earlier batches
+            try (KeyValueIterator<Bytes, PendingRecord> live = pending.range(PendingKeys.of(firstSequence), PendingKeys.of(nextSequence - 1))) {
+                live.forEachRemaining(entries::add);
+            }
         }
-        for (KeyValue<Long, PendingRecord> entry : entries) {
+        for (KeyValue<Bytes, PendingRecord> entry : entries) {
             pending.delete(entry.key);
         }
         firstSequence = nextSequence;
@@ -246,8 +255,8 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
 
         List<BatchEntry> batch = new ArrayList<>();
         int longest = 0;
-        for (KeyValue<Long, PendingRecord> entry : entries) {
-            BatchEntry ready = readyEntry(entry.key, entry.value);
+        for (KeyValue<Bytes, PendingRecord> entry : entries) {
+            BatchEntry ready = readyEntry(PendingKeys.sequence(entry.key), entry.value);
             if (ready == null) {
                 continue;
             }
@@ -263,6 +272,36 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         if (!batch.isEmpty()) {
             runBatch(batch);
         }
+    }
+
+    /**
+     * Deletes the restored entries whose key is not a sequence number and sends each to the dead-letter topic as it
+     * was in the changelog: its key bytes, and its value bytes (written again by the serde when they were readable,
+     * which gives the bytes that were read).
+     */
+    private void deadLetterBadKeys() {
+        if (badKeys.isEmpty()) {
+            return;
+        }
+        String changelog = changelogTopic();
+        var serializer = PendingRecord.serde().serializer();
+        for (KeyValue<Bytes, PendingRecord> entry : badKeys) {
+            pending.delete(entry.key);
+            byte[] value = entry.value.unreadable() != null ? entry.value.value() : serializer.serialize(changelog, entry.value);
+            var raw = new PendingRecord(entry.key.get(), value, context.currentSystemTimeMs(), new RecordHeaders(),
+                    new DeadLetters.Source(changelog, context.taskId().partition(), -1), 0, null);
+            DeadLetters.send(context, metrics, raw, DeadLetters.Stage.RESTORE, PendingRecord.CORRUPT,
+                    new IllegalStateException(PendingKeys.whyNot(entry.key, changelog)), null, 0);
+        }
+        log.warn("Task {}: {} pending-batch records in {} had a key that is not a sequence number; sent to the dead-letter topic",
+                context.taskId(), badKeys.size(), changelog);
+        pendingRecords -= badKeys.size();
+        badKeys.clear();
+    }
+
+    /** Kafka Streams' name for the pending store's changelog topic. */
+    private String changelogTopic() {
+        return context.applicationId() + "-" + PENDING_STORE + "-changelog";
     }
 
     /**
@@ -407,14 +446,20 @@ final class BatchInferenceProcessor implements Processor<byte[], ParseValidatePr
         long pendingTokens = 0;
         firstSequence = Long.MAX_VALUE;
         nextSequence = 0;
-        try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
+        badKeys.clear();
+        try (KeyValueIterator<Bytes, PendingRecord> all = pending.all()) {
             while (all.hasNext()) {
-                KeyValue<Long, PendingRecord> entry = all.next();
-                firstSequence = Math.min(firstSequence, entry.key);
-                pendingRecords++;
+                KeyValue<Bytes, PendingRecord> entry = all.next();
+                pendingRecords++; // a bad key too: it keeps the batch non-empty, so that a flush dead-letters it
+                long sequence = PendingKeys.sequence(entry.key);
+                if (sequence == PendingKeys.NOT_A_SEQUENCE) {
+                    badKeys.add(entry);
+                    continue;
+                }
+                firstSequence = Math.min(firstSequence, sequence);
                 pendingTokens += entry.value.tokens();
                 pendingLongest = Math.max(pendingLongest, entry.value.tokens());
-                nextSequence = Math.max(nextSequence, entry.key + 1);
+                nextSequence = Math.max(nextSequence, sequence + 1);
             }
         }
         firstSequence = Math.min(firstSequence, nextSequence);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
@@ -67,9 +68,10 @@ public final class EnrichmentTopology {
 
         // persistent (RocksDB) rather than in-memory: with a persistent store Kafka Streams keeps its process id in
         // the state directory, so a restarted instance reuses its transactional id and fences the crashed one's open
-        // transaction at once, instead of waiting for transaction.timeout.ms; a clean restart also skips restoring
-        StoreBuilder<KeyValueStore<Long, PendingRecord>> pendingStore = Stores
-                .keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchInferenceProcessor.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
+        // transaction at once, instead of waiting for transaction.timeout.ms; a clean restart also skips restoring.
+        // Keys as raw bytes (PendingKeys: a sequence number), so that a corrupt changelog key is a dead letter, not a failed task
+        StoreBuilder<KeyValueStore<Bytes, PendingRecord>> pendingStore = Stores
+                .keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchInferenceProcessor.PENDING_STORE), Serdes.Bytes(), PendingRecord.serde())
                 .withLoggingEnabled(Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, CHANGELOG_SEGMENT_BYTES));
 
         // the topology sees the same settings as the client (topology-level keys such as max.task.idle.ms included)

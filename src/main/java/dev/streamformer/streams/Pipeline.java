@@ -71,10 +71,27 @@ public final class Pipeline implements AutoCloseable {
                         + " and reads the uncommitted records again ({})", metrics.formatUnavailable());
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
+            if (!kafkaAnswers(KAFKA_AWAY_CHECK)) {
+                // Kafka away for longer than the producer's delivery.timeout.ms (or max.block.ms): Kafka Streams gives up
+                // on the open transaction and the thread dies. A new thread waits for Kafka like the consumers do, then
+                // fences the old transaction and carries on from the last commit: the pipeline waits instead of stopping
+                log.warn("Kafka at {} does not answer and the stream thread gave up on its transaction ({}); the thread is replaced, waits"
+                        + " for Kafka and carries on from the last commit.", config.streamsProperties().get("bootstrap.servers"), rootMessage(error));
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             log.error("Stream thread failed; the pipeline stops (uncommitted work is rolled back and redone on restart)", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         return created;
+    }
+
+    /** How long the uncaught-exception handler gives Kafka to answer before it takes a failed thread for Kafka being away. */
+    private static final Duration KAFKA_AWAY_CHECK = Duration.ofSeconds(5);
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static boolean causedByUnavailableFormat(Throwable error) {

@@ -32,10 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 3 and {@code min.insync.replicas=2} for every topic (the pipeline's own, Kafka Streams' changelogs through
  * {@code replication.factor=3}, and the offsets and transaction-state topics). Mid-stream, the node that coordinates the
  * pipeline's transactions (leader of its transactional id's {@code __transaction_state} partition, and of about a
- * third of all partitions) is killed with SIGKILL and stays dead: its partitions (input, output, changelog, transaction state and
+ * third of all partitions) is killed with SIGKILL and stays dead until the pipeline has moved on without it: its partitions (input, output, changelog, transaction state and
  * consumer offsets alike) fail over to the two survivors, which still make the in-sync minimum, and the pipeline must
  * carry on by itself with every good record exactly once in the read_committed output and every bad one in the
- * dead-letter topic.
+ * dead-letter topic. Then the killed node is started again on its data directory: it rejoins, and every partition
+ * (the transaction state included) is back to three in-sync replicas while the pipeline keeps running, still exactly once.
  *
  * <p>Size: {@code -Dstreamformer.cluster.records} (default 900; about 60 s in all on a 2-core machine, 19 s of it starting the three JVMs). Node logs: {@code target/cluster-node-*.log}.
  */
@@ -103,6 +104,17 @@ class ClusterFailoverIT {
                     KafkaTestSupport.await(() -> reader.poll().size() > seenAtKill, Duration.ofSeconds(120),
                             "output to move again after the kill");
                     double moving = (System.nanoTime() - killedAt) / 1e9;
+                    for (int p = 0; p < 4; p++) assertNotEquals(victim, leader(admin, "cluster-in", p), "cluster-in-" + p + " failed over");
+
+                    // the killed node comes back on its own data directory: it rejoins, catches up, and every partition is
+                    // in sync on all three replicas again, while the pipeline keeps running
+                    long restartedAt = System.nanoTime();
+                    processes.set(victim - 1, startNode(victim, nodes, clusterId, dataDir.resolve("node-" + victim)));
+                    awaitReady(processes.get(victim - 1), victim);
+                    List<String> replicated = List.of("cluster-in", "cluster-out", "cluster-in.dlq", changelog(), "__transaction_state");
+                    KafkaTestSupport.await(() -> fullyInSync(admin, replicated), Duration.ofSeconds(120),
+                            "every partition of " + replicated + " to have 3 in-sync replicas again");
+                    double rejoined = (System.nanoTime() - restartedAt) / 1e9;
                     reader.readAtLeast(count, Duration.ofSeconds(120), Duration.ofSeconds(3));
                     List<ConsumerRecord<byte[], byte[]>> output = reader.from("cluster-out");
                     List<ConsumerRecord<byte[], byte[]>> dead = reader.from("cluster-in.dlq");
@@ -111,11 +123,13 @@ class ClusterFailoverIT {
                                     + " after the kill; {} out, {} dead letters; {} s in all; counters {}", String.format("%.1f", clusterUp),
                             victim, transactionalId, txLeaders, inputLeaders, seenAtKill, count, String.format("%.1f", failover), String.format("%.1f", moving),
                             output.size(), dead.size(), String.format("%.1f", (System.nanoTime() - started) / 1e9), pipeline.counters());
+                    log.info("node {} restarted on its data directory: ready and all partitions back to 3 in-sync replicas {} s after"
+                            + " its start", victim, String.format("%.1f", rejoined));
                     ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
                     assertEquals(good, output.size());
                     assertEquals(count - good, dead.size());
                     assertEquals(KafkaStreams.State.RUNNING, pipeline.state(), "the pipeline carried on by itself");
-                    for (int p = 0; p < 4; p++) assertNotEquals(victim, leader(admin, "cluster-in", p), "cluster-in-" + p + " failed over");
+                    assertTrue(fullyInSync(admin, replicated), "the restarted node stays in sync");
                 }
             }
         } finally {
@@ -135,6 +149,16 @@ class ClusterFailoverIT {
             return leader == null || leader.isEmpty() ? -1 : leader.id();
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /** Whether every partition of {@code topics} has all 3 replicas in sync. */
+    private static boolean fullyInSync(Admin admin, List<String> topics) {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream()).allMatch(p -> p.isr().size() == 3);
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -175,6 +175,109 @@ class EnrichmentPipelineIT {
         }
     }
 
+    /**
+     * Pending-batch changelog keys that are not sequence numbers (empty, 3 bytes, 12 bytes, a negative long; written
+     * here as raw bytes) used to fail the task at every restore with Kafka's "Size of data received by LongDeserializer
+     * is not 8": now each is dead-lettered with its raw key and value at the flush after the restore, and deleted, while
+     * the good pending record is enriched exactly once; a third run restores and dead-letters nothing.
+     */
+    @Test
+    void pendingRecordsWithCorruptKeysInTheChangelogAreDeadLetteredAndTheRestRunOnce(@TempDir Path stateDir) throws Exception {
+        broker.createTopics(1, "badkey-in", "badkey-out", "badkey-in.dlq");
+        String changelog = "it-badkey-" + BatchInferenceProcessor.PENDING_STORE + "-changelog";
+        var produced = new java.util.ArrayList<>(KafkaTestSupport.produce(broker.bootstrapServers(), "badkey-in", List.of(
+                new KafkaTestSupport.Event("k0", "{\"text\":\"waiting\"}".getBytes(StandardCharsets.UTF_8), false))));
+        PipelineConfig.Builder badKey = PipelineConfig.builder().inputTopic("badkey-in").outputTopic("badkey-out")
+                .streamsConfig("bootstrap.servers", broker.bootstrapServers())
+                .streamsConfig("application.id", "it-badkey")
+                .streamsConfig("state.dir", stateDir.toString());
+        var flushSoon = new PipelineConfig.Batching(4096, 100, Duration.ofMillis(50));
+
+        // first run: the record waits in the batch (a long max wait keeps it there); the clean close commits it
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(badKey
+                .batching(new PipelineConfig.Batching(4096, 100, Duration.ofMinutes(10))).build(), task)) {
+            pipeline.start();
+            KafkaTestSupport.await(() -> pipeline.counters().recordsIn() == 1, Duration.ofSeconds(60), "the record to be read");
+            assertEquals(List.of(), task.callSizes());
+        }
+        // between runs, four records whose keys are not 8-byte sequence numbers join it in the changelog; their values:
+        // the changelog value of the good record (copied from the changelog itself), and three made-up ones
+        byte[] goodValue = changelogValues(changelog).getFirst();
+        var hex = java.util.HexFormat.of();
+        Map<String, byte[]> badRecords = new java.util.LinkedHashMap<>();
+        badRecords.put("", new byte[]{1, 2});
+        badRecords.put("010203", goodValue);
+        badRecords.put("000000000000000000000001", new byte[]{7});
+        badRecords.put("ffffffffffffffff", new byte[]{1, 0, 0, 0, 3, 42});
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
+                broker.bootstrapServers()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (var bad : badRecords.entrySet()) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(changelog, 0, hex.parseHex(bad.getKey()), bad.getValue())).get();
+            }
+        }
+        produced.addAll(KafkaTestSupport.produce(broker.bootstrapServers(), "badkey-in", List.of(
+                new KafkaTestSupport.Event("k1", "{\"text\":\"after the restart\"}".getBytes(StandardCharsets.UTF_8), false))));
+
+        // second run: 5 restored; the four bad keys dead-lettered with their raw bytes, the good one and the new one enriched once
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(badKey.batching(flushSoon).build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "badkey-out", "badkey-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(6, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertEquals(KafkaStreams.State.RUNNING, pipeline.state());
+            assertEquals(5, pipeline.counters().restoredPending());
+            ExactlyOnceCheck.assertExactlyOnce(produced, reader.from("badkey-out"), List.of());
+            List<ConsumerRecord<byte[], byte[]>> dead = reader.from("badkey-in.dlq");
+            assertEquals(4, dead.size(), "dead letters: " + ExactlyOnceCheck.reasons(dead));
+            Map<String, String> deadBytes = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> d : dead) {
+                assertEquals("restore", KafkaTestSupport.header(d, DeadLetters.STAGE));
+                assertEquals(PendingRecord.CORRUPT, KafkaTestSupport.header(d, DeadLetters.REASON));
+                assertEquals(changelog, KafkaTestSupport.header(d, DeadLetters.SOURCE_TOPIC));
+                assertEquals("0", KafkaTestSupport.header(d, DeadLetters.SOURCE_PARTITION));
+                deadBytes.put(hex.formatHex(d.key()), hex.formatHex(d.value()));
+            }
+            Map<String, String> written = new HashMap<>();
+            badRecords.forEach((key, value) -> written.put(key, hex.formatHex(value)));
+            assertEquals(written, deadBytes, "each bad record's raw key and value");
+            assertEquals(true, dead.stream().anyMatch(d -> KafkaTestSupport.header(d, DeadLetters.MESSAGE).contains("3 bytes long instead of 8")),
+                    "a message names the 3-byte key");
+        }
+
+        // third run: the bad keys were deleted (tombstones in the changelog), so nothing is restored or dead-lettered again
+        produced.addAll(KafkaTestSupport.produce(broker.bootstrapServers(), "badkey-in", List.of(
+                new KafkaTestSupport.Event("k2", "{\"text\":\"third run\"}".getBytes(StandardCharsets.UTF_8), false))));
+        try (var task = new TextStatsTask(); var pipeline = new Pipeline(badKey.batching(flushSoon).build(), task);
+             var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "badkey-out", "badkey-in.dlq")) {
+            pipeline.start();
+            reader.readAtLeast(7, Duration.ofSeconds(60), Duration.ofSeconds(1));
+            assertEquals(0, pipeline.counters().restoredPending());
+            ExactlyOnceCheck.assertExactlyOnce(produced, reader.from("badkey-out"), List.of());
+            assertEquals(4, reader.from("badkey-in.dlq").size());
+        }
+    }
+
+    /** The committed values of a changelog topic's partition 0, read by a plain read_committed consumer. */
+    private static List<byte[]> changelogValues(String topic) {
+        var props = new java.util.Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        props.put("isolation.level", "read_committed");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            var values = new java.util.ArrayList<byte[]>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> { if (r.value() != null) values.add(r.value()); });
+            }
+            assertEquals(1, values.size(), "the one waiting record in " + topic);
+            return values;
+        }
+    }
+
     @Test
     void aMissingInputTopicIsACleanErrorAtStart() {
         PipelineConfig config = PipelineConfig.builder().inputTopic("no-such-topic").outputTopic("x")

@@ -319,14 +319,14 @@ class EnrichmentTopologyTest {
     void recordsWaitingInTheBatchAreInTheChangelogStore() {
         start(config(10_000, 100));
         send("a", "{\"text\":\"waiting\"}");
-        var store = driver.<Long, PendingRecord>getKeyValueStore(BatchInferenceProcessor.PENDING_STORE);
-        PendingRecord waiting = store.get(0L);
+        var store = driver.<org.apache.kafka.common.utils.Bytes, PendingRecord>getKeyValueStore(BatchInferenceProcessor.PENDING_STORE);
+        PendingRecord waiting = store.get(PendingKeys.of(0));
         assertNotNull(waiting);
         assertEquals("{\"text\":\"waiting\"}", new String(waiting.value(), UTF_8));
         assertEquals(3, waiting.tokens());
         driver.advanceWallClockTime(MAX_WAIT);
         driver.advanceWallClockTime(MAX_WAIT);
-        assertNull(store.get(0L), "flushed records leave the store");
+        assertNull(store.get(PendingKeys.of(0)), "flushed records leave the store");
         assertEquals(1, output.getQueueSize());
     }
 
