@@ -100,16 +100,21 @@ final class StatusWiring {
 
     /**
      * The state {@code /health} reports: {@value #FORMAT_UNAVAILABLE} (DOWN) while a stage waits for its value format
-     * (e.g. an unreachable schema registry; its records are retried, not dropped), else the pipelines' state.
+     * (e.g. an unreadable schema; its records are retried, not dropped), {@value #KAFKA_UNREACHABLE} (DOWN) while a
+     * running stage cannot reach Kafka (it waits and resumes by itself), else the pipelines' state.
      */
     static String healthState(Map<String, Pipeline> pipelines, Supplier<String> state) {
         for (Pipeline p : pipelines.values()) {
             if (p.formatUnavailable() != null) return FORMAT_UNAVAILABLE;
         }
+        for (Pipeline p : pipelines.values()) {
+            if (p.kafkaUnreachable() != null) return KAFKA_UNREACHABLE;
+        }
         return state.get();
     }
 
     static final String FORMAT_UNAVAILABLE = "FORMAT_UNAVAILABLE";
+    static final String KAFKA_UNREACHABLE = "KAFKA_UNREACHABLE";
 
     private static Map<MetricName, ? extends Metric> allKafkaMetrics(Map<String, Pipeline> pipelines) {
         Map<MetricName, Metric> all = new HashMap<>();

@@ -39,6 +39,7 @@ final class CommittedLag implements AutoCloseable {
     private final PipelineConfig config;
     private Admin admin; // created on first use, so that a pipeline nobody scrapes opens no connection
     private volatile double lastLag = Double.NaN;
+    private volatile String unreachable; // why the last reading failed; null after an answer
     private long lastReadNanos;
     private boolean refreshing;
     private boolean closed;
@@ -70,11 +71,18 @@ final class CommittedLag implements AutoCloseable {
         return lastLag;
     }
 
+    /** Why Kafka could not be asked at the last reading (a fresh one is started when it is older than 5 s); null when it answered. */
+    String unreachable() {
+        records();
+        return unreachable;
+    }
+
     private void refresh() {
         double lag;
         try {
             lag = read();
             warned = false;
+            unreachable = null;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             if (!warned) {
                 log.warn("Cannot read the consumer lag of {} from Kafka ({}); the lag metric shows NaN until it can.",
@@ -82,6 +90,7 @@ final class CommittedLag implements AutoCloseable {
                 warned = true;
             }
             lag = Double.NaN;
+            unreachable = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lag = Double.NaN;

@@ -146,6 +146,16 @@ public final class Pipeline implements AutoCloseable {
         return metrics.formatUnavailable();
     }
 
+    /**
+     * Why Kafka does not answer this running pipeline (the lag reading, at most 5 s old, failed), or null when it does or
+     * the pipeline is not running. While Kafka is away the pipeline waits and resumes by itself; this only reports it.
+     */
+    public String kafkaUnreachable() {
+        KafkaStreams.State s = state();
+        if (s != KafkaStreams.State.RUNNING && s != KafkaStreams.State.REBALANCING) return null;
+        return lag.unreachable();
+    }
+
     public PipelineMetrics.Counters counters() {
         return metrics.snapshot();
     }
