@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--schema-file", paramLabel = "FILE",
             description = "With --value-format avro, protobuf or json-schema: the producer's schema (.avsc; .proto, FILE.proto#package.Message when it declares several, or a protoc descriptor set; a JSON Schema file).") String schemaFile;
     @Option(names = "--output-format", paramLabel = "json|text",
-            description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
+            description = "With --value-format text: write JSON (default), or text (the generated text alone); with avro or protobuf: json writes the enriched event as JSON instead of a record.") String outputFormat;
     @Option(names = "--text-template", paramLabel = "TEMPLATE",
             description = "The text made from several fields instead of --text-field, e.g. \"{title}\\n\\n{body}\"; a missing field goes to the dead-letter topic (missing-field).") String textTemplate;
     @Option(names = "--output-field", paramLabel = "FIELD", description = "Put the result (and model) into this one field instead of next to the input fields.") String outputField;

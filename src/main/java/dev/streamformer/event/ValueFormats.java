@@ -1,5 +1,6 @@
 package dev.streamformer.event;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -33,6 +34,11 @@ public final class ValueFormats {
     }
 
     /** The names of the known formats, sorted. */
+    /** An enriched event as the JSON format writes it (for formats that can write JSON instead of their own records). */
+    public static byte[] writeJson(ObjectNode enriched) {
+        return JsonFormat.writeJson(enriched);
+    }
+
     public static List<String> known() {
         return List.copyOf(new TreeMap<>(PROVIDERS).keySet());
     }

@@ -2,6 +2,7 @@ package dev.streamformer.schema;
 
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
+import dev.streamformer.event.ValueFormats;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.AvroRuntimeException;
@@ -47,14 +48,17 @@ public final class AvroValueFormat implements ValueFormat {
             if (textField != null) {
                 avro.requireTextField(textField);
             }
-            return new AvroValueFormat(avro);
+            return new AvroValueFormat(avro, BinaryOutput.json(settings, NAME));
         }
     }
 
     private final AvroFormat avro;
 
-    AvroValueFormat(AvroFormat avro) {
+    private final boolean jsonOutput;   // write the enriched event as JSON instead of a record (outputFormat json)
+
+    AvroValueFormat(AvroFormat avro, boolean jsonOutput) {
         this.avro = avro;
+        this.jsonOutput = jsonOutput;
     }
 
     @Override
@@ -64,6 +68,7 @@ public final class AvroValueFormat implements ValueFormat {
 
     @Override
     public byte[] write(String outputTopic, Decoded input, ObjectNode enriched) {
+        if (jsonOutput) return ValueFormats.writeJson(enriched);
         try {
             return avro.write(enriched);
         } catch (IllegalArgumentException | AvroRuntimeException e) {

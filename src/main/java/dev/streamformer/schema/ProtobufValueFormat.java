@@ -2,6 +2,7 @@ package dev.streamformer.schema;
 
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
+import dev.streamformer.event.ValueFormats;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.DynamicMessage;
@@ -41,14 +42,17 @@ public final class ProtobufValueFormat implements ValueFormat {
             if (textField != null) {
                 protobuf.requireTextField(textField);
             }
-            return new ProtobufValueFormat(protobuf);
+            return new ProtobufValueFormat(protobuf, BinaryOutput.json(settings, NAME));
         }
     }
 
     private final ProtobufFormat protobuf;
 
-    ProtobufValueFormat(ProtobufFormat protobuf) {
+    private final boolean jsonOutput;   // write the enriched event as JSON instead of a record (outputFormat json)
+
+    ProtobufValueFormat(ProtobufFormat protobuf, boolean jsonOutput) {
         this.protobuf = protobuf;
+        this.jsonOutput = jsonOutput;
     }
 
     @Override
@@ -59,6 +63,7 @@ public final class ProtobufValueFormat implements ValueFormat {
 
     @Override
     public byte[] write(String outputTopic, Decoded input, ObjectNode enriched) {
+        if (jsonOutput) return ValueFormats.writeJson(enriched);
         try {
             // the enrichment adds to the input event in place, or (dropping the input fields) makes a new object
             return protobuf.write((DynamicMessage) input.writerState(), enriched, enriched != input.event());

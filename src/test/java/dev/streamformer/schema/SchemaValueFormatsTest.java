@@ -66,6 +66,25 @@ class SchemaValueFormatsTest {
     }
 
     @Test
+    void avroWritesJsonWhenAskedAndRefusesAnOutputFormatItCannotWrite(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("note.avsc"), NOTE.toString());
+        ValueFormat avro = ValueFormats.create("avro", Map.of("schemaFile", file.toString(), "outputFormat", "json"));
+        GenericRecord note = new GenericData.Record(NOTE);
+        note.put("text", "hello");
+        note.put("n", 7);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(NOTE).write(note, encoder);
+        encoder.flush();
+        ValueFormat.Decoded decoded = avro.read("notes", bytes.toByteArray());
+        byte[] out = avro.write("notes.enriched", decoded, decoded.event().deepCopy().put("label", "greeting"));
+        assertEquals("{\"text\":\"hello\",\"n\":7,\"label\":\"greeting\"}", new String(out, StandardCharsets.UTF_8));
+        var wrong = assertThrows(IllegalArgumentException.class,
+                () -> ValueFormats.create("avro", Map.of("schemaFile", file.toString(), "outputFormat", "text")));
+        assertTrue(wrong.getMessage().contains("give json"), wrong.getMessage());
+    }
+
+    @Test
     void jsonSchemaReadsJsonAndRefusesAnEventThatBreaksTheSchema(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("note.json"), """
                 {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}""");
