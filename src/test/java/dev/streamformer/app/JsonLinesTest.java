@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,5 +110,36 @@ class JsonLinesTest {
         options.valueFormat = "yaml";
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, options::format);
         assertTrue(e.getMessage().startsWith("Unknown value format 'yaml': use one of avro, json, json-schema, protobuf, text"), e.getMessage());
+    }
+
+    /** Sizes of the batches the model was handed, running {@code input} through the lines. */
+    private static List<Integer> modelCalls(java.io.InputStream input) throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        JsonLines lines = new JsonLines("text", 64 * 1024, false, new Progress(System.err, false), String::length, "m");
+        lines.run(input, new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8), texts -> {
+            sizes.add(texts.size());
+            return LENGTH.apply(texts);
+        });
+        return sizes;
+    }
+
+    @Test
+    void bulkInputGoesToTheModelInChunksOfAtMost4096LinesOr16MiB() throws Exception {
+        assertEquals(List.of(JsonLines.CHUNK_LINES, JsonLines.CHUNK_LINES, 10_000 - 2 * JsonLines.CHUNK_LINES),
+                modelCalls(new ByteArrayInputStream("short line\n".repeat(10_000).getBytes(StandardCharsets.UTF_8))));
+        String longLine = "x".repeat(8 * 1024) + "\n";   // 2,048 of them make 16 MiB
+        assertEquals(List.of(2048, 3000 - 2048),
+                modelCalls(new ByteArrayInputStream(longLine.repeat(3000).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void aPauseInTheInputSendsTheLinesReadSoFar() throws Exception {
+        byte[] bytes = "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8);
+        var interactive = new ByteArrayInputStream(bytes) {
+            @Override public synchronized int available() {   // like a terminal: nothing waits after a line's end
+                return pos > 0 && buf[pos - 1] == '\n' ? 0 : super.available();
+            }
+        };
+        assertEquals(List.of(1, 1, 1), modelCalls(interactive));
     }
 }
