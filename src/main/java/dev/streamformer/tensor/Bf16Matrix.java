@@ -41,6 +41,29 @@ public final class Bf16Matrix {
         }
     }
 
+    private Bf16Matrix(int[] pairs, int rows, int cols) {
+        this.pairs = pairs;
+        this.rows = rows;
+        this.cols = cols;
+        this.half = (cols + 1) / 2;
+    }
+
+    /** The rows of {@code parts} one after the other, {@code [Σ rows, cols]}; every part has {@code cols} columns. */
+    public static Bf16Matrix stack(Bf16Matrix... parts) {
+        int cols = parts[0].cols, rows = 0;
+        for (Bf16Matrix m : parts) {
+            if (m.cols != cols) throw new IllegalArgumentException("cannot stack matrices of " + cols + " and " + m.cols + " columns");
+            rows += m.rows;
+        }
+        int[] pairs = new int[rows * ((cols + 1) / 2)];
+        int at = 0;
+        for (Bf16Matrix m : parts) {
+            System.arraycopy(m.pairs, 0, pairs, at, m.pairs.length);
+            at += m.pairs.length;
+        }
+        return new Bf16Matrix(pairs, rows, cols);
+    }
+
     public int rows() { return rows; }
 
     public int cols() { return cols; }

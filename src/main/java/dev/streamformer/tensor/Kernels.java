@@ -602,8 +602,13 @@ public final class Kernels {
 
     /** RMSNorm over each of {@code n} rows of width {@code d}: {@code x / sqrt(mean(x²) + eps) * gamma}. */
     public static void rmsNorm(float[] x, int n, int d, float[] gamma, float eps, float[] out) {
+        rmsNorm(x, 0, n, d, gamma, eps, out);
+    }
+
+    /** As {@link #rmsNorm(float[], int, int, float[], float, float[])} on the rows starting at {@code x[off]}, into {@code out[off...]}. */
+    public static void rmsNorm(float[] x, int off, int n, int d, float[] gamma, float eps, float[] out) {
         for (int i = 0; i < n; i++) {
-            int o = i * d;
+            int o = off + i * d;
             float ss = dot(x, o, x, o, d);
             float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
             int j = 0;
@@ -669,9 +674,23 @@ public final class Kernels {
         }
     }
 
-    /** SiLU (swish), {@code x * sigmoid(x)}, in place. */
-    public static void silu(float[] x, int len) {
-        for (int i = 0; i < len; i++) x[i] = (float) (x[i] / (1.0 + Math.exp(-x[i])));
+    /** SiLU (swish), {@code x · sigmoid(x)}, on {@code x[off, off+len)} in place, {@code x / (1 + e^-x)}, vectorized (the lane-wise exp is the JDK's). */
+    public static void silu(float[] x, int off, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < len; i++) x[off + i] = (float) (x[off + i] / (1.0 + Math.exp(-x[off + i])));
+    }
+
+    /** {@code out[outOff + i] = a[aOff + i] · b[bOff + i]} for {@code i < len}. */
+    public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) out[outOff + i] = a[aOff + i] * b[bOff + i];
     }
 
     /**

@@ -60,6 +60,25 @@ public final class Q8Matrix {
         return new Q8Matrix(q, d, rows, cols);
     }
 
+    /** The rows of {@code parts} one after the other, {@code [Σ rows, cols]}; every part has {@code cols} columns. */
+    public static Q8Matrix stack(Q8Matrix... parts) {
+        int cols = parts[0].cols, rows = 0;
+        for (Q8Matrix m : parts) {
+            if (m.cols != cols) throw new IllegalArgumentException("cannot stack matrices of " + cols + " and " + m.cols + " columns");
+            rows += m.rows;
+        }
+        byte[] q = new byte[rows * cols];
+        float[] d = new float[rows * parts[0].blocksPerRow];
+        int qAt = 0, dAt = 0;
+        for (Q8Matrix m : parts) {
+            System.arraycopy(m.quants, 0, q, qAt, m.quants.length);
+            System.arraycopy(m.scales, 0, d, dAt, m.scales.length);
+            qAt += m.quants.length;
+            dAt += m.scales.length;
+        }
+        return new Q8Matrix(q, d, rows, cols);
+    }
+
     /** C's {@code roundf}, which llama.cpp uses ({@link Math#round} rounds -2.5 to -2, roundf to -3). */
     private static int roundHalfAwayFromZero(float v) {
         return v >= 0 ? Math.round(v) : -Math.round(-v);
