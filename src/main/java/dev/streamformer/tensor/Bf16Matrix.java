@@ -83,7 +83,7 @@ public final class Bf16Matrix {
 
     /**
      * {@code out[n, rows] = x[n, cols] · Wᵀ + bias}, output rows spread over the cores in blocks when the product is big
-     * enough (see {@link Kernels#range}).
+     * enough (see {@link Kernels#parallelFor}).
      *
      * @param bias may be null
      */
@@ -103,7 +103,7 @@ public final class Bf16Matrix {
             for (int c = 0; c < cols; c++) (c % 2 == 0 ? even : odd)[i * half + c / 2] = x[i * cols + c];
         }
         final int block = 16;
-        Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
+        Kernels.parallelFor((rows + block - 1) / block, (long) n * rows * cols, blk -> {
             int j1 = Math.min(rows, (blk + 1) * block);
             for (int i = 0; i < n; i++) {
                 int j = blk * block;

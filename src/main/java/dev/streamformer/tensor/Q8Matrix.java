@@ -123,7 +123,7 @@ public final class Q8Matrix {
 
     /**
      * {@code out[n, rows] = x[n, cols] · Wᵀ + bias}. Output rows are spread over the cores in blocks when the product is
-     * big enough (see {@link Kernels#range}); within a block each weight row is read once for all {@code n} rows of x.
+     * big enough (see {@link Kernels#parallelFor}); within a block each weight row is read once for all {@code n} rows of x.
      *
      * @param bias may be null
      */
@@ -138,7 +138,7 @@ public final class Q8Matrix {
             return;
         }
         final int block = 16;
-        Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
+        Kernels.parallelFor((rows + block - 1) / block, (long) n * rows * cols, blk -> {
             int j0 = blk * block, j1 = Math.min(rows, j0 + block);
             for (int j = j0; j < j1; j++) {
                 for (int i = 0; i < n; i++) out[i * rows + j] = dotRow(j, x, i * cols) + (bias == null ? 0f : bias[j]);
