@@ -38,12 +38,9 @@ class ArchitectureTest {
 
     /**
      * Groups of packages that may still use each other, with why; cut a group once its cycle is gone.
-     * {@code TaskSpec} (the task factory) sits in {@code task} but builds the generate and trained-head tasks, which
-     * implement {@code task}'s contracts; the tokenizer's post-processors fill in the {@code Encoding} that
-     * {@code tokenize} defines.
+     * The tokenizer's post-processors fill in the {@code Encoding} that {@code tokenize} defines.
      */
     static final List<Set<String>> KNOWN_CYCLES = List.of(
-            Set.of("task", "task.generate", "task.train"),
             Set.of("tokenize", "tokenize.process"));
 
     private static final Pattern RULE = Pattern.compile("May depend on(:| nothing else in Streamformer)(.*)", Pattern.DOTALL);

@@ -51,8 +51,9 @@ final class ConfigReference {
     }
 
     private static void appendRecord(StringBuilder sb, Class<?> type, String prefix) {
-        for (RecordComponent c : type.getRecordComponents()) {
-            String key = prefix + c.getName();
+        for (var entry : TopologyFile.keys(type).entrySet()) {
+            RecordComponent c = entry.getValue();
+            String key = prefix + entry.getKey();
             Type generic = c.getGenericType();
             if (c.getType().isRecord()) {
                 sb.append("| `").append(key).append("` | object |\n");

@@ -10,7 +10,7 @@ import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,6 +54,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "JSON Lines to produce instead of the built-in sample events.")
     Path input;
 
+    @Option(names = "--value-format", defaultValue = "json", paramLabel = "json|avro",
+            description = "avro: produce the events as Avro records of the bundled schema demo/event.avsc (raw Avro, no registry; a line that is no such record goes as it is), run the stage with --value-format avro and print the enriched records decoded. Default: ${DEFAULT-VALUE}.")
+    String valueFormat = "json";
+
     @Option(names = {"-m", "--model"}, defaultValue = "all-minilm-l6-v2", description = "Default: ${DEFAULT-VALUE}.")
     String model;
 
@@ -83,7 +87,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<byte[]> events = readEvents();
+        if (!valueFormat.equals("json") && !valueFormat.equals("avro")) {
+            throw new IllegalArgumentException("The demo's value format is json or avro, not '" + valueFormat + "' (--value-format).");
+        }
+        DemoAvro avro = valueFormat.equals("avro") ? DemoAvro.bundled() : null;
+        List<byte[]> events = avro == null ? readEvents() : readEvents().stream().map(avro::record).toList();
         System.out.println("Starting an embedded Kafka broker (KRaft) ...");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(port, null)) {
             broker.createTopics(2, INPUT);
@@ -97,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println("Produced " + events.size() + " events to " + INPUT + "; running the pipeline " + INPUT + " → " + OUTPUT
                         + " (dead letters: " + DLQ + ")");
                 PipelineConfig config = PipelineConfig.builder().inputTopic(INPUT).outputTopic(OUTPUT).deadLetterTopic(DLQ)
+                        .valueFormat(avro == null ? null : avro.format())
                         .streamsConfig(Map.of("bootstrap.servers", broker.bootstrapServers(), "application.id", "streamformer-demo",
                                 "commit.interval.ms", "200", "state.dir", demoStateDir().toString()))
                         .build();
@@ -105,9 +114,9 @@ final class DemoCommand implements Callable<Integer> {
                     long start = System.nanoTime();
                     pipeline.kafkaStreams().cleanUp(); // a state left by an earlier demo belongs to another broker
                     pipeline.start();
-                    Results results = consume(broker.bootstrapServers(), events.size(), Duration.ofMinutes(5), start);
+                    Results results = consume(broker.bootstrapServers(), events.size(), Duration.ofMinutes(5), start, avro);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    printSamples(results.enriched);
+                    printSamples(results.enriched, avro != null);
                     var c = pipeline.counters();
                     System.out.printf(Locale.ROOT, "%nSummary: %d events in, %d enriched, %d to the dead-letter topic; %.1f records/s,"
                                     + " %.0f tokens/s, %d model calls (%.1f s end to end, exactly once)%n",
@@ -195,7 +204,7 @@ final class DemoCommand implements Callable<Integer> {
     private record Results(List<JsonNode> enriched, int deadLetters) {}
 
     /** Reads output and dead-letter topics as an independent read_committed consumer until every event is accounted for. */
-    private static Results consume(String bootstrap, int expected, Duration timeout, long start) throws IOException {
+    private static Results consume(String bootstrap, int expected, Duration timeout, long start, DemoAvro avro) throws IOException {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "streamformer-demo-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -209,7 +218,7 @@ final class DemoCommand implements Callable<Integer> {
             while (enriched.size() + dead < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(DLQ)) dead++;
-                    else enriched.add(json.readTree(r.value()));
+                    else enriched.add(avro == null ? json.readTree(r.value()) : avro.decode(r.value()));
                 }
                 double s = (System.nanoTime() - start) / 1e9;
                 String progress = String.format(Locale.ROOT, "  %d/%d events done (%d enriched, %d dead letters), %.1f records/s",
@@ -222,8 +231,9 @@ final class DemoCommand implements Callable<Integer> {
         return new Results(enriched, dead);
     }
 
-    private static void printSamples(List<JsonNode> enriched) {
-        System.out.println("\nA few enriched events (embedding shortened):");
+    private static void printSamples(List<JsonNode> enriched, boolean avro) {
+        System.out.println(avro ? "\nA few enriched Avro records, decoded with their evolved schema (embedding shortened):"
+                : "\nA few enriched events (embedding shortened):");
         for (JsonNode n : enriched.subList(0, Math.min(3, enriched.size()))) {
             ObjectNode copy = n.deepCopy();
             JsonNode e = copy.get("embedding");

@@ -2,7 +2,7 @@ package dev.streamformer.app;
 
 import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.task.generate.PromptTemplate;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +16,7 @@ import java.util.Locale;
  * without, JSON Lines on stdin → events with {@code generated}, {@code finish_reason} and token counts.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate text with a decoder (GPT-2 or Llama style) or encoder-decoder (T5 style) model directory."
+        description = "Generate text with a decoder (GPT-2 or Llama style) or encoder-decoder (T5 style) model directory, or a llama.cpp .gguf file."
                 + " With --prompt the text is printed as it comes; otherwise JSON Lines from stdin get 'generated' added.")
 final class GenerateCommand extends LinesCommand {
 

@@ -7,6 +7,8 @@ import dev.streamformer.event.ValueFormat;
 import dev.streamformer.event.ValueFormats;
 import picocli.CommandLine.Option;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Options of the commands that read JSON Lines from stdin. */
@@ -19,9 +21,13 @@ final class LineOptions {
             description = "Longest text in UTF-8 bytes, as in the Kafka pipeline; a longer one becomes an error line. Default: ${DEFAULT-VALUE}.")
     int maxTextBytes = EventParser.DEFAULT_MAX_TEXT_BYTES;
 
-    @Option(names = "--value-format", paramLabel = "json|text", defaultValue = "json",
-            description = "json: a line starting with '{' is a JSON object, any other line its text; text: every line is the text. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--value-format", paramLabel = "json|text|json-schema", defaultValue = "json",
+            description = "json: a line starting with '{' is a JSON object, any other line its text; text: every line is the text; json-schema: a JSON object checked against --schema-file. Default: ${DEFAULT-VALUE}.")
     String valueFormat = "json";
+
+    @Option(names = "--schema-file", paramLabel = "FILE",
+            description = "With --value-format json-schema: the JSON Schema each line must match (else an error line, schema-mismatch).")
+    String schemaFile;
 
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON lines (default), or text (the generated text alone).")
@@ -52,8 +58,18 @@ final class LineOptions {
 
     /** The format the options name, checked: an unknown name is refused in one sentence. */
     ValueFormat format() {
-        return ValueFormats.create(valueFormat, outputFormat == null ? Map.of() : Map.of("outputFormat", outputFormat));
+        if (BINARY_FORMATS.contains(valueFormat)) {
+            throw new IllegalArgumentException("--value-format " + valueFormat + " reads binary Kafka record values, which lines"
+                    + " cannot carry: run it on a topic (streamformer run), or give JSON lines (--value-format json or json-schema).");
+        }
+        Map<String, String> settings = new HashMap<>();
+        if (outputFormat != null) settings.put("outputFormat", outputFormat);
+        if (schemaFile != null) settings.put("schemaFile", schemaFile);
+        return ValueFormats.create(valueFormat, settings);
     }
+
+    /** Formats whose values are binary records: a line of text is never one. */
+    private static final List<String> BINARY_FORMATS = List.of("avro", "protobuf");
 
     @Option(names = "--fail-fast", description = "Stop at the first bad line with exit code 1 (default: write an error line and go on).")
     boolean failFast;

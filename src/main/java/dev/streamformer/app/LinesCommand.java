@@ -1,7 +1,7 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import picocli.CommandLine.Mixin;
 
 import java.io.BufferedInputStream;

@@ -1,6 +1,6 @@
 package dev.streamformer.app;
 
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -3,7 +3,6 @@ package dev.streamformer.app;
 import dev.streamformer.http.StatusServer;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
-import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.topology.TopologyFile;
 import dev.streamformer.topology.TopologyLoader;
 import dev.streamformer.topology.TopologyRunner;
@@ -38,10 +37,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--text-field", defaultValue = "text", description = "Default: ${DEFAULT-VALUE}.") String textField;
     @Option(names = "--max-text-bytes", paramLabel = "N", defaultValue = "" + PipelineConfig.DEFAULT_MAX_TEXT_BYTES,
             description = "Longer texts (UTF-8 bytes) go to the dead-letter topic. Default: ${DEFAULT-VALUE}.") int maxTextBytes;
-    @Option(names = "--value-format", paramLabel = "json|text|avro|json-schema", defaultValue = "json",
-            description = "How record values are read: a JSON object, or text (the whole value is the text), or a record of --schema-file (avro: raw Avro binary, written back as Avro of the schema plus the result fields; json-schema: JSON checked against the schema). Default: ${DEFAULT-VALUE}.") String valueFormat;
+    @Option(names = "--value-format", paramLabel = "json|text|avro|protobuf|json-schema", defaultValue = "json",
+            description = "How record values are read: a JSON object, or text (the whole value is the text), or a record of --schema-file (avro: raw Avro binary, written back as Avro of the schema plus the result fields; protobuf: raw Protobuf binary, written back as the message plus the result fields; json-schema: JSON checked against the schema). Default: ${DEFAULT-VALUE}.") String valueFormat;
     @Option(names = "--schema-file", paramLabel = "FILE",
-            description = "With --value-format avro or json-schema: the producer's schema (.avsc, or a JSON Schema file).") String schemaFile;
+            description = "With --value-format avro, protobuf or json-schema: the producer's schema (.avsc; .proto, FILE.proto#package.Message when it declares several, or a protoc descriptor set; a JSON Schema file).") String schemaFile;
     @Option(names = "--output-format", paramLabel = "json|text",
             description = "With --value-format text: write JSON (default), or text (the generated text alone).") String outputFormat;
     @Option(names = "--text-template", paramLabel = "TEMPLATE",
@@ -130,31 +129,41 @@ final class RunCommand implements Callable<Integer> {
         if ((inputTopic == null && inputPattern == null) || outputTopic == null) {
             throw new IllegalArgumentException("Say what to read and write: --input-topic (or --input-pattern) and --output-topic, or a --topology file.");
         }
-        TopologyFile.Route route = null;
-        if (routes != null) {
-            Map<String, String> topics = new LinkedHashMap<>();
-            for (String r : routes) {
-                int eq = r.indexOf('=');
-                if (eq <= 0) throw new IllegalArgumentException("--route '" + r + "' is not VALUE=TOPIC: write e.g. --route positive=reviews.positive.");
-                topics.put(r.substring(0, eq), r.substring(eq + 1));
-            }
-            route = new TopologyFile.Route(routeField, topics);
+        var stage = new TopologyFile.Stage(task, options.settings(task), input(), batching(), output(), cache());
+        String name = pipelineName(inputTopic != null ? inputTopic : inputPattern, options.model.model);
+        return TopologyLoader.check("command line", new TopologyFile(name, kafkaProps, new TopologyFile.Http(null, httpPort, null, null),
+                List.of(stage)));
+    }
+
+    /** The flags that say what is read and how it becomes text. */
+    TopologyFile.Input input() {
+        return new TopologyFile.Input(inputTopic, inputPattern, valueFormat, schemaFile, textField, textTemplate, maxTextBytes, tombstones);
+    }
+
+    TopologyFile.Batching batching() {
+        return new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs);
+    }
+
+    /** The flags that say where results go and their shape. */
+    TopologyFile.Output output() {
+        return new TopologyFile.Output(outputTopic, dlqTopic, route(), outputFormat, outputField, outputHeader,
+                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions);
+    }
+
+    TopologyFile.Cache cache() {
+        return cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null;
+    }
+
+    /** {@code --route VALUE=TOPIC} (repeatable) over {@code --route-field}; null without routes. */
+    TopologyFile.Route route() {
+        if (routes == null) return null;
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String r : routes) {
+            int eq = r.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("--route '" + r + "' is not VALUE=TOPIC: write e.g. --route positive=reviews.positive.");
+            topics.put(r.substring(0, eq), r.substring(eq + 1));
         }
-        var g = options.generation;
-        options.classify.checked();
-        var stage = new TopologyFile.Stage(task, task, options.model.model, options.model.engine, options.model.device, options.model.threads,
-                inputTopic, outputTopic, dlqTopic, textField, maxTextBytes,
-                new TopologyFile.Batching(options.batch.maxTokens, options.batch.maxBatch, maxWaitMs), options.batch.overflow, options.embed.prefix,
-                options.classify.labels, options.classify.allScores, options.classify.threshold, options.classify.minScore, route,
-                new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature, g.topK, g.topP, g.repetitionPenalty, g.seed,
-                        g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null, g.chat ? Boolean.TRUE : null, g.system,
-                        g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
-                        g.details ? Boolean.TRUE : null, g.quantize, g.ignoreEos ? Boolean.TRUE : null),
-                cache ? new TopologyFile.Cache(true, cacheMaxEntries) : null, options.rerank.query,
-                options.entities.aggregation, valueFormat, outputFormat, tombstones, textTemplate, outputField, outputHeader,
-                dropInputFields ? Boolean.TRUE : null, vectorEncoding, dimensions, inputPattern, schemaFile);
-        if (!task.equals("generate")) stage = withoutGeneration(stage);
-        return TopologyLoader.check("command line", new TopologyFile(pipelineName(inputTopic != null ? inputTopic : inputPattern, options.model.model), kafkaProps, new TopologyFile.Http(null, httpPort, null, null), List.of(stage)));
+        return new TopologyFile.Route(routeField, topics);
     }
 
     /**
@@ -166,14 +175,6 @@ final class RunCommand implements Callable<Integer> {
         String modelName = modelPath == null || modelPath.toString().isEmpty() ? "model" : modelPath.toString();
         return (inputTopic + "-" + modelName).replaceAll("[^A-Za-z0-9._-]", "-");
     }
-
-    private static TopologyFile.Stage withoutGeneration(TopologyFile.Stage s) {
-        return new TopologyFile.Stage(s.name(), s.task(), s.model(), s.engine(), s.device(), s.threads(), s.input(), s.output(), s.dlq(),
-                s.textField(), s.maxTextBytes(), s.batching(), s.overflow(), s.prefix(), s.labels(), s.allScores(), s.threshold(),
-                s.minScore(), s.route(), null, s.cache(), s.query(), s.aggregation(), s.valueFormat(), s.outputFormat(), s.tombstones(),
-                s.textTemplate(), s.outputField(), s.outputHeader(), s.dropInputFields(), s.vectorEncoding(), s.dimensions(), s.inputPattern(), s.schemaFile());
-    }
-
 
     /** The Kafka clients' and Kafka Streams' own logs off (a shutdown with the broker away: one sentence says it all). */
     static void quietKafkaLogs() {

@@ -6,7 +6,6 @@ import dev.streamformer.http.MetricsHistory;
 import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.http.StatusServer;
 import dev.streamformer.http.TopologyGraph;
-import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.StreamformerMetrics;
 import dev.streamformer.streams.Pipeline;
 import dev.streamformer.streams.PipelineConfig;
@@ -67,8 +66,7 @@ final class StatusWiring {
     static StatusServer start(Map<String, Pipeline> pipelines, TopologyGraph graph, Supplier<String> state,
                               Map<String, ?> shownConfig, String attentionModel, String host, boolean allowRemote, int port)
             throws IOException {
-        MetricsRegistry registry = new MetricsRegistry();
-        StreamformerMetrics metrics = new StreamformerMetrics(registry);
+        StreamformerMetrics metrics = new StreamformerMetrics();
         metrics.bridgeKafkaStreams(() -> allKafkaMetrics(pipelines));
         var feed = new EventFeed(FEED_EVENTS);
         pipelines.forEach((stage, pipeline) -> {
@@ -78,10 +76,10 @@ final class StatusWiring {
                 default -> 0;
             });
         });
-        var history = new MetricsHistory(registry).startSampling(Duration.ofSeconds(1));
+        var history = new MetricsHistory(metrics).startSampling(Duration.ofSeconds(1));
         var deadLetters = new DeadLetterFeed(DEAD_LETTERS);
         var builder = StatusServer.builder().host(host).allowRemote(allowRemote).port(port).state(() -> healthState(pipelines, state))
-                .metrics(registry).config(shownConfig).events(feed).history(history).topology(graph).deadLetters(deadLetters)
+                .metrics(metrics.registry()).config(shownConfig).events(feed).history(history).topology(graph).deadLetters(deadLetters)
                 .closeWith(history);
         if (attentionModel != null) builder.attention(new JavaEngineAttention(attentionModel));
         StatusServer server;

@@ -1,8 +1,10 @@
 package dev.streamformer.app;
 
 import dev.streamformer.task.Overflow;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
+import dev.streamformer.task.generate.ChatPrompt;
+import dev.streamformer.topology.TopologyFile;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -21,6 +23,22 @@ final class TaskOptions {
 
     TaskSpec spec(String task) {
         return spec(task, model, batch, embed, classify, generation, rerank, entities);
+    }
+
+    /**
+     * These flags as a topology stage's task settings, for {@code run}: checked with the stage as a topology file's
+     * are. Generation settings only for {@code --task generate} (the others refuse them).
+     */
+    TopologyFile.TaskSettings settings(String task) {
+        classify.checked();
+        var g = generation;
+        var generate = !"generate".equals(task) ? null : new TopologyFile.Generation(g.template, g.maxNewTokens, g.temperature,
+                g.topK, g.topP, g.repetitionPenalty, g.seed, g.stop, g.timeBudgetMs > 0 ? (int) g.timeBudgetMs : null,
+                g.chat ? Boolean.TRUE : null, g.system,
+                g.chatTemplateKwargs == null ? null : ChatPrompt.ChatSettings.parseVariables(g.chatTemplateKwargs),
+                g.details ? Boolean.TRUE : null, g.quantize, g.ignoreEos ? Boolean.TRUE : null);
+        return new TopologyFile.TaskSettings(task, model.model, model.engine, model.device, model.threads, batch.overflow, embed.prefix,
+                classify.labels, classify.allScores, classify.threshold, classify.minScore, rerank.query, entities.aggregation, generate);
     }
 
     static TaskSpec spec(String task, ModelOptions model, BatchOptions batch, EmbedOptions embed, ClassifyOptions classify,

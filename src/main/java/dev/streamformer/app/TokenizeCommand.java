@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.model.ResolvedModel;
+import dev.streamformer.task.generate.GgufModel;
 import dev.streamformer.tokenize.Encoding;
 import dev.streamformer.tokenize.Tokenizer;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 import java.io.BufferedInputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -28,7 +30,8 @@ import java.util.concurrent.Callable;
 final class TokenizeCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID|DIR", defaultValue = ModelRegistry.DEFAULT_MODEL,
-            description = "A built-in model id, a Hugging Face model directory, or a directory holding only tokenizer files."
+            description = "A built-in model id, a Hugging Face model directory, a directory holding only tokenizer files, or a"
+                    + " llama.cpp .gguf file."
                     + " Default: ${DEFAULT-VALUE}.")
     String model;
 
@@ -51,15 +54,24 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResolvedModel files = ModelRegistry.standard().resolveTokenizer(model);
-        Tokenizer fromFile = Tokenizer.fromFile(files.tokenizer());
-        boolean tokenizerOnly = files.onnx() == null && files.safetensors() == null;
-        Tokenizer tokenizer = maxLength >= 0 ? fromFile.withMaxLength(maxLength)
-                : tokenizerOnly ? fromFile : fromFile.withMaxLength(files.maxLength());
         if (!chat && (system != null || chatTemplateKwargs != null)) {
             throw new IllegalArgumentException("--system and --chat-template-kwargs apply to the chat template: add --chat.");
         }
-        ChatPrompt prompt = new ChatPrompt(chat ? ChatTemplate.fromModelDirectory(files.dir()) : null,
+        Tokenizer tokenizer;
+        ChatTemplate template;
+        if (GgufModel.isGguf(Path.of(model))) {   // a llama.cpp file: its own tokenizer and chat template
+            GgufModel gguf = GgufModel.read(Path.of(model));
+            tokenizer = maxLength >= 0 ? gguf.tokenizer().withMaxLength(maxLength) : gguf.tokenizer();
+            template = chat ? gguf.chatTemplate() : null;
+        } else {
+            ResolvedModel files = ModelRegistry.standard().resolveTokenizer(model);
+            Tokenizer fromFile = Tokenizer.fromFile(files.tokenizer());
+            boolean tokenizerOnly = files.onnx() == null && files.safetensors() == null;
+            tokenizer = maxLength >= 0 ? fromFile.withMaxLength(maxLength)
+                    : tokenizerOnly ? fromFile : fromFile.withMaxLength(files.maxLength());
+            template = chat ? ChatTemplate.fromModelDirectory(files.dir()) : null;
+        }
+        ChatPrompt prompt = new ChatPrompt(template,
                 new ChatPrompt.ChatSettings(chat, system, ChatPrompt.ChatSettings.parseVariables(chatTemplateKwargs)),
                 PromptTemplate.IDENTITY);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);

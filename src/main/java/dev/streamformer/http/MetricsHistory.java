@@ -1,8 +1,12 @@
 package dev.streamformer.http;
 
-import dev.streamformer.metrics.FamilySnapshot;
-import dev.streamformer.metrics.MetricsRegistry;
-import dev.streamformer.metrics.Sample;
+import dev.streamformer.metrics.StreamformerMetrics;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBucket;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,24 +41,24 @@ public final class MetricsHistory implements AutoCloseable {
     public static final List<String> SERIES = List.of("in", "out", "dlq", "p50", "p95", "p99", "batchRecords", "paddingWaste",
             "lag", "modelShare");
 
-    private final MetricsRegistry registry;
+    private final StreamformerMetrics metrics;
     private final int capacity;
     private final int window;
     private final Map<String, StageHistory> stages = new TreeMap<>();
     private ScheduledExecutorService sampler;
 
-    public MetricsHistory(MetricsRegistry registry) {
-        this(registry, DEFAULT_CAPACITY, DEFAULT_WINDOW);
+    public MetricsHistory(StreamformerMetrics metrics) {
+        this(metrics, DEFAULT_CAPACITY, DEFAULT_WINDOW);
     }
 
-    public MetricsHistory(MetricsRegistry registry, int capacity, int window) {
+    public MetricsHistory(StreamformerMetrics metrics, int capacity, int window) {
         if (capacity < 2 || window < 1) throw new IllegalArgumentException("capacity must be at least 2 and window at least 1");
-        this.registry = registry;
+        this.metrics = metrics;
         this.capacity = capacity;
         this.window = window;
     }
 
-    /** Reads the registry every {@code interval} on a daemon thread until {@link #close()}. */
+    /** Reads the metrics every {@code interval} on a daemon thread until {@link #close()}. */
     public synchronized MetricsHistory startSampling(Duration interval) {
         if (sampler != null) return this;
         sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,10 +87,8 @@ public final class MetricsHistory implements AutoCloseable {
 
     /** One reading of every stage at {@code nowMillis} (epoch ms). */
     public void sample(long nowMillis) {
-        // the registry's own families only: not the bridged Kafka metrics, which the charts do not use
-        var families = new ArrayList<FamilySnapshot>();
-        registry.families().forEach(f -> families.addAll(f.collect()));
-        Map<String, Raw> raw = read(families);
+        // the per-stage families only: not the bridged Kafka metrics nor the memory gauges, which the charts do not use
+        Map<String, Raw> raw = read(metrics.stageSnapshots());
         synchronized (this) {
             raw.forEach((stage, r) -> stages.computeIfAbsent(stage, s -> new StageHistory()).add(nowMillis, r));
         }
@@ -118,37 +120,53 @@ public final class MetricsHistory implements AutoCloseable {
         final TreeMap<Double, Double> latencyBuckets = new TreeMap<>(); // le -> cumulative count
     }
 
-    private static Map<String, Raw> read(List<FamilySnapshot> families) {
+    private static Map<String, Raw> read(MetricSnapshots families) {
         Map<String, Raw> out = new TreeMap<>();
-        for (FamilySnapshot f : families) {
-            if (!f.name().startsWith("streamformer_")) continue;
-            for (Sample s : f.samples()) {
-                String stage = null;
-                String le = null;
-                for (Sample.Label l : s.labels()) {
-                    if (l.name().equals("stage")) stage = l.value();
-                    else if (l.name().equals("le")) le = l.value();
-                }
-                if (stage == null) continue;
-                Raw r = out.computeIfAbsent(stage, k -> new Raw());
-                double v = s.value();
-                switch (s.name()) {
-                    case "streamformer_records_in_total" -> r.in += v;
-                    case "streamformer_records_out_total" -> r.out += v;
-                    case "streamformer_records_dlq_total" -> r.dlq += v; // summed over reasons
-                    case "streamformer_tokens_total" -> r.tokens += v;
-                    case "streamformer_padding_tokens_total" -> r.padding += v;
-                    case "streamformer_batch_size_count" -> r.batches += v;
-                    case "streamformer_batch_size_sum" -> r.batchRecords += v;
-                    case "streamformer_model_latency_seconds_sum" -> r.latencySum += v;
-                    case "streamformer_model_latency_seconds_bucket" ->
-                            r.latencyBuckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), v, Double::sum);
-                    case "streamformer_consumer_lag" -> r.lag = v;
-                    default -> { }
-                }
+        for (MetricSnapshot family : families) {
+            // the client's base names: counters without _total, histograms without _bucket/_sum/_count
+            String name = family.getMetadata().getPrometheusName();
+            switch (family) {
+                case CounterSnapshot counter -> counter.getDataPoints().forEach(p -> {
+                    Raw r = stage(out, p.getLabels().get("stage"));
+                    double v = p.getValue();
+                    switch (name) {
+                        case "streamformer_records_in" -> r.in += v;
+                        case "streamformer_records_out" -> r.out += v;
+                        case "streamformer_records_dlq" -> r.dlq += v; // summed over reasons
+                        case "streamformer_tokens" -> r.tokens += v;
+                        case "streamformer_padding_tokens" -> r.padding += v;
+                        default -> { }
+                    }
+                });
+                case HistogramSnapshot histogram -> histogram.getDataPoints().forEach(p -> {
+                    Raw r = stage(out, p.getLabels().get("stage"));
+                    switch (name) {
+                        case "streamformer_batch_size" -> {
+                            r.batches += p.getCount();
+                            r.batchRecords += p.getSum();
+                        }
+                        case "streamformer_model_latency_seconds" -> {
+                            r.latencySum += p.getSum();
+                            long cumulative = 0; // the snapshot's bucket counts are per bucket; the charts want them cumulative
+                            for (ClassicHistogramBucket b : p.getClassicBuckets()) {
+                                cumulative += b.getCount();
+                                r.latencyBuckets.merge(b.getUpperBound(), (double) cumulative, Double::sum);
+                            }
+                        }
+                        default -> { }
+                    }
+                });
+                case GaugeSnapshot gauge -> gauge.getDataPoints().forEach(p -> {
+                    if (name.equals("streamformer_consumer_lag")) stage(out, p.getLabels().get("stage")).lag = p.getValue();
+                });
+                default -> { }
             }
         }
         return out;
+    }
+
+    private static Raw stage(Map<String, Raw> byStage, String stage) {
+        return byStage.computeIfAbsent(stage, k -> new Raw());
     }
 
     private final class StageHistory {

@@ -5,12 +5,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.streamformer.metrics.EventFeed;
-import dev.streamformer.metrics.FamilySnapshot;
 import dev.streamformer.metrics.FeedEvent;
-import dev.streamformer.metrics.MetricType;
-import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.PrometheusText;
-import dev.streamformer.metrics.Sample;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -160,7 +159,7 @@ public final class StatusServer implements AutoCloseable {
             URI uri = exchange.getRequestURI();
             switch (uri.getPath()) {
                 case "/health" -> health(exchange);
-                case "/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.write(settings.metrics.collect()));
+                case "/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, PrometheusText.write(settings.metrics));
                 case "/", "/index.html" -> page(exchange, "index.html");
                 case "/attention" -> page(exchange, "attention.html");
                 case "/charts.js", "/status.js" -> resource(exchange, uri.getPath().substring(1), "text/javascript; charset=utf-8");
@@ -214,12 +213,13 @@ public final class StatusServer implements AutoCloseable {
 
     private Map<String, Object> status() {
         var counters = new ArrayList<Map<String, Object>>();
-        for (FamilySnapshot family : settings.metrics.collect()) {
-            if (family.type() != MetricType.COUNTER) continue;
-            for (Sample s : family.samples()) {
+        for (MetricSnapshot family : settings.metrics.scrape()) {
+            if (!(family instanceof CounterSnapshot counter)) continue;
+            String name = counter.getMetadata().getPrometheusName() + "_total"; // the client keeps counter names without _total
+            for (var point : counter.getDataPoints()) {
                 var labels = new LinkedHashMap<String, String>();
-                s.labels().forEach(l -> labels.put(l.name(), l.value()));
-                counters.add(Map.of("name", s.name(), "labels", labels, "value", s.value()));
+                point.getLabels().forEach(l -> labels.put(l.getName(), l.getValue()));
+                counters.add(Map.of("name", name, "labels", labels, "value", point.getValue()));
             }
         }
         var body = new LinkedHashMap<String, Object>();
@@ -370,7 +370,7 @@ public final class StatusServer implements AutoCloseable {
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private Supplier<String> state;
-        private MetricsRegistry metrics = new MetricsRegistry();
+        private PrometheusRegistry metrics = new PrometheusRegistry();
         private Map<String, ?> config = Map.of();
         private EventFeed events = new EventFeed(50);
         private AttentionSource attention;
@@ -424,7 +424,7 @@ public final class StatusServer implements AutoCloseable {
             return this;
         }
 
-        public Builder metrics(MetricsRegistry value) {
+        public Builder metrics(PrometheusRegistry value) {
             this.metrics = value;
             return this;
         }

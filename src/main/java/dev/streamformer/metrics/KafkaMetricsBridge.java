@@ -1,8 +1,12 @@
 package dev.streamformer.metrics;
 
-import java.util.ArrayList;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,7 +21,7 @@ import org.apache.kafka.common.MetricName;
  * {@code kafka_streams_stream_thread_metrics_process_rate{thread_id="t1"}}. Only numeric values are exposed
  * (Kafka also has string metrics such as the version); every name is sanitised to {@code [a-zA-Z0-9_]}.
  */
-public final class KafkaMetricsBridge implements Collector {
+public final class KafkaMetricsBridge implements MultiCollector {
     private final String prefix;
     private final Supplier<? extends Map<MetricName, ? extends Metric>> metrics;
 
@@ -27,36 +31,54 @@ public final class KafkaMetricsBridge implements Collector {
     }
 
     public KafkaMetricsBridge(String prefix, Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
-        this.prefix = MetricNames.requireMetricName(prefix);
+        if (!prefix.equals(sanitize(prefix))) {
+            throw new IllegalArgumentException("Metric prefix '" + prefix + "' is not valid: use letters, digits and '_', not starting with a digit.");
+        }
+        this.prefix = prefix;
         this.metrics = metrics;
     }
 
     @Override
-    public List<FamilySnapshot> collect() {
-        // family name -> (help, samples); TreeMap keeps the output stable between scrapes
-        var help = new TreeMap<String, String>();
-        var samples = new TreeMap<String, List<Sample>>();
-        var seen = new TreeMap<String, Set<List<Sample.Label>>>();
+    public MetricSnapshots collect() {
+        // family name -> its gauge; TreeMap keeps the families in a stable order between scrapes
+        var families = new TreeMap<String, GaugeSnapshot.Builder>();
+        var seen = new HashSet<String>();
         for (var entry : metrics.get().entrySet()) {
             if (!(entry.getValue().metricValue() instanceof Number number)) continue;
             MetricName kafkaName = entry.getKey();
-            String family = prefix + "_" + MetricNames.sanitize(kafkaName.group()) + "_" + MetricNames.sanitize(kafkaName.name());
-            List<Sample.Label> labels = labelsOf(kafkaName.tags());
-            if (!seen.computeIfAbsent(family, f -> new HashSet<>()).add(labels)) continue; // clash after sanitising
-            help.putIfAbsent(family, kafkaName.description());
-            samples.computeIfAbsent(family, f -> new ArrayList<>()).add(new Sample(family, labels, number.doubleValue()));
+            String family = prefix + "_" + sanitize(kafkaName.group()) + "_" + sanitize(kafkaName.name());
+            Labels labels = labelsOf(kafkaName.tags());
+            if (!seen.add(family + labels)) continue; // two Kafka metrics that are one series after sanitising: keep one
+            families.computeIfAbsent(family, f -> GaugeSnapshot.builder().name(f).help(kafkaName.description()))
+                    .dataPoint(GaugeDataPointSnapshot.builder().labels(labels).value(number.doubleValue()).build());
         }
-        var out = new ArrayList<FamilySnapshot>(samples.size());
-        samples.forEach((family, list) -> {
-            list.sort((a, b) -> a.labels().toString().compareTo(b.labels().toString()));
-            out.add(new FamilySnapshot(family, help.get(family), MetricType.GAUGE, list));
-        });
-        return out;
+        return new MetricSnapshots(families.values().stream().<MetricSnapshot>map(GaugeSnapshot.Builder::build).toList());
     }
 
-    private static List<Sample.Label> labelsOf(Map<String, String> tags) {
-        var labels = new ArrayList<Sample.Label>(tags.size());
-        new TreeMap<>(tags).forEach((k, v) -> labels.add(new Sample.Label(MetricNames.sanitize(k), v == null ? "" : v)));
-        return labels;
+    private static Labels labelsOf(Map<String, String> tags) {
+        var labels = Labels.builder();
+        Set<String> names = new HashSet<>();
+        new TreeMap<>(tags).forEach((k, v) -> {
+            String name = sanitize(k);
+            if (names.add(name)) labels.label(name, v == null ? "" : v); // "a-b" and "a.b": the first wins
+        });
+        return labels.build();
+    }
+
+    /**
+     * Turns an arbitrary name (e.g. Kafka's {@code stream-thread-metrics}) into a valid metric or label name:
+     * every character outside {@code [a-zA-Z0-9_]} becomes {@code _}, and a leading digit gets a {@code _} prefix.
+     */
+    static String sanitize(String raw) {
+        var out = new StringBuilder(raw.length() + 1);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+            out.append(ok ? c : '_');
+        }
+        if (out.isEmpty() || Character.isDigit(out.charAt(0))) {
+            out.insert(0, '_');
+        }
+        return out.toString();
     }
 }

@@ -1,57 +1,29 @@
 package dev.streamformer.metrics;
 
-import java.util.List;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
-/**
- * Writes metric families in the Prometheus text exposition format, version 0.0.4:
- * <pre>
- * # HELP name help text with \\ and \n escaped
- * # TYPE name counter|gauge|histogram
- * name{label="value with \\ \" \n escaped",...} value
- * </pre>
- */
+/** A registry's scrape as the Prometheus text exposition format 0.0.4, written by the Prometheus Java client. */
 public final class PrometheusText {
+    private static final PrometheusTextFormatWriter WRITER = PrometheusTextFormatWriter.create();
+
     /** The Content-Type a scraper expects for this format. */
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String CONTENT_TYPE = WRITER.getContentType();
 
     private PrometheusText() {}
 
-    public static String write(List<FamilySnapshot> families) {
-        var out = new StringBuilder(4096);
-        for (FamilySnapshot f : families) {
-            out.append("# HELP ").append(f.name()).append(' ').append(escapeHelp(f.help())).append('\n');
-            out.append("# TYPE ").append(f.name()).append(' ').append(f.type().word()).append('\n');
-            for (Sample s : f.samples()) {
-                out.append(s.name());
-                if (!s.labels().isEmpty()) {
-                    out.append('{');
-                    for (int i = 0; i < s.labels().size(); i++) {
-                        Sample.Label l = s.labels().get(i);
-                        if (i > 0) out.append(',');
-                        out.append(l.name()).append("=\"").append(escapeLabelValue(l.value())).append('"');
-                    }
-                    out.append('}');
-                }
-                out.append(' ').append(formatValue(s.value())).append('\n');
-            }
+    /** Every family of {@code registry} with at least one sample, sorted by name. */
+    public static String write(PrometheusRegistry registry) {
+        var out = new ByteArrayOutputStream(8192);
+        try {
+            WRITER.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
         }
-        return out.toString();
-    }
-
-    /** A value as the format spells it: {@code NaN}, {@code +Inf}, {@code -Inf}, integers without a fraction. */
-    public static String formatValue(double v) {
-        if (Double.isNaN(v)) return "NaN";
-        if (v == Double.POSITIVE_INFINITY) return "+Inf";
-        if (v == Double.NEGATIVE_INFINITY) return "-Inf";
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return Double.toString(v);
-    }
-
-    static String escapeHelp(String help) {
-        return help == null ? "" : help.replace("\\", "\\\\").replace("\n", "\\n");
-    }
-
-    static String escapeLabelValue(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

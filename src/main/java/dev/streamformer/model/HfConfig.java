@@ -28,7 +28,7 @@ public record HfConfig(Path file, JsonNode json) {
     /** The families of {@code model_type} and what each runs as; the Java engine runs exactly these. */
     public enum Family {
         ENCODER("bert", "roberta", "xlm-roberta"),
-        DECODER("gpt2", "llama", "mistral", "qwen2", "qwen3"),
+        DECODER(decoderTypes()),
         ENCODER_DECODER("t5");
 
         private final List<String> modelTypes;
@@ -38,6 +38,13 @@ public record HfConfig(Path file, JsonNode json) {
         }
 
         public List<String> modelTypes() { return modelTypes; }
+
+        /** GPT-2 and the Llama lineage of {@link DecoderFamily}. */
+        private static String[] decoderTypes() {
+            List<String> types = new ArrayList<>(List.of("gpt2"));
+            for (DecoderFamily f : DecoderFamily.values()) types.add(f.modelType);
+            return types.toArray(String[]::new);
+        }
 
         /** The family of a {@code model_type}, or null when the Java engine runs no such model. */
         public static Family of(String modelType) {

@@ -81,15 +81,71 @@ public final class AvroFormat {
             record = reader.read(null, decoder);
             trailingBytes = !decoder.isEnd();
         } catch (IOException | RuntimeException e) {
+            if (isFramed(value)) {
+                throw ConfluentWireFormat.refused(value, "an Avro record of '" + writer.getFullName() + "'");
+            }
             throw new InvalidEventException(SCHEMA_MISMATCH, "The value is not an Avro record of '" + writer.getFullName()
                     + "' (" + e.getClass().getSimpleName() + "): it was truncated or written with another schema;"
                     + " give the producer's schema (--schema-file).", e);
+        }
+        if (trailingBytes && isFramed(value)) {
+            throw ConfluentWireFormat.refused(value, "an Avro record of '" + writer.getFullName() + "'");
         }
         if (trailingBytes) {
             throw new InvalidEventException(SCHEMA_MISMATCH, "The value has bytes after its Avro record of '"
                     + writer.getFullName() + "': it was written with another schema; give that one (--schema-file).");
         }
         return AvroJson.toJson(record);
+    }
+
+    /**
+     * Whether the value is a registry-framed record: a Confluent prefix (byte 0, a 4-byte schema id) and after it one
+     * whole record of the writer schema. Asked only of a value that does not read as a record by itself: a raw record
+     * may start with byte 0 too (e.g. a first field 0 or "").
+     */
+    private boolean isFramed(byte[] value) {
+        if (!ConfluentWireFormat.mayBe(value)) {
+            return false;
+        }
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null);
+        try {
+            reader.read(null, decoder);
+            return decoder.isEnd();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Refuses at startup a text field that no record of the writer schema can have: {@code path} (dotted, or a JSON
+     * Pointer) must name a field of type string (or a union with string), through record fields.
+     */
+    public void requireTextField(String path) {
+        String[] names = path.startsWith("/") ? path.substring(1).split("/") : path.split("\\.");
+        Schema type = writer;
+        for (int i = 0; i < names.length; i++) {
+            Schema.Field field = type.getType() == Schema.Type.RECORD ? type.getField(names[i]) : null;
+            Schema found = field == null ? null : branch(field.schema(), i == names.length - 1 ? Schema.Type.STRING : Schema.Type.RECORD);
+            if (found == null) {
+                throw new IllegalArgumentException("The Avro schema " + writer.getFullName() + " has no string field '" + path
+                        + "' (" + type.getName() + "'s fields: " + (type.getType() == Schema.Type.RECORD
+                        ? String.join(", ", type.getFields().stream().map(Schema.Field::name).toList()) : "none")
+                        + "): name the field that holds the text (--text-field; topology file: textField), or give the"
+                        + " producer's schema (--schema-file).");
+            }
+            type = found;
+        }
+    }
+
+    /** {@code schema} when it is of {@code type}, or its union branch of that type; null when it has none. */
+    private static Schema branch(Schema schema, Schema.Type type) {
+        if (schema.getType() == type) {
+            return schema;
+        }
+        if (schema.getType() == Schema.Type.UNION) {
+            return schema.getTypes().stream().filter(s -> s.getType() == type).findFirst().orElse(null);
+        }
+        return null;
     }
 
     /** The schema that {@link #write} uses for this enriched event: the writer schema plus its result fields. */

@@ -20,6 +20,11 @@ public final class AvroValueFormat implements ValueFormat {
     public static final String NAME = "avro";
     /** The setting that names the writer schema's {@code .avsc} file. */
     public static final String SCHEMA_FILE = "schemaFile";
+    /**
+     * The setting that names the stage's text field (a dotted path or a JSON Pointer), when the text is one field: a
+     * schema without it is refused at startup.
+     */
+    public static final String TEXT_FIELD = "textField";
     /** The reason of an enriched event that is not a record of its evolved schema. */
     public static final String UNWRITABLE = "unwritable-avro";
 
@@ -37,7 +42,12 @@ public final class AvroValueFormat implements ValueFormat {
                 throw new IllegalArgumentException("The value format avro needs the producer's Avro schema: give its .avsc"
                         + " file (--schema-file; topology file: schemaFile).");
             }
-            return new AvroValueFormat(AvroFormat.fromSchemaFile(Path.of(file)));
+            AvroFormat avro = AvroFormat.fromSchemaFile(Path.of(file));
+            String textField = settings.get(TEXT_FIELD);
+            if (textField != null) {
+                avro.requireTextField(textField);
+            }
+            return new AvroValueFormat(avro);
         }
     }
 

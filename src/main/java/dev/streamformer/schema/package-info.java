@@ -10,7 +10,14 @@
  * {@code json-schema} ({@link dev.streamformer.schema.JsonSchemaValueFormat}) put them behind the event core's
  * {@code ValueFormat}, found by name through {@code META-INF/services}.
  *
- * <p>May depend on: {@code event} (its {@code ValueFormat} and {@code InvalidEventException}), Jackson, Apache Avro and the networknt JSON
- * Schema validator; not Kafka.
+ * <p>Protobuf the same way: {@link dev.streamformer.schema.ProtobufFormat} reads values of one message type of a
+ * {@code .proto} file (parsed by Square Wire) or a {@code protoc} descriptor set into events through protobuf-java's
+ * {@code DynamicMessage}, and writes the enriched event as the input message plus the result fields
+ * ({@link dev.streamformer.schema.EvolvedMessage}; unknown fields kept), printing the output type as {@code .proto}
+ * text; format {@code protobuf} ({@link dev.streamformer.schema.ProtobufValueFormat}). A value framed by a registry
+ * (Confluent wire format) is a dead letter that says so ({@code wire-format-prefix}).
+ *
+ * <p>May depend on: {@code event} (its {@code ValueFormat} and {@code InvalidEventException}), Jackson, Apache Avro, the networknt JSON
+ * Schema validator, protobuf-java and Square Wire's schema parser; not Kafka.
  */
 package dev.streamformer.schema;

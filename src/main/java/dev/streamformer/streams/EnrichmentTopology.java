@@ -56,7 +56,7 @@ public final class EnrichmentTopology {
 
     /**
      * @param taskSettings names every setting of the task that can change its result (e.g. its
-     *                     {@link dev.streamformer.task.TaskSpec}); part of the inference cache's key
+     *                     {@code TaskSpec}); part of the inference cache's key
      */
     public static Topology build(PipelineConfig config, Task task, String taskSettings, PipelineMetrics metrics) {
         ValueFormat format = ValueFormats.create(config.valueFormat().name(), config.valueFormat().settings());

@@ -39,7 +39,7 @@ import java.util.Map;
  *
  * <h2>Key</h2>
  * The hash covers the model id, a string naming every task setting that can change the result (the stage's
- * {@link dev.streamformer.task.TaskSpec}: task, labels, prefix, overflow, thresholds, decoding settings ...) and the
+ * {@code TaskSpec}: task, labels, prefix, overflow, thresholds, decoding settings ...) and the
  * text, each length-prefixed so that no two different triples hash the same bytes. Changing a setting therefore
  * never serves an old result; the old entries simply age out. Replacing a model's files under the same id is not
  * seen: use a new application.id (or a new model path) then.

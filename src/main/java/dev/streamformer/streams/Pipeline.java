@@ -48,7 +48,7 @@ public final class Pipeline implements AutoCloseable {
 
     /**
      * @param taskSettings names every task setting that can change a result (e.g. the stage's
-     *                     {@link dev.streamformer.task.TaskSpec}); it keys the inference cache, if the config turns it on
+     *                     {@code TaskSpec}); it keys the inference cache, if the config turns it on
      */
     public Pipeline(PipelineConfig config, Task task, String taskSettings) {
         this.config = config;

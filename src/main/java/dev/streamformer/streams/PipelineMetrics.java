@@ -60,6 +60,7 @@ public final class PipelineMetrics {
      * event into {@code feed} (null: no feed).
      */
     public void reportTo(StreamformerMetrics metrics, String stage, EventFeed feed) {
+        metrics.initStage(stage);
         this.reporting = new Reporting(metrics, stage, feed);
     }
 

@@ -30,6 +30,16 @@ public final class ClassifyTask implements Task {
         int countTokens(String text);
 
         float[][] scores(List<String> texts);
+
+        /** The text tokenized once, its encoding kept for {@link #scoresPrepared}; by default only counted. */
+        default PreparedText prepare(String text) {
+            return PreparedText.counted(text, countTokens(text));
+        }
+
+        /** {@link #scores} from prepared texts, without tokenizing again where their encodings were kept. */
+        default float[][] scoresPrepared(List<PreparedText> texts) {
+            return scores(PreparedText.texts(texts));
+        }
     }
 
     private final Classifier classifier;
@@ -56,12 +66,30 @@ public final class ClassifyTask implements Task {
 
     public List<String> labels() { return classifier.labels(); }
 
+    /** Keeps the classifier's encoding, so that {@link #runPrepared} does not tokenize the text again. */
+    @Override
+    public PreparedText prepare(String text) { return classifier.prepare(text); }
+
     @Override
     public List<ObjectNode> run(List<String> texts) {
-        float[][] similarities = classifier instanceof ZeroShot zeroShot ? zeroShot.similarities(texts) : null;
-        float[][] scores = similarities != null ? ZeroShot.probabilities(similarities) : classifier.scores(texts);
+        if (classifier instanceof ZeroShot zeroShot) return fields(zeroShot.similarities(texts));
+        return fields(classifier.scores(texts), null);
+    }
+
+    @Override
+    public List<ObjectNode> runPrepared(List<PreparedText> inputs) {
+        if (classifier instanceof ZeroShot zeroShot) return fields(zeroShot.similaritiesPrepared(inputs));
+        return fields(classifier.scoresPrepared(inputs), null);
+    }
+
+    private List<ObjectNode> fields(float[][] similarities) {
+        return fields(ZeroShot.probabilities(similarities), similarities);
+    }
+
+    /** The JSON per text from its scores, and for zero-shot its cosine similarities (else null). */
+    private List<ObjectNode> fields(float[][] scores, float[][] similarities) {
         List<String> labels = classifier.labels();
-        List<ObjectNode> out = new ArrayList<>(texts.size());
+        List<ObjectNode> out = new ArrayList<>(scores.length);
         for (int i = 0; i < scores.length; i++) {
             float[] row = scores[i];
             int best = 0;
@@ -92,12 +120,20 @@ public final class ClassifyTask implements Task {
     public static final class FineTuned implements Classifier {
         private final LoadedModel model;
         private final TokenBudget budget;
+        private final Overflow overflow;
         private final List<String> labels;
         private final boolean multiLabel;
 
+        /** Texts over the model's maximum length are cut to it. */
         public FineTuned(LoadedModel model, TokenBudget budget) {
+            this(model, budget, Overflow.TRUNCATE);
+        }
+
+        /** @param overflow texts over the model's maximum length: cut to it, or refused ({@link TextTooLongException}) */
+        public FineTuned(LoadedModel model, TokenBudget budget, Overflow overflow) {
             this.model = model;
             this.budget = budget;
+            this.overflow = overflow;
             this.multiLabel = model.files().config().isMultiLabel();
             int count = model.files().config().json().path("id2label").size();
             if (count == 0) {
@@ -112,10 +148,23 @@ public final class ClassifyTask implements Task {
         @Override public String modelId() { return model.id(); }
         @Override public int countTokens(String text) { return model.tokenizer().encode(text).length(); }
 
+        @Override
+        public PreparedText prepare(String text) {
+            Encoding encoding = model.tokenizer().encode(text);
+            return new PreparedText(text, encoding.length(), encoding);
+        }
+
         /** Raw logits {@code [texts][labels]}, in input order. */
         public float[][] logits(List<String> texts) {
             Encoding[] enc = new Encoding[texts.size()];
             for (int i = 0; i < enc.length; i++) enc[i] = model.tokenizer().encode(texts.get(i));
+            return logits(enc);
+        }
+
+        private float[][] logits(Encoding[] enc) {
+            for (Encoding encoding : enc) {
+                if (encoding.truncated() && overflow == Overflow.REJECT) throw new TextTooLongException(model.tokenizer().maxLength());
+            }
             float[][] out = new float[enc.length][];
             Batches.run(model, budget, enc, (group, batch, result) -> {
                 if (result.logits() == null) {
@@ -139,7 +188,21 @@ public final class ClassifyTask implements Task {
 
         @Override
         public float[][] scores(List<String> texts) {
-            float[][] logits = logits(texts);
+            return probabilities(logits(texts));
+        }
+
+        @Override
+        public float[][] scoresPrepared(List<PreparedText> texts) {
+            Encoding[] enc = new Encoding[texts.size()];
+            for (int i = 0; i < enc.length; i++) {
+                PreparedText text = texts.get(i);
+                enc[i] = text.encoding() != null ? text.encoding() : model.tokenizer().encode(text.text());
+            }
+            return probabilities(logits(enc));
+        }
+
+        /** Softmax per row, or sigmoid per label for a multi-label model; in place. */
+        private float[][] probabilities(float[][] logits) {
             for (float[] row : logits) {
                 if (multiLabel) {
                     for (int j = 0; j < row.length; j++) row[j] = (float) (1 / (1 + Math.exp(-row[j])));
@@ -199,6 +262,13 @@ public final class ClassifyTask implements Task {
         @Override public String modelId() { return embedder.modelId(); }
         @Override public int countTokens(String text) { return embedder.countTokens(text); }
 
+        @Override public PreparedText prepare(String text) { return embedder.prepare(text); }
+
+        @Override
+        public float[][] scoresPrepared(List<PreparedText> texts) {
+            return probabilities(similaritiesPrepared(texts));
+        }
+
         /** Probabilities per label: {@code softmax(SCALE · cosine)}. */
         @Override
         public float[][] scores(List<String> texts) {
@@ -218,7 +288,16 @@ public final class ClassifyTask implements Task {
 
         /** The cosine similarity of each text with each label description, {@code [texts][labels]}, in [-1, 1]. */
         public float[][] similarities(List<String> texts) {
-            float[][] vectors = normalized(embedder.embed(texts));
+            return similaritiesTo(embedder.embed(texts));
+        }
+
+        /** {@link #similarities} of prepared texts, from the encodings they keep. */
+        public float[][] similaritiesPrepared(List<PreparedText> texts) {
+            return similaritiesTo(embedder.embedPrepared(texts));
+        }
+
+        private float[][] similaritiesTo(float[][] embeddings) {
+            float[][] vectors = normalized(embeddings);
             float[][] out = new float[vectors.length][labels.size()];
             for (int i = 0; i < vectors.length; i++) {
                 for (int j = 0; j < labels.size(); j++) {

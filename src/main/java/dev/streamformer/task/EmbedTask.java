@@ -104,12 +104,21 @@ public final class EmbedTask implements Task {
 
     @Override
     public List<ObjectNode> runPrepared(List<PreparedText> inputs) {
+        return fields(embedAll(encodings(inputs)));
+    }
+
+    /** {@link #embed} on prepared texts, from the encodings they keep (a text without one is tokenized here). */
+    public float[][] embedPrepared(List<PreparedText> inputs) {
+        return embedAll(encodings(inputs)).vectors();
+    }
+
+    private Encoding[] encodings(List<PreparedText> inputs) {
         Encoding[] encodings = new Encoding[inputs.size()];
         for (int i = 0; i < encodings.length; i++) {
             PreparedText input = inputs.get(i);
             encodings[i] = input.encoding() != null ? input.encoding() : encode(input.text());
         }
-        return fields(embedAll(encodings));
+        return encodings;
     }
 
     private static List<ObjectNode> fields(Embedded embedded) {

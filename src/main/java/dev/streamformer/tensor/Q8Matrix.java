@@ -98,6 +98,18 @@ public final class Q8Matrix {
         return new Q8Matrix(lanes, d, rows, cols);
     }
 
+    /**
+     * A matrix from blocks quantized elsewhere (a GGUF file's Q8_0 tensor): {@code quants [rows, cols]} row-major,
+     * {@code scales [rows, cols / 32]} (the fp16 scales, widened exactly). {@code cols} must be a multiple of 32.
+     */
+    public static Q8Matrix ofBlocks(byte[] quants, float[] scales, int rows, int cols) {
+        if (cols % BLOCK != 0 || (long) rows * cols != quants.length || (long) rows * (cols / BLOCK) != scales.length) {
+            throw new IllegalArgumentException(quants.length + " values and " + scales.length + " scales are not Q8_0 blocks of ["
+                    + rows + ", " + cols + "]");
+        }
+        return new Q8Matrix(interleave(quants, rows, cols), scales, rows, cols);
+    }
+
     /** C's {@code roundf}, which llama.cpp uses ({@link Math#round} rounds -2.5 to -2, roundf to -3). */
     private static int roundHalfAwayFromZero(float v) {
         return v >= 0 ? Math.round(v) : -Math.round(-v);

@@ -51,4 +51,12 @@ public interface Tokenizer {
     static Tokenizer fromFile(Path tokenizerJson) {
         return TokenizerJsonReader.read(tokenizerJson);
     }
+
+    /**
+     * The tokenizer a GGUF file carries in its metadata ({@code tokenizer.ggml.*}, as {@code GgufFile.metadata()}
+     * gives it), built as the {@code tokenizer.json} it was converted from ({@link GgufVocabulary}).
+     */
+    static Tokenizer fromGguf(java.util.Map<String, ?> metadata, Path file) {
+        return TokenizerJsonReader.read(GgufVocabulary.tokenizerJson(metadata, file), file);
+    }
 }

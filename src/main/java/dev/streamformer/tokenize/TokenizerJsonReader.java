@@ -100,6 +100,15 @@ final class TokenizerJsonReader {
         }
     }
 
+    /** Builds the tokenizer a {@code tokenizer.json} made in memory describes ({@code source}: the file it came from). */
+    static Tokenizer read(JsonNode tokenizerJson, Path source) {
+        try (JsonParser parser = JSON.createParser(JSON.writeValueAsBytes(tokenizerJson))) {
+            return new TokenizerJsonReader(source).tokenizer(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot build the tokenizer of " + source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads the top-level object: the model block by streaming, the other (small) blocks as trees. */
     private Tokenizer tokenizer(JsonParser parser) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -1,6 +1,5 @@
 package dev.streamformer.topology;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +10,6 @@ import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -143,15 +141,9 @@ final class Shape {
 
     static String escape(String name) { return name.replace("~", "~0").replace("/", "~1"); }
 
-    /** The keys of a record as written in YAML, in declaration order. */
+    /** The keys of a record as written in YAML, in declaration order (see {@link TopologyFile#keys}). */
     static Map<String, RecordComponent> fields(Class<?> type) {
-        Map<String, RecordComponent> out = new LinkedHashMap<>();
-        for (RecordComponent c : type.getRecordComponents()) {
-            JsonProperty p = c.getAnnotation(JsonProperty.class);
-            if (p == null && c.getAccessor() != null) p = c.getAccessor().getAnnotation(JsonProperty.class);
-            out.put(p != null && !p.value().isEmpty() ? p.value() : c.getName(), c);
-        }
-        return out;
+        return TopologyFile.keys(type);
     }
 
     /**

@@ -1,7 +1,11 @@
 package dev.streamformer.topology;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,31 +37,50 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
     public record Http(Boolean enabled, Integer port, String host, Boolean allowRemote) {}
 
     /**
-     * One stage: read {@code input}, run {@code task} on {@code model}, write {@code output} (or the routed topics),
-     * bad records to {@code dlq} (default {@code <input>.dlq}). {@code input} may list several topics separated by
-     * commas; {@code inputPattern} (instead of {@code input}) reads every topic matching a regular expression. {@code valueFormat}: {@code json} (default) or
-     * {@code text} (the whole value is the text), with {@code outputFormat} {@code json} (default) or {@code text} (the
-     * generated text alone); {@code tombstones}: {@code pass} (default) or {@code drop}. {@code textField} may be a
-     * dotted path or a JSON Pointer; {@code textTemplate} makes the text from several fields; {@code outputField},
-     * {@code outputHeader} and {@code dropInputFields} place the result; {@code vectorEncoding} ({@code json},
-     * {@code base64-f32}, {@code base64-f16}, {@code int8}) and {@code dimensions} shape an embedding. {@code valueFormat}
-     * {@code avro} or {@code json-schema} reads records of the producer's schema in {@code schemaFile}.
+     * One stage: read {@link Input}, run {@link TaskSettings} with {@link Batching}, write {@link Output}, optionally
+     * through a {@link Cache}. This one specification is what a topology file's stage binds to and what
+     * {@code streamformer run} builds from its flags; {@link TopologyLoader} checks it once for both.
+     *
+     * <p>In YAML a stage is one flat mapping: the keys of the task settings, input and output sit beside
+     * {@code name} ({@link JsonUnwrapped}; the components' own names are no keys); {@code batching} and {@code cache} are nested mappings.
      */
-    public record Stage(String name, String task, String model, String engine, String device, Integer threads,
-                        String input, String output, String dlq,
-                        @JsonProperty("textField") String textField,
-                        @JsonProperty("maxTextBytes") Integer maxTextBytes,
-                        Batching batching, String overflow, String prefix,
-                        String labels, @JsonProperty("allScores") Boolean allScores, Float threshold,
-                        @JsonProperty("minScore") Float minScore,
-                        Route route, Generation generation, Cache cache, String query, String aggregation,
-                        @JsonProperty("valueFormat") String valueFormat, @JsonProperty("outputFormat") String outputFormat,
-                        String tombstones, @JsonProperty("textTemplate") String textTemplate,
-                        @JsonProperty("outputField") String outputField, @JsonProperty("outputHeader") String outputHeader,
-                        @JsonProperty("dropInputFields") Boolean dropInputFields,
-                        @JsonProperty("vectorEncoding") String vectorEncoding, Integer dimensions,
-                        @JsonProperty("inputPattern") String inputPattern,
-                        @JsonProperty("schemaFile") String schemaFile) {}
+    public record Stage(String name, @JsonUnwrapped TaskSettings taskSettings, @JsonUnwrapped Input in, Batching batching,
+                        @JsonUnwrapped Output out, Cache cache) {}
+
+    /**
+     * What runs: {@code task} ({@code embed}, {@code classify}, {@code rerank}, {@code entities}, {@code generate}) on
+     * {@code model} with {@code engine}, {@code device}, {@code threads}; {@code overflow} for long texts; the task's own
+     * settings ({@code prefix} embed, {@code labels}/{@code allScores}/{@code threshold}/{@code minScore} classify,
+     * {@code query} rerank, {@code aggregation} entities, {@code generation} generate).
+     */
+    public record TaskSettings(@JsonProperty("task") String name, String model, String engine, String device, Integer threads,
+                               String overflow, String prefix, String labels, @JsonProperty("allScores") Boolean allScores,
+                               Float threshold, @JsonProperty("minScore") Float minScore, String query, String aggregation,
+                               Generation generation) {}
+
+    /**
+     * What is read and how it becomes text: {@code input} (topics separated by commas) or {@code inputPattern} (a
+     * regular expression); {@code valueFormat} {@code json} (default), {@code text} (the whole value is the text),
+     * {@code avro}, {@code protobuf} or {@code json-schema} (records of the producer's schema in {@code schemaFile}); {@code textField}
+     * (a dotted path or a JSON Pointer) or {@code textTemplate} (the text made from several fields), at most
+     * {@code maxTextBytes}; {@code tombstones} {@code pass} (default) or {@code drop}.
+     */
+    public record Input(@JsonProperty("input") String topics, @JsonProperty("inputPattern") String pattern,
+                        @JsonProperty("valueFormat") String valueFormat, @JsonProperty("schemaFile") String schemaFile,
+                        @JsonProperty("textField") String textField, @JsonProperty("textTemplate") String textTemplate,
+                        @JsonProperty("maxTextBytes") Integer maxTextBytes, String tombstones) {}
+
+    /**
+     * Where results go and their shape: {@code output} (or the {@code route}d topics), bad records to {@code dlq}
+     * (default {@code <input>.dlq}); {@code outputFormat} {@code json} (default) or {@code text} (the generated text
+     * alone, with {@code valueFormat: text}); {@code outputField}, {@code outputHeader} and {@code dropInputFields} place
+     * the result; {@code vectorEncoding} ({@code json}, {@code base64-f32}, {@code base64-f16}, {@code int8}) and
+     * {@code dimensions} shape an embedding.
+     */
+    public record Output(@JsonProperty("output") String topic, String dlq, Route route,
+                         @JsonProperty("outputFormat") String outputFormat, @JsonProperty("outputField") String outputField,
+                         @JsonProperty("outputHeader") String outputHeader, @JsonProperty("dropInputFields") Boolean dropInputFields,
+                         @JsonProperty("vectorEncoding") String vectorEncoding, Integer dimensions) {}
 
     /** The stage's inference cache: off unless {@code enabled}; {@code maxEntries} per input partition (default 100000). */
     public record Cache(Boolean enabled, @JsonProperty("maxEntries") Integer maxEntries) {}
@@ -76,4 +99,26 @@ public record TopologyFile(String name, Map<String, Object> kafka, Http http, Li
                              @JsonProperty("timeBudgetMs") Integer timeBudgetMs, Boolean chat, String system,
                              @JsonProperty("chatTemplateKwargs") Map<String, Object> chatTemplateKwargs, Boolean details,
                              String quantize, @JsonProperty("ignoreEos") Boolean ignoreEos) {}
+
+    /**
+     * The keys of a record as written in YAML, in declaration order, each with the component it binds to: a
+     * {@link JsonProperty} name where one is given, and the keys of a {@link JsonUnwrapped} component in its place.
+     */
+    public static Map<String, RecordComponent> keys(Class<?> type) {
+        Map<String, RecordComponent> out = new LinkedHashMap<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (annotation(c, JsonUnwrapped.class) != null) {
+                out.putAll(keys(c.getType()));
+                continue;
+            }
+            JsonProperty p = annotation(c, JsonProperty.class);
+            out.put(p != null && !p.value().isEmpty() ? p.value() : c.getName(), c);
+        }
+        return out;
+    }
+
+    private static <A extends Annotation> A annotation(RecordComponent c, Class<A> type) {
+        A a = c.getAnnotation(type);
+        return a != null || c.getAccessor() == null ? a : c.getAccessor().getAnnotation(type);
+    }
 }

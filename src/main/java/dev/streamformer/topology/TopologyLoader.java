@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.streamformer.model.ModelRegistry;
 import dev.streamformer.event.Enrichment;
+import dev.streamformer.event.EventParser;
 import dev.streamformer.event.VectorEncoding;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.ClassifyTask;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.EntitiesTask;
 import dev.streamformer.task.Overflow;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.engine.java.decoder.Quantization;
 import dev.streamformer.task.generate.ChatPrompt;
@@ -181,156 +182,52 @@ public final class TopologyLoader {
             return new Plan(name, kafka, port, host, allowRemote, stages);
         }
 
-        /** The checked stage, or null when it has a mistake (reported). */
+        /**
+         * The checked stage, or null when it has a mistake (reported): its task settings become the {@link TaskSpec},
+         * everything else the {@link PipelineConfig}; each group of {@link TopologyFile.Stage} is checked by its own method.
+         */
         StagePlan stage(TopologyFile.Stage s, String name, String at, String key, Map<String, Object> kafka) {
             int before = problems.size();
             if (!name.matches("[A-Za-z0-9._-]+")) {
                 error(at + "/name", key + ".name", "'" + name + "' may hold only letters, digits, '.', '_' and '-' (it becomes part of application.id).");
             }
-            String task = s.task() == null ? null : s.task().toLowerCase(Locale.ROOT);
-            if (task == null || !TASKS.contains(task)) {
-                String near = task == null ? null : Shape.closest(task, TASKS.stream().sorted().toList());
-                error(at + "/task", key + ".task", (task == null ? "missing" : "'" + task + "' is unknown"
-                        + (near == null ? "" : " (did you mean '" + near + "'?)")) + "; use embed, classify, rerank, entities or generate.");
-                task = null;
-            }
-            if (s.model() == null) {
-                error(at + "/model", key + ".model", "missing; give a built-in id (" + String.join(", ", ModelRegistry.BUILT_IN)
-                        + ") or a model directory.");
-            } else if (checkModels) {
-                checkModel(s.model(), task, at + "/model", key + ".model");
-            }
-            if (s.input() == null && s.inputPattern() == null) {
+            TopologyFile.Input in = s.in();
+            TopologyFile.Output out = s.out();
+            String task = taskName(s.taskSettings(), at, key);
+            PipelineConfig.Batching batching = batching(s.batching(), at, key);
+            TaskSpec spec = taskSpec(s.taskSettings(), task, batching.budget(), at, key);
+            if (in.topics() == null && in.pattern() == null) {
                 error(at + "/input", key + ".input", "missing; name the topic to read (several: separated by commas), or an inputPattern.");
             }
-            if (s.output() == null) error(at + "/output", key + ".output", "missing; name the topic to write.");
-            if (s.threads() != null && s.threads() < 0) {
-                error(at + "/threads", key + ".threads", "must be 0 (one per core) or a positive number of threads, got " + s.threads() + ".");
-            }
-            EngineOptions engine = null;
-            if (s.device() != null && !s.device().toLowerCase(Locale.ROOT).matches("cpu|cuda")) {
-                error(at + "/device", key + ".device", "'" + s.device() + "' is unknown; use cpu or cuda.");
-            } else if (s.engine() != null && !s.engine().toLowerCase(Locale.ROOT).matches("onnx|java|auto")) {
-                error(at + "/engine", key + ".engine", "'" + s.engine() + "' is unknown; use onnx, java or auto.");
-            } else {
-                try {
-                    String requested = s.engine() == null ? (task != null && task.equals("generate") ? "auto" : "onnx") : s.engine();
-                    engine = new EngineOptions("generate".equals(task) ? TaskSpec.generationEngine(requested, s.model()) : requested,
-                            s.device() == null ? "cpu" : s.device(), s.threads() == null ? 0 : Math.max(0, s.threads()));
-                } catch (IllegalArgumentException e) {
-                    error(at + "/engine", key + ".engine", e.getMessage());
-                }
-            }
-            var b = s.batching();
-            int maxTokens = positive(b == null ? null : b.maxTokens(), PipelineConfig.Batching.DEFAULT.maxTokens(),
-                    at + "/batching/maxTokens", key + ".batching.maxTokens", "padded tokens per model call");
-            int maxRecords = positive(b == null ? null : b.maxRecords(), PipelineConfig.Batching.DEFAULT.maxRecords(),
-                    at + "/batching/maxRecords", key + ".batching.maxRecords", "records per batch");
-            int maxWait = positive(b == null ? null : b.maxWaitMs(), (int) PipelineConfig.Batching.DEFAULT.maxWait().toMillis(),
-                    at + "/batching/maxWaitMs", key + ".batching.maxWaitMs", "milliseconds");
-            Integer maxTextBytes = s.maxTextBytes() == null ? null : positive(s.maxTextBytes(), 1, at + "/maxTextBytes", key + ".maxTextBytes",
-                    "bytes of UTF-8 per text");
-            Overflow overflow = Overflow.TRUNCATE;
-            if (s.overflow() != null) {
-                try {
-                    overflow = Overflow.parse(s.overflow());
-                } catch (IllegalArgumentException e) {
-                    error(at + "/overflow", key + ".overflow", e.getMessage());
-                }
-            }
-            if (s.labels() != null) {
-                if (task != null && !task.equals("classify")) {
-                    error(at + "/labels", key + ".labels", "only a classify stage takes labels; remove it or use task: classify.");
-                } else {
-                    try {
-                        ClassifyTask.ZeroShot.parse(s.labels());
-                    } catch (IllegalArgumentException e) {
-                        error(at + "/labels", key + ".labels", "not LABEL=DESCRIPTION pairs; write at least two, separated by commas, e.g."
-                                + " \"positive=a happy review,negative=an unhappy review\".");
-                    }
-                }
-            }
-            if (s.query() != null && task != null && !task.equals("rerank")) {
-                error(at + "/query", key + ".query", "only a rerank stage takes a query; remove it or use task: rerank.");
-            }
-            if (s.aggregation() != null) {
-                if (task != null && !task.equals("entities")) {
-                    error(at + "/aggregation", key + ".aggregation", "only an entities stage takes an aggregation; remove it or use task: entities.");
-                } else {
-                    try {
-                        EntitiesTask.Aggregation.parse(s.aggregation());
-                    } catch (IllegalArgumentException e) {
-                        error(at + "/aggregation", key + ".aggregation", e.getMessage());
-                    }
-                }
-            }
-            if (s.threshold() != null && !(s.threshold() >= 0 && s.threshold() <= 1)) {
-                error(at + "/threshold", key + ".threshold", "must be in [0, 1] (a probability), got " + s.threshold() + ".");
-            }
-            if (s.minScore() != null && !(s.minScore() >= 0 && s.minScore() <= 1)) {
-                error(at + "/minScore", key + ".minScore", "must be in [0, 1] (a probability; 0 turns it off), got " + s.minScore() + ".");
-            }
-            if (s.generation() != null && task != null && !task.equals("generate")) {
-                error(at + "/generation", key + ".generation", "only a generate stage takes generation settings; remove it or use task: generate.");
-            }
-            GenerateSpec generateSpec = "generate".equals(task) ? generation(s.generation(), at + "/generation", key + ".generation") : null;
-            Integer maxEntries = null;
-            if (s.cache() != null) {
-                maxEntries = positive(s.cache().maxEntries(), PipelineConfig.Cache.DEFAULT_MAX_ENTRIES, at + "/cache/maxEntries",
-                        key + ".cache.maxEntries", "entries per input partition");
-            }
-            // checked here, and used below only when whole: its mistake may be reported under a misspelt key instead
-            boolean routeUsable = false;
-            if (s.route() != null) {
-                if (s.route().topics() == null || s.route().topics().isEmpty()) {
-                    error(at + "/route", key + ".route.topics", "missing; map values to topics, e.g. {positive: reviews.positive}.");
-                } else {
-                    routeUsable = true;
-                    for (Map.Entry<String, String> entry : s.route().topics().entrySet()) {
-                        if (entry.getValue() == null || entry.getValue().isBlank()) {
-                            error(at + "/route/topics/" + Shape.escape(entry.getKey()), key + ".route.topics." + entry.getKey(),
-                                    "names no topic; give the topic for this value.");
-                            routeUsable = false;
-                        }
-                    }
-                }
-            }
-            PipelineConfig.Format valueFormat = valueFormat(s, at, key);
-            PipelineConfig.Tombstones tombstones = PipelineConfig.Tombstones.PASS;
-            if (s.tombstones() != null) {
-                try {
-                    tombstones = PipelineConfig.Tombstones.parse(s.tombstones());
-                } catch (IllegalArgumentException e) {
-                    error(at + "/tombstones", key + ".tombstones", e.getMessage());
-                }
-            }
-            Enrichment enrichment = enrichment(s, at, key);
-            String textTemplate = s.textTemplate();
-            if (generateSpec != null && generateSpec.template() != null && PromptTemplate.namesOtherFields(generateSpec.template())) {
+            if (out.topic() == null) error(at + "/output", key + ".output", "missing; name the topic to write.");
+            PipelineConfig.Cache cache = cache(s.cache(), at, key);
+            PipelineConfig.Routing routing = routing(out.route(), at, key);
+            PipelineConfig.Format valueFormat = valueFormat(in, out, at, key);
+            PipelineConfig.Tombstones tombstones = tombstones(in, at, key);
+            Enrichment enrichment = enrichment(out, at, key);
+            Integer maxTextBytes = in.maxTextBytes() == null ? null : positive(in.maxTextBytes(), 1, at + "/maxTextBytes",
+                    key + ".maxTextBytes", "bytes of UTF-8 per text");
+            String textTemplate = in.textTemplate();
+            if (spec != null && spec.generate().template() != null && PromptTemplate.namesOtherFields(spec.generate().template())) {
                 // the task sees only the text: a prompt over other fields is rendered by the event core, as the text
                 if (textTemplate != null) {
                     error(at + "/generation/template", key + ".generation.template", "names fields other than {text} while the stage"
                             + " has a textTemplate too: put the fields into one of them.");
                 } else {
-                    textTemplate = PromptTemplate.asTextTemplate(generateSpec.template(),
-                            s.textField() == null ? PipelineConfig.DEFAULT_TEXT_FIELD : s.textField());
-                    generateSpec = generateSpec.withTemplate(null);
+                    textTemplate = PromptTemplate.asTextTemplate(spec.generate().template(),
+                            in.textField() == null ? PipelineConfig.DEFAULT_TEXT_FIELD : in.textField());
+                    spec = spec.withGenerate(spec.generate().withTemplate(null));
                 }
             }
             if (problems.size() > before) return null;
 
-            TaskSpec spec = new TaskSpec(task, s.model(), engine, new TokenBudget(maxTokens, maxRecords), overflow, s.prefix(),
-                    s.labels(), Boolean.TRUE.equals(s.allScores()), s.threshold() == null ? 0.5f : s.threshold(),
-                    s.minScore() == null ? 0f : s.minScore(), generateSpec, s.query(), s.aggregation());
             PipelineConfig.Builder pipeline = PipelineConfig.builder()
-                    .inputTopic(s.input()).inputPattern(s.inputPattern()).outputTopic(s.output()).deadLetterTopic(s.dlq()).textField(s.textField()).textTemplate(textTemplate)
-                    .batching(new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait)));
+                    .inputTopic(in.topics()).inputPattern(in.pattern()).valueFormat(valueFormat).tombstones(tombstones)
+                    .textField(in.textField()).textTemplate(textTemplate)
+                    .batching(batching)
+                    .outputTopic(out.topic()).deadLetterTopic(out.dlq()).routing(routing).enrichment(enrichment);
             if (maxTextBytes != null) pipeline.maxTextBytes(maxTextBytes);
-            pipeline.valueFormat(valueFormat).tombstones(tombstones).enrichment(enrichment);
-            if (s.cache() != null) pipeline.cache(new PipelineConfig.Cache(Boolean.TRUE.equals(s.cache().enabled()), maxEntries));
-            if (routeUsable) {
-                pipeline.routing(new PipelineConfig.Routing(s.route().field() == null ? "label" : s.route().field(), s.route().topics()));
-            }
+            if (cache != null) pipeline.cache(cache);
             // the pipeline's own checks (topics set and distinct), reported here with a line;
             // the kafka block is applied as the runner will (it may name the dead-letter topic)
             try {
@@ -342,20 +239,168 @@ public final class TopologyLoader {
             return new StagePlan(name, spec, pipeline);
         }
 
-        /** Where the stage's result goes and how its embeddings are written; a mistake is reported (and null returned). */
-        Enrichment enrichment(TopologyFile.Stage s, String at, String key) {
-            VectorEncoding.Kind kind = VectorEncoding.Kind.JSON;
-            if (s.vectorEncoding() != null) {
+        /** The task's name in lower case, or null when it is missing or unknown (reported). */
+        String taskName(TopologyFile.TaskSettings t, String at, String key) {
+            String task = t.name() == null ? null : t.name().toLowerCase(Locale.ROOT);
+            if (task != null && TASKS.contains(task)) return task;
+            String near = task == null ? null : Shape.closest(task, TASKS.stream().sorted().toList());
+            error(at + "/task", key + ".task", (task == null ? "missing" : "'" + task + "' is unknown"
+                    + (near == null ? "" : " (did you mean '" + near + "'?)")) + "; use embed, classify, rerank, entities or generate.");
+            return null;
+        }
+
+        /**
+         * What runs: the model, its engine and the task's own settings, each checked; a setting of another task is
+         * refused by name; mistakes are reported. Null when the task is unknown.
+         */
+        TaskSpec taskSpec(TopologyFile.TaskSettings t, String task, TokenBudget budget, String at, String key) {
+            if (t.model() == null) {
+                error(at + "/model", key + ".model", "missing; give a built-in id (" + String.join(", ", ModelRegistry.BUILT_IN)
+                        + ") or a model directory.");
+            } else if (checkModels) {
+                checkModel(t.model(), task, at + "/model", key + ".model");
+            }
+            EngineOptions engine = engine(t, task, at, key);
+            Overflow overflow = Overflow.TRUNCATE;
+            if (t.overflow() != null) {
                 try {
-                    kind = VectorEncoding.Kind.parse(s.vectorEncoding());
+                    overflow = Overflow.parse(t.overflow());
+                } catch (IllegalArgumentException e) {
+                    error(at + "/overflow", key + ".overflow", e.getMessage());
+                }
+            }
+            if (t.labels() != null) {
+                if (task != null && !task.equals("classify")) {
+                    error(at + "/labels", key + ".labels", "only a classify stage takes labels; remove it or use task: classify.");
+                } else {
+                    try {
+                        ClassifyTask.ZeroShot.parse(t.labels());
+                    } catch (IllegalArgumentException e) {
+                        error(at + "/labels", key + ".labels", "not LABEL=DESCRIPTION pairs; write at least two, separated by commas, e.g."
+                                + " \"positive=a happy review,negative=an unhappy review\".");
+                    }
+                }
+            }
+            if (t.query() != null && task != null && !task.equals("rerank")) {
+                error(at + "/query", key + ".query", "only a rerank stage takes a query; remove it or use task: rerank.");
+            }
+            if (t.aggregation() != null) {
+                if (task != null && !task.equals("entities")) {
+                    error(at + "/aggregation", key + ".aggregation", "only an entities stage takes an aggregation; remove it or use task: entities.");
+                } else {
+                    try {
+                        EntitiesTask.Aggregation.parse(t.aggregation());
+                    } catch (IllegalArgumentException e) {
+                        error(at + "/aggregation", key + ".aggregation", e.getMessage());
+                    }
+                }
+            }
+            if (t.threshold() != null && !(t.threshold() >= 0 && t.threshold() <= 1)) {
+                error(at + "/threshold", key + ".threshold", "must be in [0, 1] (a probability), got " + t.threshold() + ".");
+            }
+            if (t.minScore() != null && !(t.minScore() >= 0 && t.minScore() <= 1)) {
+                error(at + "/minScore", key + ".minScore", "must be in [0, 1] (a probability; 0 turns it off), got " + t.minScore() + ".");
+            }
+            if (t.generation() != null && task != null && !task.equals("generate")) {
+                error(at + "/generation", key + ".generation", "only a generate stage takes generation settings; remove it or use task: generate.");
+            }
+            GenerateSpec generate = "generate".equals(task) ? generation(t.generation(), at + "/generation", key + ".generation") : null;
+            if (task == null) return null;
+            // returned with a mistake too (the stage is then dropped): the prompt's fields are still checked against the input
+            return new TaskSpec(task, t.model(), engine, budget, overflow, t.prefix(), t.labels(), Boolean.TRUE.equals(t.allScores()),
+                    t.threshold() == null ? 0.5f : t.threshold(), t.minScore() == null ? 0f : t.minScore(), generate, t.query(),
+                    t.aggregation());
+        }
+
+        /** The engine, device and threads; null when one is wrong (reported). */
+        EngineOptions engine(TopologyFile.TaskSettings t, String task, String at, String key) {
+            if (t.threads() != null && t.threads() < 0) {
+                error(at + "/threads", key + ".threads", "must be 0 (one per core) or a positive number of threads, got " + t.threads() + ".");
+            }
+            if (t.device() != null && !t.device().toLowerCase(Locale.ROOT).matches("cpu|cuda")) {
+                error(at + "/device", key + ".device", "'" + t.device() + "' is unknown; use cpu or cuda.");
+                return null;
+            }
+            if (t.engine() != null && !t.engine().toLowerCase(Locale.ROOT).matches("onnx|java|auto")) {
+                error(at + "/engine", key + ".engine", "'" + t.engine() + "' is unknown; use onnx, java or auto.");
+                return null;
+            }
+            try {
+                // auto is resolved here, so that the same engine has one name (it is part of the cache key)
+                String requested = t.engine() == null ? "auto" : t.engine().toLowerCase(Locale.ROOT);
+                String resolved = !requested.equals("auto") ? requested
+                        : "generate".equals(task) ? TaskSpec.generationEngine(requested, t.model()) : "onnx";
+                return new EngineOptions(resolved,
+                        t.device() == null ? "cpu" : t.device(), t.threads() == null ? 0 : Math.max(0, t.threads()));
+            } catch (IllegalArgumentException e) {
+                error(at + "/engine", key + ".engine", e.getMessage());
+                return null;
+            }
+        }
+
+        /** The batch limits, a wrong one reported and its default used. */
+        PipelineConfig.Batching batching(TopologyFile.Batching b, String at, String key) {
+            var defaults = PipelineConfig.Batching.DEFAULT;
+            int maxTokens = positive(b == null ? null : b.maxTokens(), defaults.maxTokens(),
+                    at + "/batching/maxTokens", key + ".batching.maxTokens", "padded tokens per model call");
+            int maxRecords = positive(b == null ? null : b.maxRecords(), defaults.maxRecords(),
+                    at + "/batching/maxRecords", key + ".batching.maxRecords", "records per batch");
+            int maxWait = positive(b == null ? null : b.maxWaitMs(), (int) defaults.maxWait().toMillis(),
+                    at + "/batching/maxWaitMs", key + ".batching.maxWaitMs", "milliseconds");
+            return new PipelineConfig.Batching(maxTokens, maxRecords, Duration.ofMillis(maxWait));
+        }
+
+        /** The inference cache, or null when the stage has no cache block. */
+        PipelineConfig.Cache cache(TopologyFile.Cache c, String at, String key) {
+            if (c == null) return null;
+            int maxEntries = positive(c.maxEntries(), PipelineConfig.Cache.DEFAULT_MAX_ENTRIES, at + "/cache/maxEntries",
+                    key + ".cache.maxEntries", "entries per input partition");
+            return new PipelineConfig.Cache(Boolean.TRUE.equals(c.enabled()), maxEntries);
+        }
+
+        /** The routes, or null when there are none or one is wrong (reported). */
+        PipelineConfig.Routing routing(TopologyFile.Route route, String at, String key) {
+            if (route == null) return null;
+            if (route.topics() == null || route.topics().isEmpty()) {
+                error(at + "/route", key + ".route.topics", "missing; map values to topics, e.g. {positive: reviews.positive}.");
+                return null;
+            }
+            boolean whole = true;
+            for (Map.Entry<String, String> entry : route.topics().entrySet()) {
+                if (entry.getValue() == null || entry.getValue().isBlank()) {
+                    error(at + "/route/topics/" + Shape.escape(entry.getKey()), key + ".route.topics." + entry.getKey(),
+                            "names no topic; give the topic for this value.");
+                    whole = false;
+                }
+            }
+            return whole ? new PipelineConfig.Routing(route.field() == null ? "label" : route.field(), route.topics()) : null;
+        }
+
+        /** What a record with a null value does; a mistake is reported (and the default returned). */
+        PipelineConfig.Tombstones tombstones(TopologyFile.Input in, String at, String key) {
+            if (in.tombstones() == null) return PipelineConfig.Tombstones.PASS;
+            try {
+                return PipelineConfig.Tombstones.parse(in.tombstones());
+            } catch (IllegalArgumentException e) {
+                error(at + "/tombstones", key + ".tombstones", e.getMessage());
+                return PipelineConfig.Tombstones.PASS;
+            }
+        }
+
+        /** Where the stage's result goes and how its embeddings are written; a mistake is reported (and null returned). */
+        Enrichment enrichment(TopologyFile.Output out, String at, String key) {
+            VectorEncoding.Kind kind = VectorEncoding.Kind.JSON;
+            if (out.vectorEncoding() != null) {
+                try {
+                    kind = VectorEncoding.Kind.parse(out.vectorEncoding());
                 } catch (IllegalArgumentException e) {
                     error(at + "/vectorEncoding", key + ".vectorEncoding", e.getMessage());
                 }
             }
-            int dimensions = s.dimensions() == null ? 0 : positive(s.dimensions(), 0, at + "/dimensions", key + ".dimensions",
+            int dimensions = out.dimensions() == null ? 0 : positive(out.dimensions(), 0, at + "/dimensions", key + ".dimensions",
                     "numbers of the embedding to keep");
             try {
-                return new Enrichment(s.outputField(), s.outputHeader(), Boolean.TRUE.equals(s.dropInputFields()),
+                return new Enrichment(out.outputField(), out.outputHeader(), Boolean.TRUE.equals(out.dropInputFields()),
                         new VectorEncoding(kind, dimensions));
             } catch (IllegalArgumentException e) {
                 error(at + "/outputHeader", key + ".outputHeader", e.getMessage());
@@ -364,15 +409,18 @@ public final class TopologyLoader {
         }
 
         /** The stage's value format and its settings; a mistake is reported (and null returned). */
-        PipelineConfig.Format valueFormat(TopologyFile.Stage s, String at, String key) {
-            var settings = new java.util.LinkedHashMap<String, String>();
-            if (s.outputFormat() != null) settings.put("outputFormat", s.outputFormat());
-            if (s.schemaFile() != null) settings.put("schemaFile", s.schemaFile());
+        PipelineConfig.Format valueFormat(TopologyFile.Input in, TopologyFile.Output out, String at, String key) {
+            var settings = new LinkedHashMap<String, String>();
+            if (out.outputFormat() != null) settings.put("outputFormat", out.outputFormat());
+            if (in.schemaFile() != null) settings.put("schemaFile", in.schemaFile());
+            if (in.schemaFile() != null && in.textTemplate() == null) { // the schema must have the text field: checked at startup
+                settings.put("textField", in.textField() == null ? EventParser.DEFAULT_TEXT_FIELD : in.textField());
+            }
             try {
-                return new PipelineConfig.Format(s.valueFormat() == null ? PipelineConfig.Format.JSON.name() : s.valueFormat(), settings);
+                return new PipelineConfig.Format(in.valueFormat() == null ? PipelineConfig.Format.JSON.name() : in.valueFormat(), settings);
             } catch (IllegalArgumentException e) {
-                error(at + (s.valueFormat() == null ? "/outputFormat" : "/valueFormat"),
-                        key + (s.valueFormat() == null ? ".outputFormat" : ".valueFormat"), e.getMessage());
+                error(at + (in.valueFormat() == null ? "/outputFormat" : "/valueFormat"),
+                        key + (in.valueFormat() == null ? ".outputFormat" : ".valueFormat"), e.getMessage());
                 return null;
             }
         }

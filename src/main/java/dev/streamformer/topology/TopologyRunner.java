@@ -52,7 +52,7 @@ public final class TopologyRunner implements AutoCloseable {
      * the form of its output ({@code score} became a probability, the cosine {@code similarity}), so that results
      * cached by an earlier version, with the cosine as score, are not served again.
      */
-    static String cacheSettings(dev.streamformer.task.TaskSpec spec) {
+    static String cacheSettings(dev.streamformer.task.factory.TaskSpec spec) {
         return spec.labels() == null ? spec.toString() : spec + " zero-shot score=softmax(20·cosine), similarity=cosine";
     }
 

@@ -5,6 +5,6 @@
  * models between stages.
  *
  * <p>May depend on: {@code engine.java.decoder}, {@code event}, {@code model}, {@code streams}, {@code task},
- * {@code task.generate} and Kafka.
+ * {@code task.factory}, {@code task.generate} and Kafka.
  */
 package dev.streamformer.topology;

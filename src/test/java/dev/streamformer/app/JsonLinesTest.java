@@ -108,6 +108,6 @@ class JsonLinesTest {
         var options = new LineOptions();
         options.valueFormat = "yaml";
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, options::format);
-        assertTrue(e.getMessage().startsWith("Unknown value format 'yaml': use one of avro, json, json-schema, text"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("Unknown value format 'yaml': use one of avro, json, json-schema, protobuf, text"), e.getMessage());
     }
 }

@@ -3,7 +3,6 @@ package dev.streamformer.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.StreamformerMetrics;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ class MetricsHistoryTest {
 
     @Test
     void ratesPercentilesBatchesPaddingLagAndModelSharePerStage() {
-        var metrics = new StreamformerMetrics(new MetricsRegistry());
-        var history = new MetricsHistory(metrics.registry(), 10, 2);
+        var metrics = new StreamformerMetrics();
+        var history = new MetricsHistory(metrics, 10, 2);
         metrics.recordIn("embed");
         metrics.consumerLag("embed", () -> 42);
         history.sample(0);
@@ -57,8 +56,8 @@ class MetricsHistoryTest {
 
     @Test
     void keepsOnlyTheLastReadingsPerStage() {
-        var metrics = new StreamformerMetrics(new MetricsRegistry());
-        var history = new MetricsHistory(metrics.registry(), 5, 1);
+        var metrics = new StreamformerMetrics();
+        var history = new MetricsHistory(metrics, 5, 1);
         metrics.recordIn("a");
         metrics.recordIn("b");
         for (int i = 0; i < 1000; i++) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.StreamformerMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,8 +61,8 @@ class StatusChartsBrowserTest {
     @Test
     void chartsDrawTheApiNumbersTheTopologyAndInertDeadLetters() throws Exception {
         Path target = Files.createDirectories(Path.of("target"));
-        var metrics = new StreamformerMetrics(new MetricsRegistry());
-        var history = new MetricsHistory(metrics.registry(), 60, 2);
+        var metrics = new StreamformerMetrics();
+        var history = new MetricsHistory(metrics, 60, 2);
         long t0 = System.currentTimeMillis() - 30_000;
         metrics.consumerLag("classify", () -> 120);
         metrics.consumerLag("embed", () -> 7);
@@ -197,8 +196,8 @@ class StatusChartsBrowserTest {
     @Test
     void thePageStaysBoundedWhileTenThousandEventsASecondFlow() throws Exception {
         Path target = Files.createDirectories(Path.of("target"));
-        var metrics = new StreamformerMetrics(new MetricsRegistry());
-        var history = new MetricsHistory(metrics.registry(), 50, 10).startSampling(Duration.ofMillis(200)); // rates over 2 s
+        var metrics = new StreamformerMetrics();
+        var history = new MetricsHistory(metrics, 50, 10).startSampling(Duration.ofMillis(200)); // rates over 2 s
         var feed = new EventFeed(50);
         var deadLetters = new DeadLetterFeed(100);
         var running = new AtomicBoolean(true);

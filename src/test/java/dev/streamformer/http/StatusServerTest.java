@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.metrics.FeedEvent;
-import dev.streamformer.metrics.MetricsRegistry;
 import dev.streamformer.metrics.PrometheusTextParser;
 import dev.streamformer.metrics.StreamformerMetrics;
 import java.net.URI;
@@ -36,7 +35,7 @@ class StatusServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        metrics = new StreamformerMetrics(new MetricsRegistry());
+        metrics = new StreamformerMetrics();
         var config = new LinkedHashMap<String, Object>();
         config.put("bootstrap.servers", "broker:9092");
         config.put("ssl.key.password", "k3y");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,9 +47,9 @@ class KafkaMetricsBridgeTest {
             kafkaMetrics.addMetric(kafkaMetrics.metricName("version", "app-info", "A string metric.", Map.of()),
                     (Gauge<String>) (config, now) -> "4.4.0");
 
-            var registry = new MetricsRegistry();
+            var registry = new PrometheusRegistry();
             registry.register(KafkaMetricsBridge.forStreams(kafkaMetrics::metrics));
-            var families = PrometheusTextParser.parse(PrometheusText.write(registry.collect()));
+            var families = PrometheusTextParser.parse(PrometheusText.write(registry));
 
             var labels = Map.of("thread_id", "app-StreamThread-1", "task_id", "0_1");
             var avg = families.get("kafka_streams_stream_thread_metrics_process_latency_avg");
@@ -74,9 +75,9 @@ class KafkaMetricsBridgeTest {
         try (var streams = new KafkaStreams(builder.build(), props)) {
             // the map is live (the clients add per-node metrics as they try to connect): bridge one snapshot of it
             var snapshot = Map.copyOf(streams.metrics());
-            var registry = new MetricsRegistry();
-            new StreamformerMetrics(registry).bridgeKafkaStreams(() -> snapshot);
-            var families = PrometheusTextParser.parse(PrometheusText.write(registry.collect()));
+            var metrics = new StreamformerMetrics();
+            metrics.bridgeKafkaStreams(() -> snapshot);
+            var families = PrometheusTextParser.parse(PrometheusText.write(metrics.registry()));
 
             int numeric = 0;
             for (var entry : snapshot.entrySet()) {

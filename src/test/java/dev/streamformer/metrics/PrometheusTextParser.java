@@ -61,6 +61,17 @@ public final class PrometheusTextParser {
         return out;
     }
 
+    /** Whether two label sets are the same series: equal, with {@code le} values compared as numbers ({@code 1} = {@code 1.0}). */
+    public static boolean sameLabels(Map<String, String> a, Map<String, String> b) {
+        if (!a.keySet().equals(b.keySet())) return false;
+        for (var e : a.entrySet()) {
+            String other = b.get(e.getKey());
+            boolean same = e.getKey().equals("le") ? parseValue(e.getValue()) == parseValue(other) : e.getValue().equals(other);
+            if (!same) return false;
+        }
+        return true;
+    }
+
     private static String familyOf(String sampleName, Map<String, String> types) {
         for (String suffix : List.of("_bucket", "_sum", "_count")) {
             if (sampleName.endsWith(suffix)) {

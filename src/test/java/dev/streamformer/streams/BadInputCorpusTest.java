@@ -11,8 +11,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -196,9 +200,132 @@ public class BadInputCorpusTest {
                 templateCorpus(), utf8("{\"title\": \"Still\", \"payload\": {\"body\": \"running.\"}}")));
     }
 
+    /** The producer's .proto of the Protobuf corpus (a test resource of the schema package), message shop.Review. */
+    static Path reviewsProto() throws Exception {
+        return Path.of(BadInputCorpusTest.class.getResource("/dev/streamformer/schema/reviews.proto").toURI());
+    }
+
+    /**
+     * Protobuf values of {@code shop.Review}, each with its defined outcome. {@code review.binpb} was encoded by protoc
+     * (see ProtobufFormatTest); the bad ones are cut from it, framed, or not Protobuf at all.
+     */
+    static Map<String, byte[]> protobufCorpus() throws Exception {
+        byte[] review = BadInputCorpusTest.class.getResourceAsStream("/dev/streamformer/schema/review.binpb").readAllBytes();
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        c.put("message", review);
+        c.put("truncated-message", java.util.Arrays.copyOf(review, 20));
+        c.put("json-not-protobuf", utf8("{\"text\": \"a JSON value on a Protobuf topic\"}"));
+        byte[] framed = new byte[review.length + 6];                 // Confluent: 0, schema id 7, message index [0], message
+        framed[4] = 7;
+        System.arraycopy(review, 0, framed, 6, review.length);
+        c.put("confluent-wire-format", framed);
+        c.put("empty-message", new byte[0]);                        // every field unset: the text is ""
+        c.put("text-invalid-utf8", new byte[]{0x12, 0x02, (byte) 0xC3, 0x28}); // field 2 (text), 2 bytes, not UTF-8
+        c.put("tombstone", null);
+        return c;
+    }
+
+    static final Map<String, String> PROTOBUF_EXPECTED = new LinkedHashMap<>();
+    static {
+        PROTOBUF_EXPECTED.put("message", ENRICHED);
+        PROTOBUF_EXPECTED.put("truncated-message", "schema-mismatch");
+        PROTOBUF_EXPECTED.put("json-not-protobuf", "schema-mismatch");
+        PROTOBUF_EXPECTED.put("confluent-wire-format", "wire-format-prefix");
+        PROTOBUF_EXPECTED.put("empty-message", "empty-text");
+        PROTOBUF_EXPECTED.put("text-invalid-utf8", "schema-mismatch"); // proto3 strings must be UTF-8
+        PROTOBUF_EXPECTED.put("tombstone", PASSED);
+    }
+
+    static final org.apache.avro.Schema NOTE = new org.apache.avro.Schema.Parser().parse("""
+            {"type": "record", "name": "Note", "fields": [{"name": "id", "type": "long"}, {"name": "text", "type": "string"}]}""");
+
+    /** Avro binary of a Note, written by Apache Avro. */
+    static byte[] avroNote(long id, String text) throws Exception {
+        var note = new org.apache.avro.generic.GenericData.Record(NOTE);
+        note.put("id", id);
+        note.put("text", text);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(NOTE).write(note, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /** Avro values of Note, each with its defined outcome. */
+    static Map<String, byte[]> avroCorpus() throws Exception {
+        byte[] note = avroNote(3, "A note about kettles.");
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        c.put("record", note);
+        c.put("truncated-record", java.util.Arrays.copyOf(note, note.length - 5));
+        c.put("another-schema", utf8("{\"text\": \"JSON on an Avro topic\"}")); // bytes left after what reads as a record
+        byte[] framed = new byte[note.length + 5];                    // Confluent: 0, schema id 9, record
+        framed[4] = 9;
+        System.arraycopy(note, 0, framed, 5, note.length);
+        c.put("confluent-wire-format", framed);
+        c.put("trailing-bytes", java.util.Arrays.copyOf(note, note.length + 3));
+        c.put("tombstone", null);
+        return c;
+    }
+
+    static final Map<String, String> AVRO_EXPECTED = new LinkedHashMap<>();
+    static {
+        AVRO_EXPECTED.put("record", ENRICHED);
+        AVRO_EXPECTED.put("truncated-record", "schema-mismatch");
+        AVRO_EXPECTED.put("another-schema", "schema-mismatch");
+        AVRO_EXPECTED.put("confluent-wire-format", "wire-format-prefix");
+        AVRO_EXPECTED.put("trailing-bytes", "schema-mismatch");
+        AVRO_EXPECTED.put("tombstone", PASSED);
+    }
+
+    @Test
+    void avroAndProtobufValuesHaveTheirDefinedOutcomesAndASchemaWithoutTheTextIsRefusedAtStart(@TempDir Path dir) throws Exception {
+        QuietKafkaLogs.apply();
+        EmbedTask task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
+        String proto = reviewsProto() + "#shop.Review";
+        var descriptor = dev.streamformer.schema.ProtobufFormat.fromSchemaFile(proto).messageType();
+        assertEquals(PROTOBUF_EXPECTED, outcomes(task, PipelineConfig.builder().valueFormat(new PipelineConfig.Format("protobuf",
+                Map.of("schemaFile", proto, "textField", "text"))), protobufCorpus(), protobufCorpus().get("message"), value -> {
+            // read as the input type, the results are unknown fields: the embedding is 384 packed doubles
+            var unknown = com.google.protobuf.DynamicMessage.parseFrom(descriptor, value).getUnknownFields().asMap().values();
+            return unknown.stream().flatMap(f -> f.getLengthDelimitedList().stream()).mapToInt(b -> b.size() / 8).max().orElse(0);
+        }));
+
+        Path avsc = Files.writeString(dir.resolve("note.avsc"), NOTE.toString());
+        var avro = dev.streamformer.schema.AvroFormat.fromSchemaFile(avsc);
+        assertEquals(AVRO_EXPECTED, outcomes(task, PipelineConfig.builder().valueFormat(new PipelineConfig.Format("avro",
+                Map.of("schemaFile", avsc.toString(), "textField", "text"))), avroCorpus(), avroNote(4, "Still running."), value -> {
+            // written with the input schema plus the results, each optional (EvolvedSchema's documented shape)
+            var withEmbedding = new org.apache.avro.Schema.Parser().parse("""
+                    {"type": "record", "name": "Note", "fields": [{"name": "id", "type": "long"}, {"name": "text", "type": "string"},
+                     {"name": "embedding", "type": ["null", {"type": "array", "items": "double"}], "default": null},
+                     {"name": "model", "type": ["null", "string"], "default": null}]}""");
+            var record = new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(withEmbedding)
+                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(value, null));
+            return ((java.util.List<?>) record.get("embedding")).size();
+        }));
+
+        var noText = assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Format("protobuf",
+                Map.of("schemaFile", reviewsProto() + "#shop.Order", "textField", "text")));
+        assertTrue(noText.getMessage().startsWith("The Protobuf message shop.Order has no string field 'text'"), noText.getMessage());
+        var noAvroText = assertThrows(IllegalArgumentException.class, () -> new PipelineConfig.Format("avro",
+                Map.of("schemaFile", avsc.toString(), "textField", "body")));
+        assertTrue(noAvroText.getMessage().startsWith("The Avro schema Note has no string field 'body'"), noAvroText.getMessage());
+    }
+
     /** Each corpus entry's outcome through the real topology, after which {@code good} must still be enriched. */
     private static Map<String, String> outcomes(EmbedTask task, PipelineConfig.Builder stage, Map<String, byte[]> corpus, byte[] good)
             throws Exception {
+        return outcomes(task, stage, corpus, good, value -> JSON.readTree(value).get("embedding").size());
+    }
+
+    /** How many numbers the embedding in an output value has. */
+    interface EmbeddingSize {
+        int of(byte[] value) throws Exception;
+    }
+
+    /** As above, for output values that {@code embeddingSize} reads. */
+    private static Map<String, String> outcomes(EmbedTask task, PipelineConfig.Builder stage, Map<String, byte[]> corpus, byte[] good,
+                                                EmbeddingSize embeddingSize) throws Exception {
         PipelineConfig config = stage.inputTopic("events").outputTopic("enriched")
                 .batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)))
                 .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "corpus").build();
@@ -219,7 +346,7 @@ public class BadInputCorpusTest {
                     outcome.put(name, PASSED);
                     continue;
                 }
-                assertEquals(384, JSON.readTree(r.value()).get("embedding").size(), name);
+                assertEquals(384, embeddingSize.of(r.value()), name);
                 outcome.put(name, ENRICHED);
             }
             for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {

@@ -8,7 +8,7 @@ import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.task.generate.ChatPrompt;
 import dev.streamformer.task.generate.GenerateSpec;

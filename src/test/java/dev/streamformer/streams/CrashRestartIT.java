@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A pipeline process is killed with SIGKILL mid-stream (open transaction, records waiting in the pending batch),
- * and a new instance with the same application id takes over: still every good record exactly once.
+ * and a new instance with the same application id takes over: still every good record exactly once. Once with JSON
+ * events, once with Avro records (format {@code avro}: the pending batches hold what the Avro reader made of them).
  *
  * <p>Asserted, not just logged: the kill came while records were produced but not yet output, the crashed process
  * left records waiting in its committed pending-batch changelog (read by an independent read_committed consumer),
@@ -26,21 +27,58 @@ class CrashRestartIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRestartIT.class);
     private static final Path CHILD_LOG = Path.of("target", "crash-restart-child.log");
-    private static final String CHANGELOG = "it-crash-" + BatchInferenceProcessor.PENDING_STORE + "-changelog";
     @RegisterExtension
     static final SharedBroker broker = new SharedBroker();
 
     @Test
     void killedMidStreamAndRestartedStillExactlyOnce(@TempDir Path stateDir) throws Exception {
-        int count = 4_000;
-        broker.createTopics(4, "crash-in", "crash-out", "crash-in.dlq");
-        List<KafkaTestSupport.Produced> produced = KafkaTestSupport.produce(broker.bootstrapServers(), "crash-in",
-                KafkaTestSupport.events(count));
+        killAndRestart("crash", 4_000, KafkaTestSupport.events(4_000), null, stateDir);
+    }
+
+    /**
+     * The same with Avro records of {@code {id, text, seq}} (format {@code avro}, schema from a file); the bad events stay
+     * the JSON bytes they are, which no Avro reader takes ({@code '{'} is a negative string length).
+     */
+    @Test
+    void avroRecordsKilledMidStreamAndRestartedStillExactlyOnce(@TempDir Path stateDir) throws Exception {
+        Path schemaFile = java.nio.file.Files.writeString(stateDir.resolve("event.avsc"), EVENT.toString());
+        var events = new java.util.ArrayList<KafkaTestSupport.Event>();
+        for (KafkaTestSupport.Event e : KafkaTestSupport.events(2_000)) {
+            events.add(e.bad() ? e : new KafkaTestSupport.Event(e.id(), avro(e.value()), false));
+        }
+        killAndRestart("crash-avro", 2_000, events, schemaFile, stateDir.resolve("state"));
+    }
+
+    private static final org.apache.avro.Schema EVENT = new org.apache.avro.Schema.Parser().parse("""
+            {"type": "record", "name": "Event", "fields": [{"name": "id", "type": "string"},
+             {"name": "text", "type": "string"}, {"name": "seq", "type": "int"}]}""");
+
+    /** A JSON event {@code {id, text, seq}} as the Avro binary of an {@link #EVENT}, written by Apache Avro. */
+    private static byte[] avro(byte[] json) throws Exception {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        var record = new org.apache.avro.generic.GenericData.Record(EVENT);
+        record.put("id", node.get("id").textValue());
+        record.put("text", node.get("text").textValue());
+        record.put("seq", node.get("seq").intValue());
+        var out = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(EVENT).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /** Kills a pipeline process mid-stream over these events, restarts in process, and checks exactly once. */
+    private void killAndRestart(String prefix, int count, List<KafkaTestSupport.Event> events, Path avroSchemaFile, Path stateDir)
+            throws Exception {
+        String in = prefix + "-in", out = prefix + "-out", dlq = prefix + "-in.dlq", applicationId = "it-" + prefix;
+        String changelogTopic = applicationId + "-" + BatchInferenceProcessor.PENDING_STORE + "-changelog";
+        broker.createTopics(4, in, out, dlq);
+        List<KafkaTestSupport.Produced> produced = KafkaTestSupport.produce(broker.bootstrapServers(), in, events);
         long good = produced.stream().filter(p -> !p.bad()).count();
 
-        try (var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), "crash-out", "crash-in.dlq")) {
-            Process child = PipelineProcesses.start(CHILD_LOG, Duration.ofSeconds(60), broker.bootstrapServers(), "it-crash",
-                    "crash-in", "crash-out", stateDir, 20);
+        try (var reader = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), out, dlq)) {
+            Process child = PipelineProcesses.start(CHILD_LOG, Duration.ofSeconds(60), broker.bootstrapServers(), applicationId,
+                    in, out, stateDir, 20, avroSchemaFile);
             int leftPending = 0;
             try {
                 KafkaTestSupport.await(() -> reader.poll().size() >= count / 4, Duration.ofSeconds(60), "a quarter of the output");
@@ -49,7 +87,7 @@ class CrashRestartIT {
                 // and look again (a commit between a look and an unfrozen kill could empty the store)
                 for (int attempt = 0; attempt < 100 && leftPending == 0; attempt++) {
                     signal(child, "STOP");
-                    try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), CHANGELOG)) {
+                    try (var changelog = new KafkaTestSupport.CommittedReader(broker.bootstrapServers(), changelogTopic)) {
                         leftPending = KafkaTestSupport.livePending(changelog.readAtLeast(0, Duration.ZERO, Duration.ofSeconds(1)));
                     }
                     if (leftPending == 0) {
@@ -67,8 +105,8 @@ class CrashRestartIT {
             assertTrue(leftPending > 0, "the crashed process must leave records waiting in its committed pending batches");
 
             long restart = System.nanoTime();
-            PipelineConfig config = PipelineProcess.config(broker.bootstrapServers(), "it-crash", "crash-in", "crash-out",
-                    stateDir.toString());
+            PipelineConfig config = PipelineProcess.config(broker.bootstrapServers(), applicationId, in, out, stateDir.toString(),
+                    avroSchemaFile == null ? null : PipelineProcess.avro(avroSchemaFile.toString()));
             try (var task = new TextStatsTask(); var pipeline = new Pipeline(config, task)) {
                 pipeline.start();
                 reader.readAtLeast(count, Duration.ofSeconds(90), Duration.ofSeconds(3));
@@ -78,8 +116,8 @@ class CrashRestartIT {
                 assertEquals(leftPending, pipeline.counters().restoredPending(),
                         "the restarted instance restores exactly what the crashed one left in the committed changelog");
             }
-            List<ConsumerRecord<byte[], byte[]>> output = reader.from("crash-out");
-            List<ConsumerRecord<byte[], byte[]>> dead = reader.from("crash-in.dlq");
+            List<ConsumerRecord<byte[], byte[]>> output = reader.from(out);
+            List<ConsumerRecord<byte[], byte[]>> dead = reader.from(dlq);
             ExactlyOnceCheck.assertExactlyOnce(produced, output, dead);
             assertEquals(good, output.size());
         }

@@ -6,7 +6,7 @@ import dev.streamformer.app.Main;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.task.XlmrHeads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

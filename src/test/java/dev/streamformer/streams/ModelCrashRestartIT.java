@@ -9,7 +9,7 @@ import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.TokenBudget;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;

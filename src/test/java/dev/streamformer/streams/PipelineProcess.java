@@ -25,7 +25,7 @@ public final class PipelineProcess {
             }
             ((Logger) LoggerFactory.getLogger("org.apache.kafka.clients.consumer.internals.ConsumerCoordinator")).setLevel(Level.DEBUG);
         }
-        PipelineConfig config = config(args[0], args[1], args[2], args[3], args[4]);
+        PipelineConfig config = config(args[0], args[1], args[2], args[3], args[4], args.length > 6 ? avro(args[6]) : null);
         var pipeline = new Pipeline(config, new TextStatsTask(Long.parseLong(args[5])));
         var running = new CountDownLatch(1);
         pipeline.kafkaStreams().setStateListener((now, before) -> {
@@ -40,8 +40,19 @@ public final class PipelineProcess {
 
     /** The settings both the child process and the test's in-process instances use. */
     static PipelineConfig config(String bootstrap, String applicationId, String input, String output, String stateDir) {
+        return config(bootstrap, applicationId, input, output, stateDir, null);
+    }
+
+    /** Records of the Avro schema in {@code schemaFile} (text field {@code text}). */
+    static PipelineConfig.Format avro(String schemaFile) {
+        return new PipelineConfig.Format("avro", java.util.Map.of("schemaFile", schemaFile, "textField", "text"));
+    }
+
+    /** @param format the value format; null: JSON */
+    static PipelineConfig config(String bootstrap, String applicationId, String input, String output, String stateDir,
+                                 PipelineConfig.Format format) {
         return PipelineConfig.builder()
-                .inputTopic(input).outputTopic(output)
+                .inputTopic(input).outputTopic(output).valueFormat(format)
                 .batching(new PipelineConfig.Batching(4096, 16, Duration.ofMillis(300)))
                 .streamsConfig("bootstrap.servers", bootstrap)
                 .streamsConfig("application.id", applicationId)

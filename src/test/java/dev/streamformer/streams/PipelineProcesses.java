@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Starts {@link PipelineProcess} in child JVMs, so that tests can kill them with SIGKILL. */
 final class PipelineProcesses {
@@ -15,10 +17,20 @@ final class PipelineProcesses {
      */
     static Process start(Path log, Duration timeout, String bootstrap, String applicationId, String input, String output,
                          Path stateDir, long sleepMillisPerCall) throws Exception {
+        return start(log, timeout, bootstrap, applicationId, input, output, stateDir, sleepMillisPerCall, null);
+    }
+
+    /** @param avroSchemaFile the values are Avro records of this schema; null: JSON */
+    static Process start(Path log, Duration timeout, String bootstrap, String applicationId, String input, String output,
+                         Path stateDir, long sleepMillisPerCall, Path avroSchemaFile) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        var builder = new ProcessBuilder(java, "-Xmx256m", "-Dstreamformer.debugKafka=" + Boolean.getBoolean("streamformer.debugKafka"), "-cp", System.getProperty("java.class.path"),
+        var command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dstreamformer.debugKafka=" + Boolean.getBoolean("streamformer.debugKafka"), "-cp", System.getProperty("java.class.path"),
                 PipelineProcess.class.getName(), bootstrap, applicationId, input, output, stateDir.toString(),
-                Long.toString(sleepMillisPerCall));
+                Long.toString(sleepMillisPerCall)));
+        if (avroSchemaFile != null) {
+            command.add(avroSchemaFile.toString());
+        }
+        var builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         Process process = builder.start();

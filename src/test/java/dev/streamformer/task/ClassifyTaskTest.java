@@ -2,6 +2,7 @@ package dev.streamformer.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,5 +77,16 @@ class ClassifyTaskTest {
         double sum = out.get(0).get("scores").get("positive").asDouble() + out.get(0).get("scores").get("negative").asDouble();
         assertEquals(1.0, sum, 1e-6);
         assertEquals(out.get(0).get("score").asDouble(), out.get(0).get("scores").get("positive").asDouble(), 0);
+    }
+
+    @Test
+    void aFineTunedClassifierRefusesALongTextWhenAskedTo() {
+        var model = LoadedModel.load(MODEL.toString(), new EngineOptions("onnx", "cpu", 0));
+        String longText = "a gorgeous , witty , seductive movie . ".repeat(200);   // well over 512 tokens
+        var rejecting = new ClassifyTask(new ClassifyTask.FineTuned(model, TokenBudget.DEFAULT, Overflow.REJECT), false, 0.5f, 0f);
+        assertThrows(TextTooLongException.class, () -> rejecting.run(List.of("short and fine .", longText)));
+        assertEquals("positive", rejecting.run(List.of("a gorgeous , witty , seductive movie .")).getFirst().get("label").asText());
+        var truncating = new ClassifyTask(new ClassifyTask.FineTuned(model, TokenBudget.DEFAULT, Overflow.TRUNCATE), false, 0.5f, 0f);
+        assertEquals("positive", truncating.run(List.of(longText)).getFirst().get("label").asText());
     }
 }

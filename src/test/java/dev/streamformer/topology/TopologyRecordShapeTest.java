@@ -47,7 +47,12 @@ class TopologyRecordShapeTest {
         Path schema = Files.writeString(dir.resolve("review.avsc"),
                 "{\"type\": \"record\", \"name\": \"Review\", \"fields\": [{\"name\": \"text\", \"type\": \"string\"}]}");
         PipelineConfig config = configOf("    valueFormat: avro\n    schemaFile: " + schema + "\n");
-        assertEquals(new PipelineConfig.Format("avro", Map.of("schemaFile", schema.toString())), config.valueFormat());
+        assertEquals(new PipelineConfig.Format("avro", Map.of("schemaFile", schema.toString(), "textField", "text")), config.valueFormat());
+
+        var noTextField = assertThrows(TopologyException.class, () -> configOf("    valueFormat: avro\n    schemaFile: " + schema
+                + "\n    textField: body\n"));
+        assertTrue(noTextField.getMessage().contains("stages[0].valueFormat: The Avro schema Review has no string field 'body'"
+                + " (Review's fields: text): name the field that holds the text"), noTextField.getMessage());
 
         Path none = dir.resolve("none.avsc");
         var missing = assertThrows(TopologyException.class, () -> configOf("    valueFormat: avro\n    schemaFile: " + none + "\n"));
@@ -60,7 +65,7 @@ class TopologyRecordShapeTest {
     @Test
     void anUnknownFormatOrHandlingIsNamedWithItsLine() {
         var format = assertThrows(TopologyException.class, () -> configOf("    valueFormat: xml\n"));
-        assertTrue(format.getMessage().contains("t.yaml:7: stages[0].valueFormat: Unknown value format 'xml': use one of avro, json, json-schema, text"),
+        assertTrue(format.getMessage().contains("t.yaml:7: stages[0].valueFormat: Unknown value format 'xml': use one of avro, json, json-schema, protobuf, text"),
                 format.getMessage());
         var tombstones = assertThrows(TopologyException.class, () -> configOf("    tombstones: keep\n"));
         assertTrue(tombstones.getMessage().contains("stages[0].tombstones: Unknown tombstone handling 'keep': use pass or drop"),

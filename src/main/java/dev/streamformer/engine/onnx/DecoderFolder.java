@@ -1,16 +1,16 @@
 package dev.streamformer.engine.onnx;
 
-import dev.streamformer.model.HfConfig;
+import dev.streamformer.model.DecoderShape;
 import dev.streamformer.model.ModelLoadException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What a decoder LLM folder in the Optimum / onnx-community layout says about itself: where its graph is
- * ({@code model.onnx} or {@code onnx/model.onnx}) and, from {@code config.json} and {@code generation_config.json}, the
- * sizes of its KV cache, its vocabulary, its context length and its end-of-sequence ids.
+ * ({@code model.onnx} or {@code onnx/model.onnx}) and, from {@code config.json} and {@code generation_config.json} as
+ * {@link DecoderShape} reads them for both engines, the sizes of its KV cache, its vocabulary, its context length and
+ * its end-of-sequence ids.
  *
  * @param onnxFile     the graph to load
  * @param modelType    {@code model_type}, e.g. {@code llama}, {@code qwen2}, {@code qwen3}
@@ -19,7 +19,7 @@ import java.util.List;
  * @param headDim      {@code head_dim} (defaults to {@code hidden_size / num_attention_heads})
  * @param vocab        {@code vocab_size}: logits per position
  * @param maxPositions {@code max_position_embeddings}
- * @param eosIds       {@code eos_token_id} of generation_config.json (else config.json), one id or a list; may be empty
+ * @param eosIds       {@code eos_token_id} of config.json and generation_config.json, each one id or a list; may be empty
  */
 record DecoderFolder(Path onnxFile, String modelType, int layers, int kvHeads, int headDim, int vocab, int maxPositions,
                      int[] eosIds) {
@@ -35,16 +35,8 @@ record DecoderFolder(Path onnxFile, String modelType, int layers, int kvHeads, i
             throw new ModelLoadException(folder + " has neither model.onnx nor onnx/model.onnx: download the ONNX export of the"
                     + " model (Optimum / onnx-community layout) into it.");
         }
-        HfConfig config = HfConfig.ofModel(folder);
-        List<Integer> eos = HfConfig.read(folder.resolve("generation_config.json")).eosTokenIds();  // empty when absent
-        if (eos.isEmpty()) eos = config.eosTokenIds();
-        int heads = config.integer("num_attention_heads");
-        return new DecoderFolder(onnx, config.modelType(),
-                config.integer("num_hidden_layers"),
-                config.integer("num_key_value_heads", heads),
-                config.integer("head_dim", config.integer("hidden_size") / heads),
-                config.integer("vocab_size"),
-                config.integer("max_position_embeddings"),
-                eos.stream().mapToInt(Integer::intValue).toArray());
+        DecoderShape shape = DecoderShape.read(folder);
+        return new DecoderFolder(onnx, shape.modelType(), shape.layers(), shape.kvHeads(), shape.headDim(), shape.vocabSize(),
+                shape.maxPositions(), shape.eosIds());
     }
 }

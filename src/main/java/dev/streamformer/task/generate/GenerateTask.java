@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.engine.LanguageModel;
 import dev.streamformer.engine.java.decoder.LanguageModels;
+import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
+import dev.streamformer.tokenize.Encoding;
 import dev.streamformer.tokenize.Tokenizer;
 
 import java.nio.file.Path;
@@ -82,13 +84,30 @@ public final class GenerateTask implements Task {
         return promptIds(input).length;
     }
 
+    /** Keeps the prompt's encoding, so that {@link #runPrepared} does not tokenize (or template) the text again. */
+    @Override
+    public PreparedText prepare(String input) {
+        Encoding encoding = encodePrompt(input);
+        return new PreparedText(input, encoding.length(), encoding);
+    }
+
     @Override
     public List<ObjectNode> run(List<String> texts) {
-        List<ObjectNode> out = new ArrayList<>(texts.size());
-        for (int from = 0; from < texts.size(); from += maxBatch) {
-            List<int[]> prompts = new ArrayList<>();
-            for (String text : texts.subList(from, Math.min(texts.size(), from + maxBatch))) prompts.add(promptIds(text));
-            for (Generation g : generator.generate(prompts, config, null)) out.add(toJson(g));
+        return generate(texts.stream().map(text -> encodePrompt(text).ids()).toList());
+    }
+
+    @Override
+    public List<ObjectNode> runPrepared(List<PreparedText> inputs) {
+        return generate(inputs.stream().map(input -> (input.encoding() != null ? input.encoding() : encodePrompt(input.text())).ids()).toList());
+    }
+
+    /** Generates for the prompts, at most {@code maxBatch} at a time; one result per prompt, in order. */
+    private List<ObjectNode> generate(List<int[]> prompts) {
+        List<ObjectNode> out = new ArrayList<>(prompts.size());
+        for (int from = 0; from < prompts.size(); from += maxBatch) {
+            for (Generation g : generator.generate(new ArrayList<>(prompts.subList(from, Math.min(prompts.size(), from + maxBatch))), config, null)) {
+                out.add(toJson(g));
+            }
         }
         return out;
     }
@@ -107,9 +126,13 @@ public final class GenerateTask implements Task {
      * A rendered chat prompt already holds the model's special tokens; a plain text goes through the prompt template and
      * gets them from the tokenizer.
      */
+    private Encoding encodePrompt(String input) {
+        if (prompt.rendersChat()) return tokenizer.encode(input, false);
+        return tokenizer.encode(prompt.prompt().apply(input));
+    }
+
     private int[] promptIds(String input) {
-        if (prompt.rendersChat()) return tokenizer.encode(input, false).ids();
-        return tokenizer.encode(prompt.prompt().apply(input)).ids();
+        return encodePrompt(input).ids();
     }
 
     private ObjectNode toJson(Generation g) {

@@ -5,6 +5,7 @@ import dev.streamformer.model.ModelDescriptor;
 import dev.streamformer.model.ModelLoadException;
 import dev.streamformer.task.ClassifyTask;
 import dev.streamformer.task.EmbedTask;
+import dev.streamformer.task.PreparedText;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +47,19 @@ public final class TrainedHeadClassifier implements ClassifyTask.Classifier {
     @Override public String modelId() { return id; }
     @Override public int countTokens(String text) { return encoder.countTokens(text); }
 
+    @Override public PreparedText prepare(String text) { return encoder.prepare(text); }
+
     @Override
     public float[][] scores(List<String> texts) {
-        float[][] x = encoder.embed(texts);
+        return probabilities(encoder.embed(texts));
+    }
+
+    @Override
+    public float[][] scoresPrepared(List<PreparedText> texts) {
+        return probabilities(encoder.embedPrepared(texts));
+    }
+
+    private float[][] probabilities(float[][] x) {
         float[][] out = new float[x.length][];
         for (int i = 0; i < x.length; i++) out[i] = head.probabilities(x[i]);
         return out;

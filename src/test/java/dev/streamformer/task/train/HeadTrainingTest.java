@@ -3,7 +3,7 @@ package dev.streamformer.task.train;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.EngineOptions;
 import dev.streamformer.task.Task;
-import dev.streamformer.task.TaskSpec;
+import dev.streamformer.task.factory.TaskSpec;
 import dev.streamformer.task.Overflow;
 import dev.streamformer.task.TokenBudget;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,14 +1,15 @@
 package dev.streamformer.engine.java.decoder;
 
+import dev.streamformer.model.DecoderFamily;
+import dev.streamformer.model.DecoderShape;
 import dev.streamformer.model.HfConfig;
 
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
- * The shape of a decoder-only Transformer, read from a Hugging Face {@code config.json}. The families differ only in
- * a few switches, so each is one line of {@link #read} (and of {@link HuggingFaceDecoder}'s wiring):
+ * The shape of a decoder-only Transformer, read from a Hugging Face {@code config.json} (or a GGUF file's metadata,
+ * {@link GgufDecoder}). The families differ only in a few switches, which {@link DecoderFamily} sets for the Llama
+ * lineage:
  * <pre>
  *   gpt2                                      LayerNorm, learned positions, multi-head attention with biases, GELU MLP
  *   llama   (Llama 2/3.x, SmolLM, TinyLlama)  RMSNorm, RoPE (+ rope_scaling), grouped-query attention, SwiGLU
@@ -49,52 +50,41 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
     public static DecoderConfig read(Path modelDir) {
         HfConfig c = HfConfig.ofModel(modelDir);
         c.family("as decoder-only generators", HfConfig.Family.DECODER);
-        String type = c.modelType();
-        if (type.equals("gpt2")) return readGpt2(c, modelDir);
+        DecoderShape shape = DecoderShape.read(modelDir);
+        if (shape.modelType().equals("gpt2")) return readGpt2(shape);
+        DecoderFamily family = DecoderFamily.ofModelType(shape.modelType());
         String act = c.text("hidden_act", "silu");
         c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
         c.require(!c.flag("mlp_bias", false), "mlp_bias=true");
         c.require(c.integer("pretraining_tp", 1) == 1, "pretraining_tp other than 1");
-        int hidden = c.integer("hidden_size");
-        int heads = c.integer("num_attention_heads");
-        int headDim = c.integer("head_dim", hidden / heads);
-        int maxPositions = c.integer("max_position_embeddings", 2048);
-        boolean bias = switch (type) {
-            case "qwen2" -> true;                          // Qwen2 always has q/k/v biases (no config key)
-            default -> c.flag("attention_bias", false);
+        boolean bias = switch (family.biases) {
+            case ALWAYS -> true;                                 // Qwen2: no config key
+            case FROM_CONFIG -> c.flag("attention_bias", false);
         };
-        int window = switch (type) {
-            case "mistral" -> c.integer("sliding_window", 0);
-            case "qwen2", "qwen3" -> c.flag("use_sliding_window", false) ? -1 : 0;
-            default -> 0;
+        int window = switch (family.window) {
+            case NONE -> 0;
+            case SLIDING_WINDOW -> c.integer("sliding_window", 0);
+            case USE_SLIDING_WINDOW -> c.flag("use_sliding_window", false) ? -1 : 0;
         };
         c.require(window >= 0, "use_sliding_window=true");
-        return new DecoderConfig(type, c.integer("vocab_size"), hidden, c.integer("num_hidden_layers"), heads,
-                c.integer("num_key_value_heads", heads), headDim, c.integer("intermediate_size"), maxPositions,
-                (float) c.number("rms_norm_eps", 1e-6), RotaryEmbedding.Frequencies.fromConfig(c, headDim),
-                bias, type.equals("qwen3"), window, c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
+        return new DecoderConfig(shape.modelType(), shape.vocabSize(), shape.hidden(), shape.layers(), shape.heads(),
+                shape.kvHeads(), shape.headDim(), c.integer("intermediate_size"), shape.maxPositions(),
+                (float) c.number("rms_norm_eps", 1e-6), RotaryEmbedding.Frequencies.fromConfig(c, shape.headDim()),
+                bias, family.qkNorm, window, c.flag("tie_word_embeddings", true), shape.eosIds());
     }
 
-    /** GPT-2 names its sizes differently ({@code n_embd}, {@code n_head}, …) and has one fixed wiring. */
-    private static DecoderConfig readGpt2(HfConfig c, Path modelDir) {
+    /** GPT-2 has one fixed wiring: LayerNorm, learned positions, biases everywhere, a gelu_new MLP. */
+    private static DecoderConfig readGpt2(DecoderShape shape) {
+        HfConfig c = shape.config();
         String act = c.text("activation_function", "gelu_new");
         c.require(act.equals("gelu_new"), "activation_function '" + act + "' (gelu_new only)");
         c.require(!c.flag("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx");
         c.require(c.flag("scale_attn_weights", true), "scale_attn_weights=false");
-        int hidden = c.integer("n_embd");
-        int heads = c.integer("n_head");
-        c.require(hidden % heads == 0, "n_embd not divisible by n_head");
-        return new DecoderConfig("gpt2", c.integer("vocab_size"), hidden, c.integer("n_layer"), heads, heads,
-                hidden / heads, c.integer("n_inner", 4 * hidden), c.integer("n_positions"),
+        c.require(shape.hidden() % shape.heads() == 0, "n_embd not divisible by n_head");
+        return new DecoderConfig("gpt2", shape.vocabSize(), shape.hidden(), shape.layers(), shape.heads(), shape.kvHeads(),
+                shape.headDim(), c.integer("n_inner", 4 * shape.hidden()), shape.maxPositions(),
                 (float) c.number("layer_norm_epsilon", 1e-5), null, true, false, 0,
-                c.flag("tie_word_embeddings", true), eosIds(c, modelDir));
-    }
-
-    /** {@code eos_token_id} of config.json and of generation_config.json; each may be one id or a list. */
-    private static int[] eosIds(HfConfig config, Path modelDir) {
-        Set<Integer> ids = new LinkedHashSet<>(config.eosTokenIds());
-        ids.addAll(HfConfig.read(modelDir.resolve("generation_config.json")).eosTokenIds());  // empty when absent
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+                c.flag("tie_word_embeddings", true), shape.eosIds());
     }
 
     /** Width of all query heads side by side. */

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Opens a generative model from a path: a Hugging Face directory (Llama family, GPT-2, T5) or a llama2.c {@code .bin}. */
+/**
+ * Opens a generative model from a path: a Hugging Face directory (Llama family, GPT-2, T5), a llama.cpp {@code .gguf}
+ * file or a llama2.c {@code .bin}.
+ */
 public final class LanguageModels {
 
     private LanguageModels() {}
@@ -28,8 +31,9 @@ public final class LanguageModels {
     /** As {@link #load(Path)}, storing the weight matrices as {@code quantization} says. */
     public static LanguageModel load(Path path, Quantization quantization) {
         if (Files.isRegularFile(path) && path.toString().endsWith(".bin")) return Llama2cCheckpoint.load(path, quantization);
+        if (Files.isRegularFile(path) && path.toString().endsWith(".gguf")) return GgufDecoder.load(path, quantization);
         if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException(path + " is neither a model directory nor a llama2.c .bin file.");
+            throw new IllegalArgumentException(path + " is neither a model directory, a .gguf file nor a llama2.c .bin file.");
         }
         if (!Files.isRegularFile(path.resolve("config.json"))) {
             List<Path> bins = binFiles(path);

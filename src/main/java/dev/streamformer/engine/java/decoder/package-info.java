@@ -11,15 +11,16 @@
  *       per box of the picture ({@code RmsNorm} or {@code LayerNorm}, {@code RotaryEmbedding} or learned
  *       positions, {@code CausalSelfAttention}, {@code GatedFeedForward} or {@code GeluFeedForward},
  *       {@code DecoderBlock}); {@link dev.streamformer.engine.java.decoder.DecoderConfig} says how a family
- *       (gpt2, llama, mistral, qwen2, qwen3) switches them. Loaded from Hugging Face folders by
- *       {@link dev.streamformer.engine.java.decoder.HuggingFaceDecoder} and from llama2.c checkpoints by
+ *       (gpt2, llama, mistral, qwen2, qwen3: {@link dev.streamformer.model.DecoderFamily}) switches them. Loaded from
+ *       Hugging Face folders by {@link dev.streamformer.engine.java.decoder.HuggingFaceDecoder}, from llama.cpp GGUF
+ *       files by {@link dev.streamformer.engine.java.decoder.GgufDecoder} and from llama2.c checkpoints by
  *       {@link dev.streamformer.engine.java.decoder.Llama2cCheckpoint}.</li>
  *   <li>{@link dev.streamformer.engine.java.decoder.T5Model}: the same boxes ({@code RmsNorm}, {@code CausalSelfAttention},
  *       {@code GatedFeedForward} with a GELU gate) plus {@code RelativePositionBias}, {@code BidirectionalSelfAttention}
  *       for its encoder and {@code CrossAttention} to it.</li>
  * </ul>
  * Numeric work goes through {@link dev.streamformer.tensor.Kernels}; weights come from
- * {@link dev.streamformer.tensor.SafeTensors} or a llama2.c checkpoint.
+ * {@link dev.streamformer.tensor.SafeTensors}, {@link dev.streamformer.tensor.GgufFile} or a llama2.c checkpoint.
  *
  * The norms, feed-forward networks, {@code Linear}, {@code BidirectionalSelfAttention} and {@code Attention.head} are the
  * shared boxes of {@code engine.java.layers}; what is here is the decoders' own: the KV cache, causal and cross

@@ -48,6 +48,11 @@ public final class Linear {
         this(weight.cols(), weight.rows(), null, weight, null, bias);
     }
 
+    /** A layer whose weight is already in Q8_0 blocks (read from a GGUF file). */
+    public Linear(Q8Matrix weight, float[] bias) {
+        this(weight.cols(), weight.rows(), null, null, weight, bias);
+    }
+
     /**
      * One layer that computes the given layers side by side: {@code y = x·[W₁; W₂; …]ᵀ}, the weights' rows stacked and
      * the outputs concatenated ({@code [n, Σ out]}). Why: at batch 1 a decoding step is a string of matrix-vector

@@ -1,4 +1,14 @@
-package dev.streamformer.task;
+package dev.streamformer.task.factory;
+
+import dev.streamformer.task.ClassifyTask;
+import dev.streamformer.task.EmbedTask;
+import dev.streamformer.task.EngineOptions;
+import dev.streamformer.task.EntitiesTask;
+import dev.streamformer.task.LoadedModel;
+import dev.streamformer.task.Overflow;
+import dev.streamformer.task.RerankTask;
+import dev.streamformer.task.Task;
+import dev.streamformer.task.TokenBudget;
 
 import dev.streamformer.model.HfConfig;
 import dev.streamformer.model.ModelDescriptor;
@@ -11,6 +21,7 @@ import dev.streamformer.task.generate.GenerateTask;
 import dev.streamformer.chat.ChatTemplate;
 import dev.streamformer.engine.java.decoder.Quantization;
 import dev.streamformer.task.generate.ChatPrompt;
+import dev.streamformer.task.generate.GgufModel;
 import dev.streamformer.task.generate.GenerateSpec;
 import dev.streamformer.task.generate.GenerationConfig;
 import dev.streamformer.task.generate.GenerationDefaults;
@@ -53,6 +64,11 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         this(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, generate, null, null);
     }
 
+    /** This spec with other generation settings. */
+    public TaskSpec withGenerate(GenerateSpec other) {
+        return new TaskSpec(task, model, engine, budget, overflow, prefix, labels, allScores, threshold, minScore, other, query, aggregation);
+    }
+
     /** Decoder models loaded in this JVM, by path: one copy of the weights whatever the number of stages using it. */
     private static final Map<ModelKey, LanguageModel> LANGUAGE_MODELS = new ConcurrentHashMap<>();
 
@@ -88,7 +104,7 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
             case "classify" -> {
                 ClassifyTask.Classifier classifier = labels != null
                         ? new ClassifyTask.ZeroShot(new EmbedTask(loaded, budget, overflow, prefix), ClassifyTask.ZeroShot.parse(labels))
-                        : new ClassifyTask.FineTuned(loaded, budget);
+                        : new ClassifyTask.FineTuned(loaded, budget, overflow);
                 yield new ClassifyTask(classifier, allScores, threshold, minScore);
             }
             default -> throw new IllegalArgumentException("Unknown task '" + kind + "': use embed, classify, rerank, entities or generate.");
@@ -124,11 +140,16 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
      */
     private Task createGenerate() {
         Path dir = Path.of(model).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("Model '" + model + "' is not a directory: generation needs a Hugging Face decoder"
-                    + " directory (GPT-2, T5 or Llama style) with config.json, model.safetensors and tokenizer.json.");
+        boolean gguf = GgufModel.isGguf(dir);
+        if (!gguf && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("Model '" + model + "' is neither a directory nor a .gguf file: generation needs a"
+                    + " Hugging Face decoder directory (GPT-2, T5 or Llama style) with config.json, model.safetensors and"
+                    + " tokenizer.json, or a llama.cpp .gguf file.");
         }
         boolean onnx = generationEngine(engine.engine(), model).equals("onnx");
+        if (onnx && gguf) {
+            throw new IllegalArgumentException("A .gguf file runs on the java engine: drop --engine onnx (and --device cuda).");
+        }
         if (!onnx && engine.device().equals("cuda")) {
             throw new IllegalArgumentException("The java engine runs on the CPU only: drop --device cuda, or give a folder with"
                     + " an ONNX export (model.onnx) for --engine onnx --device cuda.");
@@ -138,9 +159,12 @@ public record TaskSpec(String task, String model, EngineOptions engine, TokenBud
         }
         LanguageModel lm = LANGUAGE_MODELS.computeIfAbsent(new ModelKey(dir, onnx ? "onnx" : "java", generate.quantization()),
                 key -> Engines.languageModel(key.dir(), key.engine(), engine.device(), engine.threads(), key.quantization()));
-        Tokenizer tokenizer = Tokenizer.fromFile(dir.resolve("tokenizer.json"));
-        GenerationConfig config = GenerationDefaults.read(dir).applyTo(generate.decoding());
-        ChatTemplate chatTemplate = generate.chat().chat() ? ChatTemplate.fromModelDirectory(dir) : null;
+        GgufModel ggufModel = gguf ? GgufModel.read(dir) : null;
+        Tokenizer tokenizer = gguf ? ggufModel.tokenizer() : Tokenizer.fromFile(dir.resolve("tokenizer.json"));
+        // a GGUF file has no generation_config.json: greedy unless the flags say otherwise
+        GenerationConfig config = (gguf ? GenerationDefaults.GREEDY : GenerationDefaults.read(dir)).applyTo(generate.decoding());
+        ChatTemplate chatTemplate = !generate.chat().chat() ? null
+                : gguf ? ggufModel.chatTemplate() : ChatTemplate.fromModelDirectory(dir);
         ChatPrompt prompt = new ChatPrompt(chatTemplate, generate.chat(), generate.promptTemplate());
         // "model" in the output is the model as given (built-in id or path), on every task
         return new GenerateTask(model, lm, tokenizer, config, prompt, generate.details(),
