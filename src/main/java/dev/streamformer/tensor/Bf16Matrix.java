@@ -41,6 +41,29 @@ public final class Bf16Matrix {
         }
     }
 
+    private Bf16Matrix(int[] pairs, int rows, int cols) {
+        this.pairs = pairs;
+        this.rows = rows;
+        this.cols = cols;
+        this.half = (cols + 1) / 2;
+    }
+
+    /** The rows of {@code parts} one after the other, {@code [Σ rows, cols]}; every part has {@code cols} columns. */
+    public static Bf16Matrix stack(Bf16Matrix... parts) {
+        int cols = parts[0].cols, rows = 0;
+        for (Bf16Matrix m : parts) {
+            if (m.cols != cols) throw new IllegalArgumentException("cannot stack matrices of " + cols + " and " + m.cols + " columns");
+            rows += m.rows;
+        }
+        int[] pairs = new int[rows * ((cols + 1) / 2)];
+        int at = 0;
+        for (Bf16Matrix m : parts) {
+            System.arraycopy(m.pairs, 0, pairs, at, m.pairs.length);
+            at += m.pairs.length;
+        }
+        return new Bf16Matrix(pairs, rows, cols);
+    }
+
     public int rows() { return rows; }
 
     public int cols() { return cols; }
@@ -60,7 +83,7 @@ public final class Bf16Matrix {
 
     /**
      * {@code out[n, rows] = x[n, cols] · Wᵀ + bias}, output rows spread over the cores in blocks when the product is big
-     * enough (see {@link Kernels#range}).
+     * enough (see {@link Kernels#parallelFor}).
      *
      * @param bias may be null
      */
@@ -80,7 +103,7 @@ public final class Bf16Matrix {
             for (int c = 0; c < cols; c++) (c % 2 == 0 ? even : odd)[i * half + c / 2] = x[i * cols + c];
         }
         final int block = 16;
-        Kernels.range((rows + block - 1) / block, (long) n * rows * cols).forEach(blk -> {
+        Kernels.parallelFor((rows + block - 1) / block, (long) n * rows * cols, blk -> {
             int j1 = Math.min(rows, (blk + 1) * block);
             for (int i = 0; i < n; i++) {
                 int j = blk * block;

@@ -4,8 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.concurrent.ForkJoinTask;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 /**
  * The numeric kernels every engine uses, in one small place. Model code calls these and nothing
@@ -17,9 +16,8 @@ import java.util.stream.IntStream;
  *
  * <p>Speed: loops run on the Vector API's preferred species (16 floats on AVX-512, 8 on AVX2). Big matrix
  * products run on {@link #pack packed} weights with a register-blocked micro-kernel, split over the cores
- * with parallel streams on the common ForkJoinPool: one CPU-sized pool for the whole JVM, so several
- * stream threads calling at once share the cores instead of each starting its own threads. See
- * {@link #range} for when a kernel forks.
+ * by {@link KernelThreads}: one thread per core for the whole JVM, so several stream threads calling at once share
+ * the cores instead of each starting its own threads. See {@link #parallelFor} for when a kernel is split.
  */
 public final class Kernels {
 
@@ -44,7 +42,7 @@ public final class Kernels {
             throw new IllegalArgumentException("linear: arrays too small for [" + n + ", " + k + "] x [" + m + ", " + k + "]ᵀ");
         }
         final int block = 32;  // output features per task: 32 weight rows stay in L1/L2 while every x row passes them
-        range((m + block - 1) / block, (long) n * m * k).forEach(blk -> {
+        parallelFor((m + block - 1) / block, (long) n * m * k, blk -> {
             int j0 = blk * block;
             int j1 = Math.min(m, j0 + block);
             for (int i = 0; i < n; i++) {
@@ -98,14 +96,12 @@ public final class Kernels {
     /** Rows of x the micro-kernel keeps in flight. */
     private static final int MR = 6;
     /**
-     * The tasks {@code [0, tasks)} of one kernel, as a parallel stream when the kernel is worth forking: it does at
-     * least {@link #PARALLEL_THRESHOLD} multiply-adds ({@code work}) and it is not already running inside a
-     * ForkJoinPool task. The second rule stops nested forking when a caller already splits its work over the pool
-     * (the java engine runs groups of sequences side by side): then each kernel runs on the thread that called it.
+     * Runs {@code task} for each of the tasks {@code [0, tasks)} of one kernel, spread over the cores
+     * ({@link KernelThreads}) when the kernel is worth it: at least {@link #PARALLEL_THRESHOLD} multiply-adds
+     * ({@code work}); otherwise in order on the calling thread.
      */
-    public static IntStream range(int tasks, long work) {
-        IntStream s = IntStream.range(0, tasks);
-        return work >= PARALLEL_THRESHOLD && !ForkJoinTask.inForkJoinPool() ? s.parallel() : s;
+    public static void parallelFor(int tasks, long work, IntConsumer task) {
+        KernelThreads.forEach(tasks, work >= PARALLEL_THRESHOLD, task);
     }
 
     /** Rows per parallel tile: a tile of x stays in L2 while the kernel sweeps one weight panel over it. */
@@ -150,7 +146,7 @@ public final class Kernels {
      */
     public static void widenedProduct(float[] x, int n, int k, int m, RowWidener weight, float[] bias, float[] out) {
         int panels = (m + PANEL - 1) / PANEL;
-        range(panels, (long) n * m * k).forEach(p -> {
+        parallelFor(panels, (long) n * m * k, p -> {
             float[] panel = PANEL_SCRATCH.get();
             if (panel.length < k * PANEL) PANEL_SCRATCH.set(panel = new float[k * PANEL]);
             for (int c = 0; c < PANEL; c++) {
@@ -189,7 +185,7 @@ public final class Kernels {
         if (packed.length != panels * k * PANEL) throw new IllegalArgumentException("packed weight does not match [" + m + ", " + k + "]");
         if (x.length < n * k || out.length < n * m) throw new IllegalArgumentException("x or out is too small for " + n + " rows");
         int rowTiles = (n + ROW_TILE - 1) / ROW_TILE;
-        range(rowTiles * panels, (long) n * m * k).forEach(t -> {
+        parallelFor(rowTiles * panels, (long) n * m * k, t -> {
             int p = t % panels;
             int r0 = (t / panels) * ROW_TILE;
             int r1 = Math.min(n, r0 + ROW_TILE);
@@ -540,7 +536,7 @@ public final class Kernels {
 
     /** LayerNorm over each of {@code n} rows of width {@code d}: {@code (x - mean) / sqrt(var + eps) * gamma + beta}. */
     public static void layerNorm(float[] x, int n, int d, float[] gamma, float[] beta, float eps, float[] out) {
-        rowBlocks(n, d).forEach(blk -> {
+        parallelFor((n + ROW_BLOCK - 1) / ROW_BLOCK, 4L * n * d, blk -> {
             for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) layerNormRow(x, i * d, d, gamma, beta, eps, out);
         });
     }
@@ -550,7 +546,7 @@ public final class Kernels {
      * each row while it is in cache.
      */
     public static void addLayerNorm(float[] x, float[] y, int n, int d, float[] gamma, float[] beta, float eps) {
-        rowBlocks(n, d).forEach(blk -> {
+        parallelFor((n + ROW_BLOCK - 1) / ROW_BLOCK, 4L * n * d, blk -> {
             for (int i = blk * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
                 int o = i * d;
                 int j = 0;
@@ -563,11 +559,6 @@ public final class Kernels {
 
     /** Rows per task for row-wise kernels. */
     private static final int ROW_BLOCK = 64;
-
-    /** Blocks of {@link #ROW_BLOCK} rows, parallel when there are enough values to be worth a fork. */
-    private static IntStream rowBlocks(int n, int d) {
-        return range((n + ROW_BLOCK - 1) / ROW_BLOCK, 4L * n * d);
-    }
 
     private static void layerNormRow(float[] x, int o, int d, float[] gamma, float[] beta, float eps, float[] out) {
         FloatVector vs = FloatVector.zero(S);
@@ -602,8 +593,13 @@ public final class Kernels {
 
     /** RMSNorm over each of {@code n} rows of width {@code d}: {@code x / sqrt(mean(x²) + eps) * gamma}. */
     public static void rmsNorm(float[] x, int n, int d, float[] gamma, float eps, float[] out) {
+        rmsNorm(x, 0, n, d, gamma, eps, out);
+    }
+
+    /** As {@link #rmsNorm(float[], int, int, float[], float, float[])} on the rows starting at {@code x[off]}, into {@code out[off...]}. */
+    public static void rmsNorm(float[] x, int off, int n, int d, float[] gamma, float eps, float[] out) {
         for (int i = 0; i < n; i++) {
-            int o = i * d;
+            int o = off + i * d;
             float ss = dot(x, o, x, o, d);
             float inv = (float) (1.0 / Math.sqrt(ss / d + eps));
             int j = 0;
@@ -669,9 +665,23 @@ public final class Kernels {
         }
     }
 
-    /** SiLU (swish), {@code x * sigmoid(x)}, in place. */
-    public static void silu(float[] x, int len) {
-        for (int i = 0; i < len; i++) x[i] = (float) (x[i] / (1.0 + Math.exp(-x[i])));
+    /** SiLU (swish), {@code x · sigmoid(x)}, on {@code x[off, off+len)} in place, {@code x / (1 + e^-x)}, vectorized (the lane-wise exp is the JDK's). */
+    public static void silu(float[] x, int off, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        for (; i < len; i++) x[off + i] = (float) (x[off + i] / (1.0 + Math.exp(-x[off + i])));
+    }
+
+    /** {@code out[outOff + i] = a[aOff + i] · b[bOff + i]} for {@code i < len}. */
+    public static void multiply(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int len) {
+        int i = 0;
+        for (; i <= len - L; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < len; i++) out[outOff + i] = a[aOff + i] * b[bOff + i];
     }
 
     /**

@@ -13,21 +13,46 @@ import dev.streamformer.engine.java.layers.RmsNorm;
  *   head h:  softmax(q_h · K_g[0..pos]ᵀ · scale (+ bias)) · V_g[0..pos]     g = h / (heads / kvHeads)
  *   out = concat(heads) · Woᵀ (+bo)
  * </pre>
- * A row attends only to earlier positions of its own sequence (the causal mask).
- *
- * @param qNorm, kNorm per-head RMSNorm (over headDim) of queries and keys; null when the family has none
- * @param scale        multiplies the scores: 1/√headDim, or 1 for T5 (which folds it into its initialization)
+ * A row attends only to earlier positions of its own sequence (the causal mask). The three projections read the same
+ * x, so they run as one product ({@link Linear#stacked}): each row of its output holds {@code [q | k | v]}.
  */
-record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
-                           int heads, int kvHeads, int headDim, float scale) {
+final class CausalSelfAttention {
+
+    private final Linear qkv;         // hidden → [q | k | v]
+    private final Linear o;
+    private final RmsNorm qNorm;      // per-head RMSNorm (over headDim) of queries, or null
+    private final RmsNorm kNorm;      // ... and of keys
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final float scale;
+
+    /**
+     * @param qNorm, kNorm per-head RMSNorm (over headDim) of queries and keys; null when the family has none
+     * @param scale        multiplies the scores: 1/√headDim, or 1 for T5 (which folds it into its initialization)
+     */
+    CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
+                        int heads, int kvHeads, int headDim, float scale) {
+        this.qkv = Linear.stacked(q, k, v);
+        this.o = o;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.heads = heads;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
+        this.scale = scale;
+    }
 
     /** Scores scaled by 1/√headDim, as in "Attention Is All You Need". */
     CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm, int heads, int kvHeads, int headDim) {
         this(q, k, v, o, qNorm, kNorm, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)));
     }
 
-    /** Scratch for one forward: queries, keys, values, the heads' outputs, and the scores of one head. */
-    record Scratch(float[] q, float[] k, float[] v, float[] heads, float[] scores) {}
+    /**
+     * Scratch for one forward: {@code qkv [rows, (heads + 2·kvHeads)·headDim]} the projections side by side, the heads'
+     * outputs {@code [rows, heads·headDim]}, and the scores of one head.
+     */
+    record Scratch(float[] qkv, float[] heads, float[] scores) {}
 
     /**
      * Attention output {@code out[rows, hidden]} of {@code x[rows, hidden]}; row {@code r} belongs to sequence
@@ -42,21 +67,24 @@ record CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm
     /** As above, adding T5's relative position biases to the scores ({@code bias} null: none). */
     void forward(float[] x, int rows, int[] slots, int[] positions, RotaryEmbedding rope, RelativePositionBias.Table bias,
                  KvCache cache, int layer, Scratch s, float[] out) {
-        q.forward(x, rows, s.q());
-        k.forward(x, rows, s.k());
-        v.forward(x, rows, s.v());
-        if (qNorm != null) {
-            qNorm.forward(s.q(), rows * heads, s.q());     // each head is a row of headDim features
-            kNorm.forward(s.k(), rows * kvHeads, s.k());
+        int qWidth = heads * headDim, kvWidth = kvHeads * headDim;
+        int stride = qWidth + 2 * kvWidth;                  // row r: q at r·stride, k at +qWidth, v at +qWidth+kvWidth
+        float[] p = s.qkv();
+        qkv.forward(x, rows, p);
+        for (int r = 0; r < rows; r++) {
+            int qAt = r * stride, kAt = qAt + qWidth;
+            if (qNorm != null) {
+                qNorm.forward(p, qAt, heads, p);            // each head is a row of headDim features
+                kNorm.forward(p, kAt, kvHeads, p);
+            }
+            if (rope != null) {
+                rope.rotate(p, qAt, heads, positions[r]);
+                rope.rotate(p, kAt, kvHeads, positions[r]);
+            }
         }
-        for (int r = 0; rope != null && r < rows; r++) {
-            rope.rotate(s.q(), r * heads * headDim, heads, positions[r]);
-            rope.rotate(s.k(), r * kvHeads * headDim, kvHeads, positions[r]);
-        }
-        int kvWidth = kvHeads * headDim;
-        cache.store(layer, rows, slots, positions, s.k(), 0, s.v(), 0, kvWidth);
-        cache.attend(layer, rows, slots, positions, s.q(), 0, heads * headDim, heads, kvHeads, headDim, scale,
-                bias == null ? null : bias.values(), bias == null ? null : bias::start, s.scores(), s.heads(), heads * headDim);
+        cache.store(layer, rows, slots, positions, p, qWidth, p, qWidth + kvWidth, stride);
+        cache.attend(layer, rows, slots, positions, p, 0, stride, heads, kvHeads, headDim, scale,
+                bias == null ? null : bias.values(), bias == null ? null : bias::start, s.scores(), s.heads(), qWidth);
         o.forward(s.heads(), rows, out);
     }
 }

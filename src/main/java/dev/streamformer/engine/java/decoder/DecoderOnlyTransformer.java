@@ -75,7 +75,7 @@ public final class DecoderOnlyTransformer implements LanguageModel {
         final float[] normed;     // [rows, hidden]        norm(x), a sub-layer's input
         final float[] sublayer;   // [rows, hidden]        a sub-layer's output before the residual add
         final float[] wide;       // [rows, intermediate]  the MLP's middle (SwiGLU: silu(gate(x)) ⊙ up(x))
-        final float[] wide2;      // [rows, intermediate]  SwiGLU's up(x)
+        final float[] wide2;      // [rows, 2·intermediate] SwiGLU's gate(x) and up(x) side by side
         final CausalSelfAttention.Scratch attention;
 
         Scratch(DecoderConfig c, int rows, int maxLength) {
@@ -83,9 +83,9 @@ public final class DecoderOnlyTransformer implements LanguageModel {
             normed = new float[rows * c.hidden()];
             sublayer = new float[rows * c.hidden()];
             wide = new float[rows * c.intermediate()];
-            wide2 = new float[rows * c.intermediate()];
-            attention = new CausalSelfAttention.Scratch(new float[rows * c.queryWidth()], new float[rows * c.kvWidth()],
-                    new float[rows * c.kvWidth()], new float[rows * c.queryWidth()], new float[maxLength]);
+            wide2 = new float[rows * 2 * c.intermediate()];
+            attention = new CausalSelfAttention.Scratch(new float[rows * (c.queryWidth() + 2 * c.kvWidth())],
+                    new float[rows * c.queryWidth()], new float[maxLength]);
         }
     }
 

@@ -167,13 +167,12 @@ public final class T5Model implements LanguageModel {
             normed = new float[maxRows * dim];
             sublayer = new float[maxRows * dim];
             wide = new float[maxRows * ffn];
-            wide2 = new float[maxRows * ffn];
+            wide2 = new float[maxRows * 2 * ffn];
             queries = new float[maxRows * inner];
             headsOut = new float[maxRows * inner];
             lastRows = new float[maxRows * dim];
             scores = new float[maxLength];
-            attention = new CausalSelfAttention.Scratch(queries, new float[maxRows * inner], new float[maxRows * inner],
-                    headsOut, scores);
+            attention = new CausalSelfAttention.Scratch(new float[maxRows * 3 * inner], headsOut, scores);
         }
 
         @Override
@@ -196,7 +195,7 @@ public final class T5Model implements LanguageModel {
         private float[] encode(int[] ids) {
             int n = ids.length;
             float[] h = new float[n * dim], hNormed = new float[n * dim], hSublayer = new float[n * dim];
-            float[] hWide = new float[n * ffn], hWide2 = new float[n * ffn];
+            float[] hWide = new float[n * ffn], hWide2 = new float[n * 2 * ffn];
             BidirectionalSelfAttention.Scratch hAttention = new BidirectionalSelfAttention.Scratch(heads, headDim);
             Sequences one = Sequences.one(n);
             RelativePositionBias.Table bias = encoderBias.table(n);

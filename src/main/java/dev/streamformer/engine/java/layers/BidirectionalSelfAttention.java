@@ -83,7 +83,7 @@ public record BidirectionalSelfAttention(Linear q, Linear k, Linear v, Linear o,
         k.forward(x, n, s.k);
         v.forward(x, n, s.v);
         // the heads are independent: spread them over the cores (work ≈ 2·T² multiply-adds per token and feature)
-        Kernels.range(heads, 2L * n * maxLength * heads * headDim).forEach(h -> {
+        Kernels.parallelFor(heads, 2L * n * maxLength * heads * headDim, h -> {
             for (int b = 0; b < seqs.count(); b++) attendOneHead(h, b, seqs, bias, biasStart, s, weightsOut);
         });
         o.forward(s.ctx, n, out);

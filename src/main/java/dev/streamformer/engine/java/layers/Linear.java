@@ -4,6 +4,8 @@ import dev.streamformer.tensor.Bf16Matrix;
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.Q8Matrix;
 
+import java.util.Arrays;
+
 /**
  * A fully connected layer, {@code y = x·Wᵀ + b}: the one place the Java engine multiplies by a weight matrix, for the
  * encoder and every decoder. {@code W} arrives as {@code [out, in]} and is kept in one of three forms:
@@ -49,6 +51,44 @@ public final class Linear {
     /** A layer whose weight is already in Q8_0 blocks (read from a GGUF file). */
     public Linear(Q8Matrix weight, float[] bias) {
         this(weight.cols(), weight.rows(), null, null, weight, bias);
+    }
+
+    /**
+     * One layer that computes the given layers side by side: {@code y = x·[W₁; W₂; …]ᵀ}, the weights' rows stacked and
+     * the outputs concatenated ({@code [n, Σ out]}). Why: at batch 1 a decoding step is a string of matrix-vector
+     * products, and one product for q, k and v (or gate and up) reads x once and spreads over the cores once instead of
+     * three times. Every output value is computed exactly as by its own layer. The parts share {@code in} and their form
+     * (fp32, bf16 or Q8_0); a missing bias counts as zeros when another part has one.
+     */
+    public static Linear stacked(Linear... parts) {
+        int in = parts[0].in, out = 0;
+        boolean anyBias = false;
+        for (Linear p : parts) {
+            if (p.in != in) throw new IllegalArgumentException("cannot stack layers of " + in + " and " + p.in + " inputs");
+            if (p.form() != parts[0].form()) throw new IllegalArgumentException("cannot stack a " + parts[0].form() + " layer with a " + p.form() + " one");
+            out += p.out;
+            anyBias |= p.bias != null;
+        }
+        float[] bias = anyBias ? new float[out] : null;
+        for (int i = 0, at = 0; anyBias && i < parts.length; at += parts[i].out, i++) {
+            if (parts[i].bias != null) System.arraycopy(parts[i].bias, 0, bias, at, parts[i].out);
+        }
+        return switch (parts[0].form()) {
+            case "q8_0" -> new Linear(in, out, null, null, Q8Matrix.stack(Arrays.stream(parts).map(p -> p.q8).toArray(Q8Matrix[]::new)), bias);
+            case "bf16" -> new Linear(in, out, null, Bf16Matrix.stack(Arrays.stream(parts).map(p -> p.bf16).toArray(Bf16Matrix[]::new)), null, bias);
+            default -> {
+                float[] w = new float[out * in];
+                for (int i = 0, at = 0; i < parts.length; at += parts[i].out * in, i++) {
+                    System.arraycopy(parts[i].weightAsFloats(), 0, w, at, parts[i].out * in);
+                }
+                yield new Linear(w, bias, in, out);
+            }
+        };
+    }
+
+    /** How the weight is kept: {@code fp32}, {@code bf16} or {@code q8_0}. */
+    private String form() {
+        return q8 != null ? "q8_0" : bf16 != null ? "bf16" : "fp32";
     }
 
     public int in() { return in; }

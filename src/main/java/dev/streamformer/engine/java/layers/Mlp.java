@@ -7,8 +7,8 @@ package dev.streamformer.engine.java.layers;
 public interface Mlp {
 
     /**
-     * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code wide} and {@code wide2} are scratch of
-     * {@code [rows, intermediate]}.
+     * {@code out[rows, hidden]} from {@code x[rows, hidden]}; {@code wide} is scratch of {@code [rows, intermediate]},
+     * {@code wide2} of {@code [rows, 2·intermediate]} (a gated network computes gate and up side by side in it).
      */
     void forward(float[] x, int rows, float[] wide, float[] wide2, float[] out);
 }

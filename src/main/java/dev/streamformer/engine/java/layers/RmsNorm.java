@@ -16,6 +16,11 @@ public record RmsNorm(float[] weight, float eps) implements Norm {
         Kernels.rmsNorm(x, rows, weight.length, weight, eps, out);
     }
 
+    /** Normalizes {@code rows} rows starting at {@code x[offset]} into {@code out} at the same offset (may be {@code x}). */
+    public void forward(float[] x, int offset, int rows, float[] out) {
+        Kernels.rmsNorm(x, offset, rows, weight.length, weight, eps, out);
+    }
+
     @Override
     public int features() {
         return weight.length;
