@@ -23,8 +23,11 @@ import java.util.function.IntConsumer;
  */
 final class KernelThreads {
 
-    /** How long an idle worker looks for the next kernel before it parks: longer than the gaps inside a decoding step. */
-    private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long an idle worker looks for the next kernel before it parks: longer than the gaps inside a decoding step.
+     * {@code -Dstreamformer.kernelSpinMicros=0} parks at once, for machines whose cores are heavily oversubscribed.
+     */
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong("streamformer.kernelSpinMicros", 200)) * 1_000;
 
     /** The tasks of one kernel call. */
     private static final class Job {
