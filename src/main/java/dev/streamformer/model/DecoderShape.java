@@ -23,9 +23,9 @@ public record DecoderShape(HfConfig config, String modelType, int vocabSize, int
         Set<Integer> eos = new LinkedHashSet<>(c.eosTokenIds());
         eos.addAll(HfConfig.read(modelDir.resolve("generation_config.json")).eosTokenIds());  // empty when absent
         int[] eosIds = eos.stream().mapToInt(Integer::intValue).toArray();
-        if (c.modelType().equals("gpt2")) {
+        if (DecoderFamily.ofModelType(c.modelType()) == DecoderFamily.GPT2) {
             int hidden = c.integer("n_embd"), heads = c.integer("n_head");
-            return new DecoderShape(c, "gpt2", c.integer("vocab_size"), hidden, c.integer("n_layer"), heads, heads,
+            return new DecoderShape(c, c.modelType(), c.integer("vocab_size"), hidden, c.integer("n_layer"), heads, heads,
                     hidden / heads, c.integer("n_positions"), eosIds);
         }
         int hidden = c.integer("hidden_size"), heads = c.integer("num_attention_heads");

@@ -39,9 +39,9 @@ public record HfConfig(Path file, JsonNode json) {
 
         public List<String> modelTypes() { return modelTypes; }
 
-        /** GPT-2 and the Llama lineage of {@link DecoderFamily}. */
+        /** GPT-2 and the Llama lineage: every {@link DecoderFamily}. */
         private static String[] decoderTypes() {
-            List<String> types = new ArrayList<>(List.of("gpt2"));
+            List<String> types = new ArrayList<>();
             for (DecoderFamily f : DecoderFamily.values()) types.add(f.modelType);
             return types.toArray(String[]::new);
         }

@@ -2,7 +2,6 @@ package dev.streamformer.schema;
 
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
-import dev.streamformer.event.ValueFormats;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.AvroRuntimeException;
@@ -19,13 +18,6 @@ import java.util.Map;
 public final class AvroValueFormat implements ValueFormat {
 
     public static final String NAME = "avro";
-    /** The setting that names the writer schema's {@code .avsc} file. */
-    public static final String SCHEMA_FILE = "schemaFile";
-    /**
-     * The setting that names the stage's text field (a dotted path or a JSON Pointer), when the text is one field: a
-     * schema without it is refused at startup.
-     */
-    public static final String TEXT_FIELD = "textField";
     /** The reason of an enriched event that is not a record of its evolved schema. */
     public static final String UNWRITABLE = "unwritable-avro";
 
@@ -38,27 +30,17 @@ public final class AvroValueFormat implements ValueFormat {
 
         @Override
         public ValueFormat create(Map<String, String> settings) {
-            String file = settings.get(SCHEMA_FILE);
-            if (file == null || file.isBlank()) {
-                throw new IllegalArgumentException("The value format avro needs the producer's Avro schema: give its .avsc"
-                        + " file (--schema-file; topology file: schemaFile).");
-            }
+            String file = SchemaSettings.schemaFile(settings, NAME, "Avro schema: give its .avsc file", "--schema-file");
             AvroFormat avro = AvroFormat.fromSchemaFile(Path.of(file));
-            String textField = settings.get(TEXT_FIELD);
-            if (textField != null) {
-                avro.requireTextField(textField);
-            }
-            return new AvroValueFormat(avro, BinaryOutput.json(settings, NAME));
+            SchemaSettings.textField(settings).ifPresent(avro::requireTextField);
+            return SchemaSettings.withOutput(settings, NAME, new AvroValueFormat(avro));
         }
     }
 
     private final AvroFormat avro;
 
-    private final boolean jsonOutput;   // write the enriched event as JSON instead of a record (outputFormat json)
-
-    AvroValueFormat(AvroFormat avro, boolean jsonOutput) {
+    AvroValueFormat(AvroFormat avro) {
         this.avro = avro;
-        this.jsonOutput = jsonOutput;
     }
 
     @Override
@@ -68,7 +50,6 @@ public final class AvroValueFormat implements ValueFormat {
 
     @Override
     public byte[] write(String outputTopic, Decoded input, ObjectNode enriched) {
-        if (jsonOutput) return ValueFormats.writeJson(enriched);
         try {
             return avro.write(enriched);
         } catch (IllegalArgumentException | AvroRuntimeException e) {

@@ -26,11 +26,7 @@ public final class JsonSchemaValueFormat implements ValueFormat {
 
         @Override
         public ValueFormat create(Map<String, String> settings) {
-            String file = settings.get(AvroValueFormat.SCHEMA_FILE);
-            if (file == null || file.isBlank()) {
-                throw new IllegalArgumentException("The value format json-schema needs the producer's JSON Schema: give its"
-                        + " file (--schema-file; topology file: schemaFile).");
-            }
+            String file = SchemaSettings.schemaFile(settings, NAME, "JSON Schema: give its file", "--schema-file");
             return new JsonSchemaValueFormat(ValueFormats.create(ValueFormats.DEFAULT, settings),
                     JsonSchemaFormat.fromSchemaFile(Path.of(file)));
         }

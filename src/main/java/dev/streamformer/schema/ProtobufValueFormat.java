@@ -2,7 +2,6 @@ package dev.streamformer.schema;
 
 import dev.streamformer.event.InvalidEventException;
 import dev.streamformer.event.ValueFormat;
-import dev.streamformer.event.ValueFormats;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.DynamicMessage;
@@ -32,27 +31,18 @@ public final class ProtobufValueFormat implements ValueFormat {
 
         @Override
         public ValueFormat create(Map<String, String> settings) {
-            String file = settings.get(AvroValueFormat.SCHEMA_FILE);
-            if (file == null || file.isBlank()) {
-                throw new IllegalArgumentException("The value format protobuf needs the producer's message type: give its .proto"
-                        + " file (--schema-file FILE.proto#package.Message; topology file: schemaFile).");
-            }
+            String file = SchemaSettings.schemaFile(settings, NAME, "message type: give its .proto file",
+                    "--schema-file FILE.proto#package.Message");
             ProtobufFormat protobuf = ProtobufFormat.fromSchemaFile(file);
-            String textField = settings.get(AvroValueFormat.TEXT_FIELD);
-            if (textField != null) {
-                protobuf.requireTextField(textField);
-            }
-            return new ProtobufValueFormat(protobuf, BinaryOutput.json(settings, NAME));
+            SchemaSettings.textField(settings).ifPresent(protobuf::requireTextField);
+            return SchemaSettings.withOutput(settings, NAME, new ProtobufValueFormat(protobuf));
         }
     }
 
     private final ProtobufFormat protobuf;
 
-    private final boolean jsonOutput;   // write the enriched event as JSON instead of a record (outputFormat json)
-
-    ProtobufValueFormat(ProtobufFormat protobuf, boolean jsonOutput) {
+    ProtobufValueFormat(ProtobufFormat protobuf) {
         this.protobuf = protobuf;
-        this.jsonOutput = jsonOutput;
     }
 
     @Override
@@ -63,7 +53,6 @@ public final class ProtobufValueFormat implements ValueFormat {
 
     @Override
     public byte[] write(String outputTopic, Decoded input, ObjectNode enriched) {
-        if (jsonOutput) return ValueFormats.writeJson(enriched);
         try {
             // the enrichment adds to the input event in place, or (dropping the input fields) makes a new object
             return protobuf.write((DynamicMessage) input.writerState(), enriched, enriched != input.event());

@@ -160,6 +160,19 @@ class ProtobufFormatTest {
     }
 
     @Test
+    void writesTheEnrichedEventAsJsonWhenAskedAndRefusesAnOutputFormatItCannotWrite() throws IOException {
+        String schemaFile = DIR.resolve("reviews.proto") + "#shop.Review";
+        ValueFormat protobuf = ValueFormats.create("protobuf", Map.of("schemaFile", schemaFile, "outputFormat", "json"));
+        ValueFormat.Decoded decoded = protobuf.read("reviews", review());
+        byte[] out = protobuf.write("out", decoded, decoded.event().put("label", "positive"));
+        assertEquals(((ObjectNode) JSON.readTree(REVIEW_JSON)).put("label", "positive"), JSON.readTree(out));
+        var wrong = assertThrows(IllegalArgumentException.class,
+                () -> ValueFormats.create("protobuf", Map.of("schemaFile", schemaFile, "outputFormat", "avro")));
+        assertEquals("Output format 'avro' does not fit --value-format protobuf: leave it out (a record of the evolved"
+                + " protobuf schema) or give json (--output-format json; topology file: outputFormat).", wrong.getMessage());
+    }
+
+    @Test
     void badValuesAreDeadLettersWithTheirReason() throws IOException {
         ProtobufFormat format = format("reviews.proto#shop.Review");
         byte[] truncated = Arrays.copyOf(review(), 20);

@@ -33,6 +33,18 @@ class SchemaValueFormatsTest {
     private static final Schema NOTE = new Schema.Parser().parse("""
             {"type": "record", "name": "Note", "fields": [{"name": "text", "type": "string"}, {"name": "n", "type": "int"}]}""");
 
+    /** The Avro binary of the Note {text: "hello", n: 7}, written by Avro's own writer. */
+    private static byte[] noteBytes() throws IOException {
+        GenericRecord note = new GenericData.Record(NOTE);
+        note.put("text", "hello");
+        note.put("n", 7);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(NOTE).write(note, encoder);
+        encoder.flush();
+        return bytes.toByteArray();
+    }
+
     @Test
     void bothFormatsAreFoundByName() {
         assertTrue(ValueFormats.known().containsAll(java.util.List.of("avro", "json-schema")), ValueFormats.known().toString());
@@ -42,15 +54,7 @@ class SchemaValueFormatsTest {
     void avroReadsTheRecordAndWritesTheEnrichedOneOfTheEvolvedSchema(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("note.avsc"), NOTE.toString());
         ValueFormat avro = ValueFormats.create("avro", Map.of("schemaFile", file.toString()));
-        GenericRecord note = new GenericData.Record(NOTE);
-        note.put("text", "hello");
-        note.put("n", 7);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(NOTE).write(note, encoder);
-        encoder.flush();
-
-        ValueFormat.Decoded decoded = avro.read("notes", bytes.toByteArray());
+        ValueFormat.Decoded decoded = avro.read("notes", noteBytes());
         assertEquals("{\"text\":\"hello\",\"n\":7}", decoded.event().toString());
         ObjectNode enriched = decoded.event().deepCopy().put("label", "greeting");
         Schema evolved = new Schema.Parser().parse("""
@@ -69,14 +73,7 @@ class SchemaValueFormatsTest {
     void avroWritesJsonWhenAskedAndRefusesAnOutputFormatItCannotWrite(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("note.avsc"), NOTE.toString());
         ValueFormat avro = ValueFormats.create("avro", Map.of("schemaFile", file.toString(), "outputFormat", "json"));
-        GenericRecord note = new GenericData.Record(NOTE);
-        note.put("text", "hello");
-        note.put("n", 7);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new GenericDatumWriter<GenericRecord>(NOTE).write(note, encoder);
-        encoder.flush();
-        ValueFormat.Decoded decoded = avro.read("notes", bytes.toByteArray());
+        ValueFormat.Decoded decoded = avro.read("notes", noteBytes());
         byte[] out = avro.write("notes.enriched", decoded, decoded.event().deepCopy().put("label", "greeting"));
         assertEquals("{\"text\":\"hello\",\"n\":7,\"label\":\"greeting\"}", new String(out, StandardCharsets.UTF_8));
         var wrong = assertThrows(IllegalArgumentException.class,

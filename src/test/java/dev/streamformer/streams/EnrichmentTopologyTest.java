@@ -6,16 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.apache.kafka.streams.test.TestRecord;
-import dev.streamformer.broker.QuietKafkaLogs;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,12 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static dev.streamformer.streams.TopologyRun.T0;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,35 +33,18 @@ class EnrichmentTopologyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_WAIT = Duration.ofMillis(200);
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private TopologyTestDriver driver;
+    private TopologyRun run;
     private TextStatsTask task;
-    private TestInputTopic<byte[], byte[]> input;
-    private TestOutputTopic<byte[], byte[]> output;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-        }
+        if (run != null) run.close();
     }
 
     private void start(PipelineConfig.Builder builder) {
         task = new TextStatsTask();
-        PipelineConfig config = builder.streamsConfig("bootstrap.servers", "unused:9092")
-                .streamsConfig("application.id", "ttd-" + System.nanoTime()).build();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, new PipelineMetrics()),
-                config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        run = TopologyRun.start(builder, task, new PipelineMetrics());
     }
 
     private static PipelineConfig.Builder config(int maxTokens, int maxRecords) {
@@ -78,7 +53,7 @@ class EnrichmentTopologyTest {
     }
 
     private void send(String key, String json) {
-        input.pipeInput(key.getBytes(UTF_8), json.getBytes(UTF_8));
+        run.input.pipeInput(key.getBytes(UTF_8), json.getBytes(UTF_8));
     }
 
     @Test
@@ -87,9 +62,9 @@ class EnrichmentTopologyTest {
         String event = "{\"id\":7,\"text\":\"héllo wörld 😀\",\"price\":1.10,\"big\":123456789012345678901234567890,"
                 + "\"nested\":{\"a\":[1,2,{\"b\":null}]}}";
         var headers = new RecordHeaders().add("trace", "abc".getBytes(UTF_8));
-        input.pipeInput(new TestRecord<>("k7".getBytes(UTF_8), event.getBytes(UTF_8), headers, T0.plusSeconds(5)));
+        run.input.pipeInput(new TestRecord<>("k7".getBytes(UTF_8), event.getBytes(UTF_8), headers, T0.plusSeconds(5)));
 
-        TestRecord<byte[], byte[]> out = output.readRecord();
+        TestRecord<byte[], byte[]> out = run.output.readRecord();
         assertEquals("k7", new String(out.key(), UTF_8));
         assertEquals(T0.plusSeconds(5), out.getRecordTime());
         assertEquals("abc", header(out.headers(), "trace"));
@@ -102,7 +77,7 @@ class EnrichmentTopologyTest {
         expected.put("model", "test/text-stats");
         assertEquals(expected, JSON.readTree(written));
         assertEquals(13, JSON.readTree(written).get("length").asInt(), "code points");
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
     }
 
     static Stream<Arguments> badEvents() {
@@ -133,10 +108,10 @@ class EnrichmentTopologyTest {
     @MethodSource("badEvents")
     void deadLettersABadEventWithItsOriginalBytesAndTheReason(String what, byte[] value, String reason) {
         start(config(1000, 1).maxTextBytes(100)); // 60 × "é" = 120 bytes > 100
-        input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), value, new RecordHeaders().add("trace", new byte[]{1}), T0));
+        run.input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), value, new RecordHeaders().add("trace", new byte[]{1}), T0));
         send("good", "{\"text\":\"still running\"}");
 
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        TestRecord<byte[], byte[]> dead = run.deadLetters.readRecord();
         assertArrayEquals(value, dead.value());
         assertEquals("k", new String(dead.key(), UTF_8));
         assertEquals(T0, dead.getRecordTime());
@@ -152,8 +127,8 @@ class EnrichmentTopologyTest {
         assertEquals("events", header(h, DeadLetters.KIP1034_TOPIC));
         assertEquals("0", header(h, DeadLetters.KIP1034_OFFSET));
         assertEquals(header(h, DeadLetters.MESSAGE), header(h, DeadLetters.KIP1034_MESSAGE));
-        assertTrue(deadLetters.isEmpty());
-        assertEquals("still running", json(output.readRecord()).get("text").asText());
+        assertTrue(run.deadLetters.isEmpty());
+        assertEquals("still running", json(run.output.readRecord()).get("text").asText());
     }
 
     static Stream<Arguments> oddButValidEvents() {
@@ -171,9 +146,9 @@ class EnrichmentTopologyTest {
     void enrichesOddButValidEvents(String what, String event) throws Exception {
         start(config(10_000, 1));
         send("k", event);
-        assertTrue(deadLetters.isEmpty(), what);
+        assertTrue(run.deadLetters.isEmpty(), what);
         JsonNode expectedInput = JSON.readTree(event);
-        byte[] value = output.readRecord().value();
+        byte[] value = run.output.readRecord().value();
         assertEquals(TextStatsTask.stats(expectedInput.get("text").asText()).get("crc32"), json(value).get("crc32"));
         String written = new String(value, UTF_8);
         if (expectedInput.has("big")) {   // the same numbers as in the input, not doubles
@@ -187,8 +162,8 @@ class EnrichmentTopologyTest {
         send("a", "{\"text\":\"fine\"}");
         send("b", "{\"text\":\"" + TextStatsTask.UNTOKENIZABLE_MARKER + "\"}");
         send("c", "{\"text\":\"fine too\"}");
-        assertEquals(2, output.getQueueSize());
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertEquals(2, run.output.getQueueSize());
+        TestRecord<byte[], byte[]> dead = run.deadLetters.readRecord();
         assertEquals("b", new String(dead.key(), UTF_8));
         assertEquals("tokenize", header(dead.headers(), DeadLetters.STAGE));
         assertEquals("tokenizer-failure", header(dead.headers(), DeadLetters.REASON));
@@ -212,13 +187,13 @@ class EnrichmentTopologyTest {
             send("k" + i, "{\"id\":" + i + ",\"text\":\"text number " + i + "\"}");
         }
         assertEquals(List.of(4, 4), task.callSizes());
-        assertEquals(8, output.getQueueSize());
+        assertEquals(8, run.output.getQueueSize());
 
-        driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
+        run.driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
         assertEquals(List.of(4, 4), task.callSizes(), "the last two wait for more");
-        driver.advanceWallClockTime(MAX_WAIT);
+        run.driver.advanceWallClockTime(MAX_WAIT);
         assertEquals(List.of(4, 4, 2), task.callSizes(), "waited max wait, and no record joined since the last tick");
-        List<Integer> ids = output.readValuesToList().stream().map(v -> json(v).get("id").asInt()).toList();
+        List<Integer> ids = run.output.readValuesToList().stream().map(v -> json(v).get("id").asInt()).toList();
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ids, "input order is kept");
     }
 
@@ -227,10 +202,10 @@ class EnrichmentTopologyTest {
         start(config(10_000, 1_000));
         for (int tick = 0; tick < 9; tick++) {
             send("k" + tick, "{\"text\":\"record " + tick + "\"}");
-            driver.advanceWallClockTime(MAX_WAIT);
+            run.driver.advanceWallClockTime(MAX_WAIT);
         }
         assertEquals(List.of(), task.callSizes(), "9 × max wait, but a record joined before every tick");
-        driver.advanceWallClockTime(MAX_WAIT);
+        run.driver.advanceWallClockTime(MAX_WAIT);
         assertEquals(List.of(9), task.callSizes(), "the input paused for a tick");
     }
 
@@ -242,7 +217,7 @@ class EnrichmentTopologyTest {
         send("c", "{\"text\":\"one two\"}");                    // 4 → 15 > 12: flush [a,b] first
         send("d", "{\"text\":\"" + "w ".repeat(30) + "\"}");    // 32 alone over budget: flush [c], then [d] at once
         assertEquals(List.of(2, 1, 1), task.callSizes());
-        assertEquals(4, output.getQueueSize());
+        assertEquals(4, run.output.getQueueSize());
     }
 
     @Test
@@ -252,12 +227,12 @@ class EnrichmentTopologyTest {
             String text = i == 5 ? "bad " + TextStatsTask.FAIL_MARKER : "fine text " + i;
             send("k" + i, "{\"id\":" + i + ",\"text\":\"" + text + "\"}");
         }
-        List<Integer> enrichedIds = output.readValuesToList().stream().map(v -> json(v).get("id").asInt()).toList();
+        List<Integer> enrichedIds = run.output.readValuesToList().stream().map(v -> json(v).get("id").asInt()).toList();
         assertEquals(List.of(0, 1, 2, 3, 4, 6, 7), enrichedIds);
         // [8] fails → [0..3] ok, [4..7] fails → [4,5] fails → [4] ok, [5] fails alone; [6,7] ok
         assertEquals(List.of(8, 4, 4, 2, 1, 1, 2), task.callSizes());
 
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        TestRecord<byte[], byte[]> dead = run.deadLetters.readRecord();
         assertEquals("k5", new String(dead.key(), UTF_8));
         assertEquals(5, json(dead.value()).get("id").asInt());
         assertEquals("infer", header(dead.headers(), DeadLetters.STAGE));
@@ -268,7 +243,7 @@ class EnrichmentTopologyTest {
         assertEquals("4", header(dead.headers(), DeadLetters.TOKENS));
         assertEquals("5", header(dead.headers(), DeadLetters.SOURCE_OFFSET));
         assertTrue(header(dead.headers(), DeadLetters.KIP1034_STACKTRACE).contains("TextStatsTask.run"));
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
     }
 
     @Test
@@ -278,8 +253,8 @@ class EnrichmentTopologyTest {
         send("b", "{\"text\":\"" + TextStatsTask.NAN_MARKER + "\"}");
         send("c", "{\"text\":\"also fine\"}");
         assertEquals(List.of(3), task.callSizes());
-        assertEquals(2, output.getQueueSize());
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertEquals(2, run.output.getQueueSize());
+        TestRecord<byte[], byte[]> dead = run.deadLetters.readRecord();
         assertEquals("b", new String(dead.key(), UTF_8));
         assertEquals("non-finite-output", header(dead.headers(), DeadLetters.REASON));
         assertEquals(ArithmeticException.class.getName(), header(dead.headers(), DeadLetters.CLASS));
@@ -288,11 +263,11 @@ class EnrichmentTopologyTest {
     @Test
     void routesByAResultField() {
         start(config(10_000, 1).routing(new PipelineConfig.Routing("label", Map.of("long", "enriched.long"))));
-        var longTopic = driver.createOutputTopic("enriched.long", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var longTopic = run.outputTopic("enriched.long");
         send("s", "{\"text\":\"two words\"}");
         send("l", "{\"text\":\"one two three four five six seven\"}");
-        assertEquals("s", new String(output.readRecord().key(), UTF_8));
-        assertTrue(output.isEmpty());
+        assertEquals("s", new String(run.output.readRecord().key(), UTF_8));
+        assertTrue(run.output.isEmpty());
         TestRecord<byte[], byte[]> routed = longTopic.readRecord();
         assertEquals("l", new String(routed.key(), UTF_8));
         assertEquals("long", json(routed.value()).get("label").asText());
@@ -302,7 +277,7 @@ class EnrichmentTopologyTest {
     void readsTheTextFromAConfiguredField() {
         start(config(10_000, 1).textField("body"));
         send("a", "{\"body\":\"from body\",\"text\":\"not this\"}");
-        assertEquals(TextStatsTask.stats("from body").get("crc32"), json(output.readRecord()).get("crc32"));
+        assertEquals(TextStatsTask.stats("from body").get("crc32"), json(run.output.readRecord()).get("crc32"));
     }
 
     @Test
@@ -319,15 +294,15 @@ class EnrichmentTopologyTest {
     void recordsWaitingInTheBatchAreInTheChangelogStore() {
         start(config(10_000, 100));
         send("a", "{\"text\":\"waiting\"}");
-        var store = driver.<org.apache.kafka.common.utils.Bytes, PendingRecord>getKeyValueStore(BatchInferenceProcessor.PENDING_STORE);
+        var store = run.driver.<org.apache.kafka.common.utils.Bytes, PendingRecord>getKeyValueStore(BatchInferenceProcessor.PENDING_STORE);
         PendingRecord waiting = store.get(PendingKeys.of(0));
         assertNotNull(waiting);
         assertEquals("{\"text\":\"waiting\"}", new String(waiting.value(), UTF_8));
         assertEquals(3, waiting.tokens());
-        driver.advanceWallClockTime(MAX_WAIT);
-        driver.advanceWallClockTime(MAX_WAIT);
+        run.driver.advanceWallClockTime(MAX_WAIT);
+        run.driver.advanceWallClockTime(MAX_WAIT);
         assertNull(store.get(PendingKeys.of(0)), "flushed records leave the store");
-        assertEquals(1, output.getQueueSize());
+        assertEquals(1, run.output.getQueueSize());
     }
 
     private static String header(Headers headers, String name) {

@@ -2,24 +2,16 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.broker.QuietKafkaLogs;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,40 +27,28 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class InferenceCacheTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final String APP = "ttd-cache";
 
-    private TopologyTestDriver driver;
+    private TopologyRun run;
     private TextStatsTask task;
     private PipelineMetrics metrics;
-    private TestInputTopic<byte[], byte[]> input;
-    private TestOutputTopic<byte[], byte[]> output;
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
-        }
+        if (run != null) run.close();
     }
 
     private void start(int maxRecords, PipelineConfig.Cache cache, String taskSettings) {
         task = new TextStatsTask();
         metrics = new PipelineMetrics();
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+        var config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
                 .batching(new PipelineConfig.Batching(10_000, maxRecords, Duration.ofMillis(200))).cache(cache)
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", APP).build();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, taskSettings, metrics), config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                .streamsConfig("application.id", APP);
+        run = TopologyRun.start(config, built -> EnrichmentTopology.build(built, task, taskSettings, metrics));
     }
 
     private void send(String key, String text) {
-        input.pipeInput(key.getBytes(UTF_8), event(key, text));
+        run.input.pipeInput(key.getBytes(UTF_8), event(key, text));
     }
 
     private static byte[] event(String id, String text) {
@@ -81,7 +61,7 @@ class InferenceCacheTest {
 
     private List<String> readTexts() throws Exception {
         var texts = new ArrayList<String>();
-        for (TestRecord<byte[], byte[]> r : output.readRecordsToList()) {
+        for (TestRecord<byte[], byte[]> r : run.output.readRecordsToList()) {
             texts.add(JSON.readTree(r.value()).get("text").asText());
         }
         return texts;
@@ -91,9 +71,9 @@ class InferenceCacheTest {
     void aHitGivesTheSameOutputBytesWithoutCallingTheTask() throws Exception {
         start(1, new PipelineConfig.Cache(true, 100), "text-stats");
         send("k1", "the same words again");
-        byte[] miss = output.readValue();
+        byte[] miss = run.output.readValue();
         send("k1", "the same words again");
-        byte[] hit = output.readValue();
+        byte[] hit = run.output.readValue();
 
         assertEquals(List.of(1), task.callSizes(), "the second record did not reach the task");
         assertArrayEquals(miss, hit);
@@ -111,7 +91,7 @@ class InferenceCacheTest {
         send("k1", "the same words again");
         send("k2", "the same words again");
         assertEquals(List.of(1, 1), task.callSizes());
-        assertEquals(2, output.readRecordsToList().size());
+        assertEquals(2, run.output.readRecordsToList().size());
         assertEquals(0, metrics.snapshot().cacheHits() + metrics.snapshot().cacheMisses());
     }
 
@@ -154,8 +134,8 @@ class InferenceCacheTest {
             send(text, text);
         }
         assertEquals(5, textsRun());
-        KeyValueStore<Bytes, byte[]> results = driver.getKeyValueStore(InferenceCache.RESULTS_STORE);
-        KeyValueStore<Long, Bytes> order = driver.getKeyValueStore(InferenceCache.ORDER_STORE);
+        KeyValueStore<Bytes, byte[]> results = run.driver.getKeyValueStore(InferenceCache.RESULTS_STORE);
+        KeyValueStore<Long, Bytes> order = run.driver.getKeyValueStore(InferenceCache.ORDER_STORE);
         assertEquals(3, count(results));
         assertEquals(List.of(2L, 3L, 4L), keys(order), "sequence numbers of three, four, five");
 
@@ -166,7 +146,7 @@ class InferenceCacheTest {
         send("three", "three");
         assertEquals(7, textsRun());
         assertEquals(3, count(results));
-        assertEquals(8, output.readRecordsToList().size());
+        assertEquals(8, run.output.readRecordsToList().size());
     }
 
     /**
@@ -181,8 +161,8 @@ class InferenceCacheTest {
         }
         Map<Bytes, byte[]> results = replay(InferenceCache.RESULTS_STORE);
         Map<Bytes, byte[]> order = replay(InferenceCache.ORDER_STORE);
-        KeyValueStore<Bytes, byte[]> resultStore = driver.getKeyValueStore(InferenceCache.RESULTS_STORE);
-        KeyValueStore<Long, Bytes> orderStore = driver.getKeyValueStore(InferenceCache.ORDER_STORE);
+        KeyValueStore<Bytes, byte[]> resultStore = run.driver.getKeyValueStore(InferenceCache.RESULTS_STORE);
+        KeyValueStore<Long, Bytes> orderStore = run.driver.getKeyValueStore(InferenceCache.ORDER_STORE);
         assertEquals(2, results.size());
         results.forEach((key, value) -> assertArrayEquals(resultStore.get(key), value));
         var restoredOrder = new TreeMap<Long, Bytes>();
@@ -194,7 +174,7 @@ class InferenceCacheTest {
 
     /** Latest value per key on a store's changelog topic, tombstones removing the key: what a restore rebuilds. */
     private Map<Bytes, byte[]> replay(String store) {
-        var changelog = driver.createOutputTopic(APP + "-" + store + "-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var changelog = run.outputTopic(APP + "-" + store + "-changelog");
         Map<Bytes, byte[]> state = new HashMap<>();
         for (KeyValue<byte[], byte[]> kv : changelog.readKeyValuesToList()) {
             if (kv.value == null) {

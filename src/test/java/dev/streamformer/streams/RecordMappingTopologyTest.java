@@ -6,8 +6,6 @@ import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.event.Enrichment;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 
+import static dev.streamformer.streams.TopologyRun.T0;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,12 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RecordMappingTopologyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> input;
-    private TestOutputTopic<byte[], byte[]> output;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TopologyRun run;
 
     @BeforeAll
     static void quiet() {
@@ -41,32 +35,27 @@ class RecordMappingTopologyTest {
 
     @AfterEach
     void close() {
-        if (driver != null) driver.close();
+        if (run != null) run.close();
     }
 
     private static PipelineConfig.Builder config() {
         return PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
-                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-" + System.nanoTime());
+                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)));
     }
 
     private void start(PipelineConfig.Builder builder) {
-        PipelineConfig config = builder.build();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), new PipelineMetrics()), config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        run = TopologyRun.start(builder, new TextStatsTask(), new PipelineMetrics());
     }
 
     private void send(String json) {
-        input.pipeInput("k".getBytes(UTF_8), json.getBytes(UTF_8));
+        run.input.pipeInput("k".getBytes(UTF_8), json.getBytes(UTF_8));
     }
 
     @Test
     void theTextComesFromANestedFieldAndTheResultGoesIntoOneField() throws Exception {
         start(config().textField("payload.body").enrichment(new Enrichment("result", null, false, null)));
         send("{\"id\":1,\"payload\":{\"body\":\"four\"}}");
-        JsonNode out = JSON.readTree(output.readRecord().value());
+        JsonNode out = JSON.readTree(run.output.readRecord().value());
         assertEquals(1, out.get("id").asInt());
         assertEquals(4, out.get("result").get("length").asInt());
         assertEquals("test/text-stats", out.get("result").get("model").asText());
@@ -78,10 +67,10 @@ class RecordMappingTopologyTest {
         start(config().textTemplate("{title}\\n{body}").enrichment(new Enrichment(null, null, true, null)));
         send("{\"title\":\"ab\",\"body\":\"cd\",\"other\":1}");
         send("{\"title\":\"ab\"}");
-        JsonNode out = JSON.readTree(output.readRecord().value());
+        JsonNode out = JSON.readTree(run.output.readRecord().value());
         assertEquals(5, out.get("length").asInt(), "ab\\ncd");
         assertFalse(out.has("title"), "input fields dropped");
-        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        TestRecord<byte[], byte[]> dead = run.deadLetters.readRecord();
         assertEquals("missing-field", new String(dead.headers().lastHeader(DeadLetters.REASON).value(), UTF_8));
         assertTrue(new String(dead.headers().lastHeader(DeadLetters.MESSAGE).value(), UTF_8).contains("'body'"));
     }
@@ -90,9 +79,9 @@ class RecordMappingTopologyTest {
     void theResultCanGoIntoAHeaderLeavingTheValueAsItCame() throws Exception {
         start(config().enrichment(new Enrichment(null, "enrichment", false, null)));
         String event = "{\"id\":7,\"text\":\"four\",\"price\":1.10}";
-        input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), event.getBytes(UTF_8),
+        run.input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), event.getBytes(UTF_8),
                 new org.apache.kafka.common.header.internals.RecordHeaders().add("trace", new byte[] {1}), T0));
-        TestRecord<byte[], byte[]> out = output.readRecord();
+        TestRecord<byte[], byte[]> out = run.output.readRecord();
         assertEquals(event, new String(out.value(), UTF_8));
         assertEquals(4, JSON.readTree(out.headers().lastHeader("enrichment").value()).get("length").asInt());
         assertEquals(1, out.headers().lastHeader("trace").value()[0], "input headers kept");

@@ -1,21 +1,14 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.broker.QuietKafkaLogs;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
+import static dev.streamformer.streams.TopologyRun.T0;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,43 +18,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Tombstones (null values) and keys on the Kafka path: passed through in order, or dropped; never dead letters. */
 class TombstoneTopologyTest {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    private TopologyTestDriver driver;
+    private TopologyRun run;
     private PipelineMetrics metrics;
-    private TestInputTopic<byte[], byte[]> input;
-    private TestOutputTopic<byte[], byte[]> output;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void close() {
-        if (driver != null) driver.close();
+        if (run != null) run.close();
     }
 
     private void start(PipelineConfig.Tombstones tombstones, int maxRecords) {
         metrics = new PipelineMetrics();
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched").tombstones(tombstones)
-                .batching(new PipelineConfig.Batching(10_000, maxRecords, Duration.ofSeconds(60)))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-" + System.nanoTime()).build();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), metrics), config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched").tombstones(tombstones)
+                .batching(new PipelineConfig.Batching(10_000, maxRecords, Duration.ofSeconds(60)));
+        run = TopologyRun.start(config, new TextStatsTask(), metrics);
     }
 
     @Test
     void aTombstoneGoesToTheOutputTopicUnchangedAfterTheEventsReadBeforeIt() {
         start(PipelineConfig.Tombstones.PASS, 10); // the first event waits in the batch when the tombstone comes
-        input.pipeInput("k".getBytes(UTF_8), "{\"text\":\"an old version\"}".getBytes(UTF_8));
+        run.input.pipeInput("k".getBytes(UTF_8), "{\"text\":\"an old version\"}".getBytes(UTF_8));
         var headers = new RecordHeaders().add("trace", new byte[] {7});
-        input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), null, headers, T0.plusSeconds(3)));
+        run.input.pipeInput(new TestRecord<>("k".getBytes(UTF_8), null, headers, T0.plusSeconds(3)));
 
-        List<TestRecord<byte[], byte[]>> written = output.readRecordsToList();
+        List<TestRecord<byte[], byte[]>> written = run.output.readRecordsToList();
         assertEquals(2, written.size());
         assertTrue(new String(written.get(0).value(), UTF_8).contains("an old version"), "the event first");
         TestRecord<byte[], byte[]> delete = written.get(1);
@@ -69,7 +48,7 @@ class TombstoneTopologyTest {
         assertEquals("k", new String(delete.key(), UTF_8));
         assertEquals(T0.plusSeconds(3), delete.getRecordTime());
         assertArrayEquals(new byte[] {7}, delete.headers().lastHeader("trace").value());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
         assertEquals(1, metrics.tombstonesPassed());
         assertEquals(0, metrics.snapshot().deadLetters());
     }
@@ -77,33 +56,33 @@ class TombstoneTopologyTest {
     @Test
     void tombstonesWithANullOrEmptyKeyPassToo() {
         start(PipelineConfig.Tombstones.PASS, 1);
-        input.pipeInput(new TestRecord<byte[], byte[]>(null, null, T0));
-        input.pipeInput(new TestRecord<>(new byte[0], null, T0));
-        List<TestRecord<byte[], byte[]>> written = output.readRecordsToList();
+        run.input.pipeInput(new TestRecord<byte[], byte[]>(null, null, T0));
+        run.input.pipeInput(new TestRecord<>(new byte[0], null, T0));
+        List<TestRecord<byte[], byte[]>> written = run.output.readRecordsToList();
         assertEquals(2, written.size());
         assertNull(written.get(0).key());
         assertArrayEquals(new byte[0], written.get(1).key());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
     }
 
     @Test
     void dropDropsTombstonesAndCountsThem() {
         start(PipelineConfig.Tombstones.DROP, 1);
-        input.pipeInput("k".getBytes(UTF_8), (byte[]) null);
-        input.pipeInput("k".getBytes(UTF_8), "{\"text\":\"kept\"}".getBytes(UTF_8));
-        List<TestRecord<byte[], byte[]>> written = output.readRecordsToList();
+        run.input.pipeInput("k".getBytes(UTF_8), (byte[]) null);
+        run.input.pipeInput("k".getBytes(UTF_8), "{\"text\":\"kept\"}".getBytes(UTF_8));
+        List<TestRecord<byte[], byte[]>> written = run.output.readRecordsToList();
         assertEquals(1, written.size());
         assertTrue(new String(written.getFirst().value(), UTF_8).contains("kept"));
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
         assertEquals(1, metrics.tombstonesDropped());
     }
 
     @Test
     void eventsWithANullOrEmptyKeyAreEnrichedWithTheirKeyAsItWas() {
         start(PipelineConfig.Tombstones.PASS, 1);
-        input.pipeInput(new TestRecord<>(null, "{\"text\":\"no key\"}".getBytes(UTF_8), T0));
-        input.pipeInput(new TestRecord<>(new byte[0], "{\"text\":\"empty key\"}".getBytes(UTF_8), T0));
-        List<TestRecord<byte[], byte[]>> written = output.readRecordsToList();
+        run.input.pipeInput(new TestRecord<>(null, "{\"text\":\"no key\"}".getBytes(UTF_8), T0));
+        run.input.pipeInput(new TestRecord<>(new byte[0], "{\"text\":\"empty key\"}".getBytes(UTF_8), T0));
+        List<TestRecord<byte[], byte[]>> written = run.output.readRecordsToList();
         assertEquals(2, written.size());
         assertNull(written.get(0).key());
         assertTrue(new String(written.get(0).value(), UTF_8).contains("\"length\":6"));

@@ -2,22 +2,14 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.event.EventParser;
 import dev.streamformer.event.FormatUnavailableException;
 import dev.streamformer.event.ValueFormat;
 import dev.streamformer.event.ValueFormats;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ValueFormatTopologyTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     /** Fails its first {@code failures} reads and writes for now, like a registry that comes back; records the topics it saw. */
     static final class FlakyFormat implements ValueFormat {
@@ -58,31 +49,19 @@ class ValueFormatTopologyTest {
         }
     }
 
-    private TopologyTestDriver driver;
+    private TopologyRun run;
     private PipelineMetrics metrics;
-    private TestInputTopic<byte[], byte[]> input;
-    private TestOutputTopic<byte[], byte[]> output;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void close() {
-        if (driver != null) driver.close();
+        if (run != null) run.close();
     }
 
     private void start(PipelineConfig.Format format) {
         metrics = new PipelineMetrics();
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
-                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50))).valueFormat(format)
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-" + System.nanoTime()).build();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), metrics), config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50))).valueFormat(format);
+        run = TopologyRun.start(config, new TextStatsTask(), metrics);
     }
 
     @Test
@@ -91,11 +70,11 @@ class ValueFormatTopologyTest {
         ValueFormats.register(provider("flaky-test", flaky));
         start(new PipelineConfig.Format("flaky-test", Map.of()));
 
-        input.pipeInput("k".getBytes(UTF_8), "four".getBytes(UTF_8));
+        run.input.pipeInput("k".getBytes(UTF_8), "four".getBytes(UTF_8));
 
-        assertEquals("read from events: 4", new String(output.readRecord().value(), UTF_8));
+        assertEquals("read from events: 4", new String(run.output.readRecord().value(), UTF_8));
         assertEquals("enriched", flaky.lastOutputTopic);
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
         assertEquals(6, metrics.formatRetries(), "3 failed reads and 3 failed writes, each retried");
         assertNull(metrics.formatUnavailable(), "available again");
         assertEquals(0, metrics.snapshot().deadLetters());
@@ -105,28 +84,25 @@ class ValueFormatTopologyTest {
     void aFormatStillUnavailableAfterTheRetryBoundLeavesTheThreadWithNothingWritten() {
         ValueFormats.register(provider("down-test", new FlakyFormat(Integer.MAX_VALUE)));
         metrics = new PipelineMetrics();
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+        var config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
                 .valueFormat(new PipelineConfig.Format("down-test", Map.of()))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-" + System.nanoTime())
-                .streamsConfig("max.poll.interval.ms", "1200").build(); // gives up after 300 ms of backoff
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), metrics), config.streamsProperties(), T0);
-        input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                .streamsConfig("max.poll.interval.ms", "1200"); // gives up after 300 ms of backoff
+        run = TopologyRun.start(config, new TextStatsTask(), metrics);
 
-        var thrown = assertThrows(RuntimeException.class, () -> input.pipeInput("k".getBytes(UTF_8), "four".getBytes(UTF_8)));
+        var thrown = assertThrows(RuntimeException.class, () -> run.input.pipeInput("k".getBytes(UTF_8), "four".getBytes(UTF_8)));
         assertTrue(causedBy(thrown, FormatUnavailableException.class), thrown.toString());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
         assertEquals("The test registry is down.", metrics.formatUnavailable(), "the stage is marked unavailable");
     }
 
     @Test
     void aTextStageTakesTheWholeValueAsTheText() throws Exception {
         start(new PipelineConfig.Format("text", Map.of()));
-        input.pipeInput("k".getBytes(UTF_8), "{\"not\": \"json\"} plain".getBytes(UTF_8));
-        var out = JSON.readTree(output.readRecord().value());
+        run.input.pipeInput("k".getBytes(UTF_8), "{\"not\": \"json\"} plain".getBytes(UTF_8));
+        var out = JSON.readTree(run.output.readRecord().value());
         assertEquals("{\"not\": \"json\"} plain", out.get("text").asText());
         assertEquals(21, out.get("length").asInt());
-        assertTrue(deadLetters.isEmpty());
+        assertTrue(run.deadLetters.isEmpty());
     }
 
     @Test

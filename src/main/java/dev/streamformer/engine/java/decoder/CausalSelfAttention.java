@@ -14,7 +14,8 @@ import dev.streamformer.engine.java.layers.RmsNorm;
  *   out = concat(heads) · Woᵀ (+bo)
  * </pre>
  * A row attends only to earlier positions of its own sequence (the causal mask). The three projections read the same
- * x, so they run as one product ({@link Linear#stacked}): each row of its output holds {@code [q | k | v]}.
+ * x, so they run as one product: each row of its output holds {@code [q | k | v]} (one layer as GPT-2 stores it, or
+ * three stacked with {@link Linear#stacked}).
  */
 final class CausalSelfAttention {
 
@@ -28,12 +29,16 @@ final class CausalSelfAttention {
     private final float scale;
 
     /**
+     * @param qkv          q, k and v as one layer, hidden → {@code [q | k | v]} ({@code (heads + 2·kvHeads)·headDim} outputs)
      * @param qNorm, kNorm per-head RMSNorm (over headDim) of queries and keys; null when the family has none
      * @param scale        multiplies the scores: 1/√headDim, or 1 for T5 (which folds it into its initialization)
      */
-    CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
-                        int heads, int kvHeads, int headDim, float scale) {
-        this.qkv = Linear.stacked(q, k, v);
+    CausalSelfAttention(Linear qkv, Linear o, RmsNorm qNorm, RmsNorm kNorm, int heads, int kvHeads, int headDim, float scale) {
+        if (qkv.out() != (heads + 2 * kvHeads) * headDim) {
+            throw new IllegalArgumentException("q, k and v of " + heads + " + 2·" + kvHeads + " heads of " + headDim
+                    + " features need " + (heads + 2 * kvHeads) * headDim + " outputs, got " + qkv.out() + ".");
+        }
+        this.qkv = qkv;
         this.o = o;
         this.qNorm = qNorm;
         this.kNorm = kNorm;
@@ -43,9 +48,20 @@ final class CausalSelfAttention {
         this.scale = scale;
     }
 
+    /** q, k and v as three layers, run as one ({@link Linear#stacked}). */
+    CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm,
+                        int heads, int kvHeads, int headDim, float scale) {
+        this(Linear.stacked(q, k, v), o, qNorm, kNorm, heads, kvHeads, headDim, scale);
+    }
+
     /** Scores scaled by 1/√headDim, as in "Attention Is All You Need". */
     CausalSelfAttention(Linear q, Linear k, Linear v, Linear o, RmsNorm qNorm, RmsNorm kNorm, int heads, int kvHeads, int headDim) {
-        this(q, k, v, o, qNorm, kNorm, heads, kvHeads, headDim, (float) (1.0 / Math.sqrt(headDim)));
+        this(q, k, v, o, qNorm, kNorm, heads, kvHeads, headDim, standardScale(headDim));
+    }
+
+    /** 1/√headDim, the scale of "Attention Is All You Need". */
+    static float standardScale(int headDim) {
+        return (float) (1.0 / Math.sqrt(headDim));
     }
 
     /**

@@ -51,8 +51,8 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
         HfConfig c = HfConfig.ofModel(modelDir);
         c.family("as decoder-only generators", HfConfig.Family.DECODER);
         DecoderShape shape = DecoderShape.read(modelDir);
-        if (shape.modelType().equals("gpt2")) return readGpt2(shape);
         DecoderFamily family = DecoderFamily.ofModelType(shape.modelType());
+        if (family.wiring == DecoderFamily.Wiring.GPT2) return readGpt2(shape);
         String act = c.text("hidden_act", "silu");
         c.require(act.equals("silu"), "hidden_act '" + act + "' (silu only)");
         c.require(!c.flag("mlp_bias", false), "mlp_bias=true");
@@ -81,11 +81,14 @@ public record DecoderConfig(String modelType, int vocabSize, int hidden, int lay
         c.require(!c.flag("scale_attn_by_inverse_layer_idx", false), "scale_attn_by_inverse_layer_idx");
         c.require(c.flag("scale_attn_weights", true), "scale_attn_weights=false");
         c.require(shape.hidden() % shape.heads() == 0, "n_embd not divisible by n_head");
-        return new DecoderConfig("gpt2", shape.vocabSize(), shape.hidden(), shape.layers(), shape.heads(), shape.kvHeads(),
+        return new DecoderConfig(shape.modelType(), shape.vocabSize(), shape.hidden(), shape.layers(), shape.heads(), shape.kvHeads(),
                 shape.headDim(), c.integer("n_inner", 4 * shape.hidden()), shape.maxPositions(),
                 (float) c.number("layer_norm_epsilon", 1e-5), null, true, false, 0,
                 c.flag("tie_word_embeddings", true), shape.eosIds());
     }
+
+    /** The family of {@link #modelType} (for a GGUF file, its {@code general.architecture}). */
+    public DecoderFamily family() { return DecoderFamily.ofModelType(modelType); }
 
     /** Width of all query heads side by side. */
     public int queryWidth() { return heads * headDim; }

@@ -6,6 +6,7 @@ import dev.streamformer.engine.java.layers.LayerNorm;
 import dev.streamformer.engine.java.layers.Linear;
 import dev.streamformer.engine.java.layers.Mlp;
 import dev.streamformer.engine.java.layers.RmsNorm;
+import dev.streamformer.model.DecoderFamily;
 import dev.streamformer.tensor.Bf16Matrix;
 import dev.streamformer.tensor.Kernels;
 import dev.streamformer.tensor.SafeTensorInfo;
@@ -41,7 +42,7 @@ public final class HuggingFaceDecoder {
     /** Loads the folder, storing every weight matrix (the LM head included) as {@code quantization} says. */
     public static DecoderOnlyTransformer load(Path modelDir, Quantization quantization) {
         DecoderConfig c = DecoderConfig.read(modelDir);
-        if (c.modelType().equals("gpt2")) return loadGpt2(modelDir, c, quantization);
+        if (c.family().wiring == DecoderFamily.Wiring.GPT2) return loadGpt2(modelDir, c, quantization);
         try (SafeTensorShards w = SafeTensorShards.open(modelDir)) {
             int d = c.hidden();
             float[] embeddings = w.floats("model.embed_tokens.weight", c.vocabSize(), d);
@@ -95,20 +96,16 @@ public final class HuggingFaceDecoder {
             DecoderBlock[] blocks = new DecoderBlock[c.layers()];
             for (int l = 0; l < blocks.length; l++) {
                 String b = p + "h." + l + ".";
-                // c_attn holds q, k and v side by side: after the transpose to [out, in] they are its three row blocks
-                float[] qkv = transpose(w.floats(b + "attn.c_attn.weight", d, 3 * d), d, 3 * d);
-                float[] qkvBias = w.floats(b + "attn.c_attn.bias", 3 * d);
-                CausalSelfAttention attention = new CausalSelfAttention(
-                        q.apply(new Linear(rowBlock(qkv, 0, d, d), rowBlock(qkvBias, 0, d, 1), d, d)),
-                        q.apply(new Linear(rowBlock(qkv, 1, d, d), rowBlock(qkvBias, 1, d, 1), d, d)),
-                        q.apply(new Linear(rowBlock(qkv, 2, d, d), rowBlock(qkvBias, 2, d, 1), d, d)),
-                        conv1D(w, b + "attn.c_proj", d, d, q), null, null, c.heads(), c.kvHeads(), c.headDim());
+                // c_attn holds q, k and v side by side: the one layer hidden → [q | k | v] that the attention runs
+                CausalSelfAttention attention = new CausalSelfAttention(conv1D(w, b + "attn.c_attn", d, 3 * d, q),
+                        conv1D(w, b + "attn.c_proj", d, d, q), null, null, c.heads(), c.kvHeads(), c.headDim(),
+                        CausalSelfAttention.standardScale(c.headDim()));
                 Mlp mlp = new GeluFeedForward(conv1D(w, b + "mlp.c_fc", d, c.intermediate(), q),
                         conv1D(w, b + "mlp.c_proj", c.intermediate(), d, q), Kernels.Activation.GELU_TANH);  // gelu_new
                 blocks[l] = new DecoderBlock(layerNorm(w, b + "ln_1", d, eps), attention, layerNorm(w, b + "ln_2", d, eps), mlp);
             }
             float[] embeddings = w.floats(p + "wte.weight", c.vocabSize(), d);
-            return new DecoderOnlyTransformer(c, "gpt2", embeddings, w.floats(p + "wpe.weight", c.maxPositions(), d),
+            return new DecoderOnlyTransformer(c, c.modelType(), embeddings, w.floats(p + "wpe.weight", c.maxPositions(), d),
                     blocks, layerNorm(w, p + "ln_f", d, eps), q.apply(new Linear(embeddings, null, d, c.vocabSize())), null);
         }
     }
@@ -129,11 +126,6 @@ public final class HuggingFaceDecoder {
             for (int col = 0; col < cols; col++) t[col * rows + r] = m[r * cols + col];
         }
         return t;
-    }
-
-    /** Rows {@code [i·rows, (i+1)·rows)} of a matrix with {@code cols} columns. */
-    private static float[] rowBlock(float[] m, int i, int rows, int cols) {
-        return java.util.Arrays.copyOfRange(m, i * rows * cols, (i + 1) * rows * cols);
     }
 
     /** A layer in the asked format (bf16 weights are read as their raw bits when they stay bf16 or get quantized). */

@@ -59,9 +59,10 @@ public final class T5Model implements LanguageModel {
         float eps = (float) c.number("layer_norm_epsilon", 1e-6);
         int buckets = c.integer("relative_attention_num_buckets", 32);
         int maxDistance = c.integer("relative_attention_max_distance", 128);
-        // transformers 4.x always rescaled a tied decoder output by d_model^-0.5; transformers 5 makes it the
-        // config key scale_decoder_outputs (t5-mini sets it false, and its reference logits are unscaled)
-        boolean rescale = c.flag("scale_decoder_outputs", c.flag("tie_word_embeddings", true));
+        // transformers 4.x always rescaled a tied decoder output (load refuses an untied one) by d_model^-0.5;
+        // transformers 5 makes it the config key scale_decoder_outputs (t5-mini sets it false, and its reference
+        // logits are unscaled)
+        boolean rescale = c.flag("scale_decoder_outputs", true);
         outputScale = rescale ? (float) (1.0 / Math.sqrt(dim)) : 1f;
         Weights w = new Weights(st, quantization, dim, heads * headDim, eps);
         shared = st.floats("shared.weight", vocab, dim);
