@@ -22,11 +22,16 @@ final class BenchEnginesCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "Seconds per engine per round. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
+    @Option(names = "--shapes", split = ",", paramLabel = "BATCHxTOKENS",
+            description = "Batch shapes to time, e.g. 1x16,4x32. Default: 1x16,8x64,32x128.")
+    java.util.List<String> shapes;
+
     @Override
     public Integer call() throws Exception {
         ResolvedModel files = ModelRegistry.standard().resolve(model);
         if (files.onnx() == null) throw new IllegalArgumentException("Model " + model + " has no .onnx file: the comparison needs ONNX Runtime on the same weights.");
-        EngineBenchmark.run(files.onnx(), EngineBenchmark.DEFAULT_SHAPES, rounds, seconds, System.out);
+        EngineBenchmark.run(files.onnx(), shapes == null ? EngineBenchmark.DEFAULT_SHAPES : shapes.stream().map(EngineBenchmark.Shape::parse).toList(),
+                rounds, seconds, System.out);
         return 0;
     }
 }

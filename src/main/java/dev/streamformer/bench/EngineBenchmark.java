@@ -22,7 +22,21 @@ import java.util.Random;
 public final class EngineBenchmark {
 
     /** A batch shape to time. */
-    public record Shape(int batch, int tokens) {}
+    public record Shape(int batch, int tokens) {
+        /** {@code "8x64"}: 8 texts of 64 tokens. */
+        public static Shape parse(String text) {
+            String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
+            try {
+                if (parts.length == 2) {
+                    Shape shape = new Shape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+                    if (shape.batch() > 0 && shape.tokens() >= 2) return shape;
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the sentence below
+            }
+            throw new IllegalArgumentException("Shape '" + text + "' is not BATCHxTOKENS: write it as e.g. 8x64 (at least 1 text of 2 tokens).");
+        }
+    }
 
     /** Throughput of both engines at one shape. */
     public record Result(Shape shape, double javaTextsPerSecond, double ortTextsPerSecond) {

@@ -14,7 +14,8 @@ class KernelsTest {
 
     @Test
     void packedMatmulMatchesNaiveProductForAwkwardShapes() {
-        int[][] shapes = {{1, 384, 384}, {7, 33, 5}, {13, 384, 1536}, {50, 1536, 384}, {3, 384, 2}, {6, 17, 64}};
+        int[][] shapes = {{1, 384, 384}, {7, 33, 5}, {13, 384, 1536}, {50, 1536, 384}, {3, 384, 2}, {6, 17, 64},
+                {4, 64, 64}, {8, 40, 96}, {9, 40, 96}, {16, 384, 384}, {23, 70, 48}};
         for (int[] s : shapes) {
             int n = s[0], k = s[1], m = s[2];
             float[] x = randoms(n * k), w = randoms(m * k), bias = randoms(m);
@@ -29,6 +30,24 @@ class KernelsTest {
                     assertEquals(e, out[i * m + j], 1e-4 * Math.sqrt(k), "packed " + n + "x" + k + "x" + m + " at " + i + "," + j);
                     assertEquals(e, viaLinear[i * m + j], 1e-4 * Math.sqrt(k), "linear at " + i + "," + j);
                 }
+            }
+        }
+    }
+
+    @Test
+    void everyRowCountGivesEachRowTheSameBitsAsTheRowAlone() {
+        // rows run in blocks of 6, of 4, or one at a time depending on the row count: a row's result must not depend on it
+        int k = 96, m = 64;
+        float[] w = randoms(m * k), bias = randoms(m);
+        float[] packed = Kernels.pack(w, m, k);
+        for (int n = 1; n <= 60; n++) {
+            float[] x = randoms(n * k);
+            float[] together = new float[n * m];
+            Kernels.matmulPacked(x, n, k, packed, bias, m, together);
+            for (int i = 0; i < n; i++) {
+                float[] alone = new float[m];
+                Kernels.matmulPacked(java.util.Arrays.copyOfRange(x, i * k, (i + 1) * k), 1, k, packed, bias, m, alone);
+                assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, i * m, (i + 1) * m), "row " + i + " of " + n);
             }
         }
     }
