@@ -21,20 +21,36 @@ import java.util.Random;
  */
 public final class EngineBenchmark {
 
-    /** A batch shape to time. */
-    public record Shape(int batch, int tokens) {
-        /** {@code "8x64"}: 8 texts of 64 tokens. */
+    /**
+     * A batch shape to time: {@code batch} texts of {@code minTokens..maxTokens} tokens (lengths drawn at random when
+     * they differ). ONNX Runtime gets the batch padded to its longest text; the Java engine packs the texts and
+     * computes only their real tokens.
+     */
+    public record Shape(int batch, int minTokens, int maxTokens) {
+        public Shape(int batch, int tokens) {
+            this(batch, tokens, tokens);
+        }
+
+        /** {@code "8x64"}: 8 texts of 64 tokens; {@code "32x8-128"}: 32 texts of 8 to 128 tokens. */
         public static Shape parse(String text) {
             String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).split("x");
             try {
                 if (parts.length == 2) {
-                    Shape shape = new Shape(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
-                    if (shape.batch() > 0 && shape.tokens() >= 2) return shape;
+                    String[] range = parts[1].split("-");
+                    int min = Integer.parseInt(range[0]);
+                    int max = range.length == 2 ? Integer.parseInt(range[1]) : min;
+                    Shape shape = new Shape(Integer.parseInt(parts[0]), min, max);
+                    if (range.length <= 2 && shape.batch() > 0 && min >= 2 && max >= min) return shape;
                 }
             } catch (NumberFormatException e) {
                 // falls through to the sentence below
             }
-            throw new IllegalArgumentException("Shape '" + text + "' is not BATCHxTOKENS: write it as e.g. 8x64 (at least 1 text of 2 tokens).");
+            throw new IllegalArgumentException("Shape '" + text + "' is not BATCHxTOKENS: write it as e.g. 8x64, or 32x8-128 for lengths"
+                    + " from 8 to 128 (at least 1 text of 2 tokens).");
+        }
+
+        String tokensLabel() {
+            return minTokens == maxTokens ? String.format("%3d", maxTokens) : minTokens + "-" + maxTokens;
         }
     }
 
@@ -86,8 +102,8 @@ public final class EngineBenchmark {
                 }
                 Result result = new Result(shape, bestJava, bestOrt);
                 results.add(result);
-                out.printf("batch %3d x %3d tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
-                        shape.batch(), shape.tokens(), bestJava, bestJava * shape.tokens(), bestOrt, result.ratio());
+                out.printf("batch %3d x %s tokens: java %8.1f texts/s (%7.0f tokens/s)   ort %8.1f texts/s   java/ort %.2fx%n",
+                        shape.batch(), shape.tokensLabel(), bestJava, bestJava * batch.realTokens() / shape.batch(), bestOrt, result.ratio());
             }
         }
         return results;
@@ -105,11 +121,15 @@ public final class EngineBenchmark {
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** {@code batch} sequences of exactly {@code tokens} tokens: [CLS] (101), random word pieces, [SEP] (102). */
+    /**
+     * {@code batch} sequences of {@code minTokens..maxTokens} tokens (uniform at random): [CLS] (101), random word
+     * pieces, [SEP] (102).
+     */
     static TokenBatch randomBatch(Shape shape, int vocab, long seed) {
         Random random = new Random(seed);
-        int[][] ids = new int[shape.batch()][shape.tokens()];
-        for (int[] row : ids) {
+        int[][] ids = new int[shape.batch()][];
+        for (int i = 0; i < ids.length; i++) {
+            int[] row = ids[i] = new int[shape.minTokens() + random.nextInt(shape.maxTokens() - shape.minTokens() + 1)];
             for (int j = 0; j < row.length; j++) row[j] = 1000 + random.nextInt(vocab - 1000);
             row[0] = 101;
             row[row.length - 1] = 102;

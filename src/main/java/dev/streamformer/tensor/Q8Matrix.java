@@ -144,9 +144,7 @@ public final class Q8Matrix {
             throw new IllegalArgumentException("x or out too small for " + n + " rows of [" + rows + ", " + cols + "]");
         }
         if (n >= DEQUANTIZE_FROM_ROWS) {
-            Kernels.widenedProduct(x, n, cols, rows, (row, into, offset, stride) -> {
-                for (int c = 0; c < cols; c++) into[offset + c * stride] = get(row, c);
-            }, bias, out);
+            Kernels.widenedProduct(x, n, cols, rows, this::widenRow, bias, out);
             return;
         }
         final int block = 16;
@@ -188,6 +186,23 @@ public final class Q8Matrix {
             sum += blockSum * scales[j * blocksPerRow + b];
         }
         return sum;
+    }
+
+    /**
+     * Row {@code r} of W as fp32 into {@code into[offset + c · stride]} (a column of a packed panel): each block's quants
+     * widen eight at a time and are scaled once, as in {@link #dotRow}, rather than one {@link #get} (a division and a
+     * shift) per value.
+     */
+    private void widenRow(int r, float[] into, int offset, int stride) {
+        int full = VECTORS ? cols / BLOCK : 0;
+        float[] block = new float[BLOCK];
+        for (int b = 0; b < full; b++) {
+            IntVector v = IntVector.fromArray(I, lanes, (r * blocksPerRow + b) * INTS_PER_BLOCK);
+            float d = scales[r * blocksPerRow + b];
+            for (int k = 0; k < 4; k++) slice(v, k).mul(d).intoArray(block, 8 * k);
+            for (int i = 0, at = offset + b * BLOCK * stride; i < BLOCK; i++, at += stride) into[at] = block[i];
+        }
+        for (int c = full * BLOCK; c < cols; c++) into[offset + c * stride] = get(r, c);
     }
 
     /** Quants {@code 8k .. 8k+8} of a block as floats: byte {@code k} of each int, sign-extended by a shift up and back. */

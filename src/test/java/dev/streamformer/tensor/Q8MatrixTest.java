@@ -52,12 +52,15 @@ class Q8MatrixTest {
 
     @Test
     void multiplyEqualsTheProductOfTheStoredValues() {
-        multiplyEqualsTheProductOfTheStoredValues(1);   // decoding: vector kernel on the bytes
-        multiplyEqualsTheProductOfTheStoredValues(17);  // a prompt: panels of weight rows widened once
+        // 172: stories260K's hidden size, not a multiple of 32 (a short last block); 256: whole blocks only
+        for (int cols : new int[] {172, 256}) {
+            multiplyEqualsTheProductOfTheStoredValues(1, cols);   // decoding: vector kernel on the bytes
+            multiplyEqualsTheProductOfTheStoredValues(17, cols);  // a prompt: panels of weight rows widened once
+        }
     }
 
-    private static void multiplyEqualsTheProductOfTheStoredValues(int n) {
-        int rows = 300, cols = 172;   // 172: stories260K's hidden size, not a multiple of 32
+    private static void multiplyEqualsTheProductOfTheStoredValues(int n, int cols) {
+        int rows = 300;
         Q8Matrix q = Q8Matrix.quantize(random(rows * cols, 2), rows, cols);
         float[] x = random(n * cols, 3);
         float[] bias = random(rows, 4);
