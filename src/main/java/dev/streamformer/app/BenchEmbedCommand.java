@@ -70,15 +70,23 @@ final class BenchEmbedCommand implements Callable<Integer> {
 
         task.embed(warm);
         byte[] jsonLines = jsonLines(all);
-        runJsonLines(task, jsonLines(warm));
+        runJsonLines(task, jsonLines(warm), new JsonLines.StageTimes());
         // alternating rounds, the best of each kept: a burst of load elsewhere hurts neither side alone
         double ours = Double.MAX_VALUE, command = Double.MAX_VALUE;
-        for (int round = 0; round < rounds; round++) {
+        JsonLines.StageTimes stages = null;
+        for (int round = 0; round < Math.max(1, rounds); round++) {
             ours = Math.min(ours, time(() -> task.embed(all)));
-            command = Math.min(command, time(() -> runJsonLines(task, jsonLines)));
+            var times = new JsonLines.StageTimes();
+            double seconds = time(() -> runJsonLines(task, jsonLines, times));
+            if (seconds < command) {
+                command = seconds;
+                stages = times;
+            }
         }
         report("streamformer, the texts in memory (budget " + maxTokens + ", batch " + maxBatch + ")", all.size(), tokens, ours, ours);
         report("streamformer embed, JSON Lines in and out (what users run)", all.size(), tokens, command, ours);
+        System.out.printf(Locale.ROOT, "    its stages: read %.2f s, parse+tokenize %.2f s, model %.2f s, enrich+write %.2f s%n",
+                stages.read / 1e9, stages.parseTokenize / 1e9, stages.model / 1e9, stages.write / 1e9);
 
         Pooling pooling = loaded.files().descriptor().poolingMode();
         Runnable rawOrt = () -> {
@@ -112,10 +120,11 @@ final class BenchEmbedCommand implements Callable<Integer> {
     }
 
     /** The command's own path, {@link JsonLines} from parsing to writing, with the output written to memory and dropped. */
-    private static void runJsonLines(EmbedTask task, byte[] input) {
+    private static void runJsonLines(EmbedTask task, byte[] input, JsonLines.StageTimes times) {
         var sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         try (Progress quiet = new Progress(new PrintStream(OutputStream.nullOutputStream()), false)) {
-            new JsonLines(new LineOptions(), quiet, null, null, task.input()).run(new ByteArrayInputStream(input), sink, task);
+            new JsonLines(new LineOptions(), quiet, null, null, task.input()).timed(times)
+                    .run(new ByteArrayInputStream(input), sink, task);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
