@@ -21,7 +21,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 
 /**
  * JSON Lines in, JSON Lines out, one output line per input line, in order.
@@ -58,6 +60,8 @@ final class JsonLines {
     private final Progress progress;
     private final ToIntFunction<String> tokenCounter;
     private final String modelId;
+    /** Where the time goes, stage by stage; null: not measured. */
+    private StageTimes times;
 
     /**
      * Lines for {@link #run(InputStream, PrintStream, Function)}: a batch function that is not a {@link Task}.
@@ -97,6 +101,20 @@ final class JsonLines {
         this.modelId = modelId;
     }
 
+    /**
+     * The run's time by stage, in nanoseconds summed over its chunks (for {@code bench embed}): reading the lines,
+     * parsing and tokenizing them, the model (with its result fields and their checks), enriching and writing the output.
+     */
+    static final class StageTimes {
+        long read, parseTokenize, model, write;
+    }
+
+    /** Measures this run's stages into {@code times}. */
+    JsonLines timed(StageTimes times) {
+        this.times = times;
+        return this;
+    }
+
     /** An input line: the parsed event and, once prepared, its text as the task tokenized it; or why it was refused. */
     private record Line(long number, EventParser.ParsedEvent event, PreparedText input, Failure failure) {
 
@@ -115,48 +133,103 @@ final class JsonLines {
 
     /** Processes every line of {@code in}, each text tokenized once ({@link Task#prepare}); returns the exit code. */
     int run(InputStream in, PrintStream out, Task task) throws IOException {
-        List<Line> chunk = new ArrayList<>();
-        long number = 0, chunkBytes = 0;
+        List<byte[]> chunk = new ArrayList<>();
+        long firstNumber = 1, chunkBytes = 0;
         byte[] raw;
+        long start = System.nanoTime();
         while ((raw = readLine(in)) != null) {
-            chunk.add(parse(++number, raw));
+            chunk.add(raw);
             chunkBytes += raw.length;
+            if (times != null) times.read += System.nanoTime() - start;
             if (chunk.size() == CHUNK_LINES || chunkBytes >= CHUNK_BYTES || inputPaused(in)) {
-                if (!flush(chunk, out, task)) return 1;
+                if (!flush(firstNumber, chunk, out, task)) return 1;
+                firstNumber += chunk.size();
                 chunk.clear();
                 chunkBytes = 0;
             }
+            start = System.nanoTime();
         }
-        return flush(chunk, out, task) ? 0 : 1;
+        return flush(firstNumber, chunk, out, task) ? 0 : 1;
     }
 
-    private boolean flush(List<Line> chunk, PrintStream out, Task task) {
-        List<Line> prepared = prepare(chunk, task);
-        List<PreparedText> inputs = new ArrayList<>();
-        for (Line l : prepared) if (l.input != null) inputs.add(l.input);
+    /**
+     * One chunk, its lines numbered from {@code firstNumber}: parsed and tokenized, through the model together, then
+     * enriched and written in order. Parsing, tokenizing and writing are per line, so they use every core
+     * ({@link #eachLine}); the model call between them uses every core itself.
+     */
+    private boolean flush(long firstNumber, List<byte[]> chunk, PrintStream out, Task task) {
+        long start = System.nanoTime();
+        Line[] lines = new Line[chunk.size()];
+        eachLine(0, lines.length, i -> lines[i] = prepare(parse(firstNumber + i, chunk.get(i)), task));
+        List<PreparedText> inputs = new ArrayList<>(lines.length);
+        for (Line l : lines) if (l.input != null) inputs.add(l.input);
+        long prepared = System.nanoTime();
         List<BatchInference.Outcome> outcomes = BatchInference.run(task, inputs).outcomes();
-        int next = 0;
+        long modelled = System.nanoTime();
+        if (times != null) {
+            times.parseTokenize += prepared - start;
+            times.model += modelled - prepared;
+        }
+        try {
+            return write(lines, outcomes, out, task.modelId());
+        } finally {
+            if (times != null) times.write += System.nanoTime() - modelled;
+        }
+    }
+
+    /**
+     * Writes the chunk's lines in order, {@value #WRITE_BLOCK} at a time: a block's lines are enriched and turned into
+     * bytes in parallel, then written one after another. False when {@code failFast} stopped at a bad line.
+     */
+    private boolean write(Line[] lines, List<BatchInference.Outcome> outcomes, PrintStream out, String modelId) {
+        BatchInference.Outcome[] outcomeOf = new BatchInference.Outcome[lines.length];   // by line; null for a refused line
+        for (int i = 0, next = 0; i < lines.length; i++) if (lines[i].failure == null) outcomeOf[i] = outcomes.get(next++);
         long tokens = 0, errors = 0;
-        for (Line l : prepared) {
-            Written written = l.failure != null ? new Written(null, l.failure) : written(l, outcomes.get(next++), task.modelId());
-            if (written.failure == null) {
-                out.write(written.json, 0, written.json.length);
-                out.println();
-                tokens += l.input.tokens();
-                continue;
+        for (int from = 0; from < lines.length; from += WRITE_BLOCK) {
+            int to = Math.min(lines.length, from + WRITE_BLOCK), first = from;
+            Written[] block = new Written[to - from];
+            eachLine(from, to, i -> block[i - first] = lines[i].failure != null
+                    ? new Written(null, lines[i].failure) : written(lines[i], outcomeOf[i], modelId));
+            for (int i = from; i < to; i++) {
+                Line l = lines[i];
+                Written written = block[i - from];
+                if (written.failure == null) {
+                    out.write(written.json, 0, written.json.length);
+                    out.println();
+                    tokens += l.input.tokens();
+                    continue;
+                }
+                errors++;
+                if (failFast) {
+                    out.flush();
+                    System.err.println("streamformer: line " + l.number + ": " + written.failure.message);
+                    return false;
+                }
+                out.println(JsonNodeFactory.instance.objectNode()
+                        .put("error", written.failure.message).put("reason", written.failure.reason).put("line", l.number));
             }
-            errors++;
-            if (failFast) {
-                out.flush();
-                System.err.println("streamformer: line " + l.number + ": " + written.failure.message);
-                return false;
-            }
-            out.println(JsonNodeFactory.instance.objectNode()
-                    .put("error", written.failure.message).put("reason", written.failure.reason).put("line", l.number));
         }
         out.flush();
-        progress.add(chunk.size() - errors, tokens, errors);
+        progress.add(lines.length - errors, tokens, errors);
         return true;
+    }
+
+    /** Lines written per block: bounds the output bytes held at once (a block of embeddings is about 1 MiB). */
+    static final int WRITE_BLOCK = 256;
+    /** Fewer lines than this are handled on the calling thread: a parallel hand-off costs more than it saves. */
+    private static final int PARALLEL_LINES = 32;
+
+    /**
+     * {@code work} for lines {@code from} (inclusive) to {@code to}, on the common fork-join pool when there are enough
+     * of them. Every piece of work here is one line's own (its parse, its tokens, its output bytes): the parser, the
+     * task and the value format are thread-safe, and the results go to the line's own slot, so the order is kept.
+     */
+    private static void eachLine(int from, int to, IntConsumer work) {
+        if (to - from < PARALLEL_LINES) {
+            for (int i = from; i < to; i++) work.accept(i);
+        } else {
+            IntStream.range(from, to).parallel().forEach(work);
+        }
     }
 
     /** What a line comes to: the enriched event's JSON, or why it was refused. */
@@ -192,21 +265,16 @@ final class JsonLines {
         }
     }
 
-    /** The parsed lines tokenized once; a text the tokenizer fails on is refused as on Kafka ({@code tokenizer-failure}). */
-    private static List<Line> prepare(List<Line> chunk, Task task) {
-        List<Line> prepared = new ArrayList<>(chunk.size());
-        for (Line l : chunk) {
-            if (l.failure != null) {
-                prepared.add(l);
-                continue;
-            }
-            try {
-                prepared.add(new Line(l.number, l.event, task.prepare(l.event.text()), null));
-            } catch (RuntimeException e) {
-                prepared.add(new Line(l.number, new Failure(BatchInference.TOKENIZER_FAILURE, Main.oneLine(e))));
-            }
+    /** A parsed line tokenized once; a text the tokenizer fails on is refused as on Kafka ({@code tokenizer-failure}). */
+    private static Line prepare(Line line, Task task) {
+        if (line.failure != null) {
+            return line;
         }
-        return prepared;
+        try {
+            return new Line(line.number, line.event, task.prepare(line.event.text()), null);
+        } catch (RuntimeException e) {
+            return new Line(line.number, new Failure(BatchInference.TOKENIZER_FAILURE, Main.oneLine(e)));
+        }
     }
 
     /** A batch function and a token counter as a {@link Task} (the tokenizer command, tests). */
