@@ -37,11 +37,11 @@ import java.util.function.LongConsumer;
  * model, as it should be?
  *
  * <p>Steps: create fresh topics; produce one event {@code {"id":i,"text":...}} per text; run the task directly on
- * the texts in the batches the pipeline would form (one warm-up batch first); then run the pipeline once on the first
- * few hundred texts (a warm-up, on topics of its own) and once on all of them, timed from the moment Kafka Streams is
- * {@code RUNNING} to the moment a {@code read_committed} consumer has seen every output and dead-letter record. Both
- * timed parts also record this process's CPU by thread group ({@link CpuByThread}): what the broker, the Kafka
- * clients and the stream thread cost next to the model, in terms that hold on a loaded machine.
+ * the texts in the batches the pipeline would form (one warm-up batch first); then run the pipeline on them, timed
+ * from the moment Kafka Streams is {@code RUNNING} to the moment a {@code read_committed} consumer has seen every
+ * output and dead-letter record. Both timed parts also record this process's CPU by thread group
+ * ({@link CpuByThread}): what the broker, the Kafka clients and the stream thread cost next to the model, in terms
+ * that hold on a loaded machine.
  */
 public final class PipelineBenchmark {
 
@@ -108,16 +108,9 @@ public final class PipelineBenchmark {
         Duration raw = timeRawTask(timedTask, texts, batching.budget());
         CpuByThread.Breakdown rawCpu = cpu.snapshot().since(rawStart);
 
-        // the pipeline's warm-up: Kafka's code paths (clients, Streams, the broker) are compiled by the JIT during their
-        // first seconds, which costs a few CPU seconds once per process; the timed run should not pay for them
-        runPipeline(broker, timedTask, texts.subList(0, Math.min(WARM_UP_RECORDS, texts.size())), partitions, batching,
-                streamsConfig, values, prefix + "-warm-up", seen -> { }, cpu);
         PipelineRun timed = runPipeline(broker, timedTask, texts, partitions, batching, streamsConfig, values, prefix, progress, cpu);
         return new Result(texts.size(), timed.deadLetters, tokens, timed.time, raw, timed.counters, timed.threadTime, rawCpu, timed.cpu);
     }
-
-    /** Records the pipeline runs before the timed run, on topics of their own. */
-    private static final int WARM_UP_RECORDS = 300;
 
     private record PipelineRun(Duration time, long deadLetters, PipelineMetrics.Counters counters,
                                Map<String, Double> threadTime, CpuByThread.Breakdown cpu) {}
