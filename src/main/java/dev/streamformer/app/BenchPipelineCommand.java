@@ -105,6 +105,22 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 perRecord(r, r.rawCpu().wallNanos()), perRecord(r, r.pipelineCpu().wallNanos()));
         System.out.printf(Locale.ROOT, "    %-68s %8.2f %9.2f  (of %d)%n", "cores busy (process CPU / wall)",
                 r.rawCpu().coresUsed(), r.pipelineCpu().coresUsed(), Runtime.getRuntime().availableProcessors());
+        long task = r.rawCpu().nanos(CpuByThread.Part.TASK);
+        System.out.printf(Locale.ROOT, "  pipeline - raw, CPU ms per record: %+.2f = task %+.2f, Kafka %+.2f (broker %+.2f), JVM %+.2f"
+                        + " (JIT %+.2f); Kafka's extra CPU is %.1f %% of the task's%n",
+                perRecord(r, r.pipelineCpu().processCpuNanos() - r.rawCpu().processCpuNanos()),
+                perRecord(r, r.pipelineCpu().nanos(CpuByThread.Part.TASK) - task),
+                perRecord(r, extra(r, CpuByThread.Part.KAFKA)), perRecord(r, extra(r, CpuByThread.Group.BROKER)),
+                perRecord(r, extra(r, CpuByThread.Part.JVM)), perRecord(r, extra(r, CpuByThread.Group.JIT)),
+                100.0 * extra(r, CpuByThread.Part.KAFKA) / Math.max(1, task));
+    }
+
+    private static long extra(PipelineBenchmark.Result r, CpuByThread.Part part) {
+        return r.pipelineCpu().nanos(part) - r.rawCpu().nanos(part);
+    }
+
+    private static long extra(PipelineBenchmark.Result r, CpuByThread.Group group) {
+        return r.pipelineCpu().cpuNanos().get(group) - r.rawCpu().cpuNanos().get(group);
     }
 
     private static double perRecord(PipelineBenchmark.Result r, long nanos) {

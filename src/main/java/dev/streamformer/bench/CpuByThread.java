@@ -29,25 +29,32 @@ import java.util.function.ToLongFunction;
  */
 public final class CpuByThread {
 
+    /** What a thread group works for: the task (tokenizer and model), Kafka (broker, clients, Streams), or the JVM. */
+    public enum Part { TASK, KAFKA, JVM }
+
     /** Thread groups, in the order a table shows them. */
     public enum Group {
-        TOKENIZE("tokenizer (prepare), on the calling thread"),
-        MODEL("model calls, on the calling thread"),
-        KERNELS("Java engine's kernel threads (streamformer-kernel-*)"),
-        NATIVE("native threads: ONNX Runtime's (and threads that ended)"),
-        GC("JVM garbage collector threads"),
-        JIT("JVM JIT compiler threads"),
-        STREAM_THREAD("Kafka Streams stream thread, model and tokenizer excluded"),
-        STREAMS_OTHER("Kafka Streams' other threads (state updater, cleaner)"),
-        PRODUCER("producer network threads"),
-        CONSUMER_ADMIN("consumer heartbeat/background, admin client threads"),
-        BROKER("in-process KRaft broker"),
-        BENCH("bench thread (raw: batching; pipeline: reading the output)"),
-        OTHER("other Java threads");
+        TOKENIZE(Part.TASK, "tokenizer (prepare), on the calling thread"),
+        MODEL(Part.TASK, "model calls, on the calling thread"),
+        KERNELS(Part.TASK, "Java engine's kernel threads (streamformer-kernel-*)"),
+        NATIVE(Part.TASK, "native threads: ONNX Runtime's (and threads that ended)"),
+        GC(Part.JVM, "JVM garbage collector threads"),
+        JIT(Part.JVM, "JVM JIT compiler threads"),
+        STREAM_THREAD(Part.KAFKA, "Kafka Streams stream thread, model and tokenizer excluded"),
+        STREAMS_OTHER(Part.KAFKA, "Kafka Streams' other threads (state updater, cleaner)"),
+        PRODUCER(Part.KAFKA, "producer network threads"),
+        CONSUMER_ADMIN(Part.KAFKA, "consumer heartbeat/background, admin client threads"),
+        BROKER(Part.KAFKA, "in-process KRaft broker"),
+        BENCH(Part.KAFKA, "bench thread (raw: batching; pipeline: reading the output)"),
+        OTHER(Part.JVM, "other Java threads");
 
+        public final Part part;
         public final String label;
 
-        Group(String label) { this.label = label; }
+        Group(Part part, String label) {
+            this.part = part;
+            this.label = label;
+        }
 
         /**
          * The group of a Java thread, by the names that Kafka 4 and Streamformer give their threads. The broker's
@@ -176,6 +183,11 @@ public final class CpuByThread {
 
     /** CPU by group over one timed run, and that run's wall time and process CPU. */
     public record Breakdown(long wallNanos, long processCpuNanos, Map<Group, Long> cpuNanos) {
+        /** CPU nanos of the groups that work for {@code part}. */
+        public long nanos(Part part) {
+            return cpuNanos.entrySet().stream().filter(e -> e.getKey().part == part).mapToLong(Map.Entry::getValue).sum();
+        }
+
         /** Cores this process kept busy on average (process CPU over wall time). */
         public double coresUsed() { return processCpuNanos / (double) Math.max(1, wallNanos); }
     }
