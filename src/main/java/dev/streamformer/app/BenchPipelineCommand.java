@@ -9,6 +9,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import dev.streamformer.bench.CpuByThread;
 import dev.streamformer.bench.PipelineBenchmark;
 import dev.streamformer.streams.PipelineConfig;
 import dev.streamformer.task.Task;
@@ -80,9 +81,50 @@ final class BenchPipelineCommand implements Callable<Integer> {
             var threadTime = new StringBuilder();
             r.threadTime().forEach((name, ratio) -> threadTime.append(String.format(Locale.ROOT, " %s %.0f %%", name.replace("-ratio", ""), 100 * ratio)));
             System.out.println("  stream thread's time (Kafka Streams, last 30 s):" + threadTime);
+            printCpu(r);
             System.out.printf(Locale.ROOT, "  pipeline / raw = %.2fx%n", r.ratio());
             return 0;
         }
+    }
+
+    /**
+     * This process's CPU per record by thread group, raw run next to pipeline run: CPU time holds on a loaded
+     * machine, where wall time does not. Wall time minus CPU over the cores says how much the process waited.
+     */
+    private static void printCpu(PipelineBenchmark.Result r) {
+        System.out.printf(Locale.ROOT, "  CPU ms per record, by thread %-42s %8s %9s%n", "", "raw", "pipeline");
+        for (CpuByThread.Group group : CpuByThread.Group.values()) {
+            long raw = r.rawCpu().cpuNanos().get(group);
+            long pipeline = r.pipelineCpu().cpuNanos().get(group);
+            if (raw == 0 && pipeline == 0) continue;
+            System.out.printf(Locale.ROOT, "    %-68s %8.2f %9.2f%n", group.label, perRecord(r, raw), perRecord(r, pipeline));
+        }
+        System.out.printf(Locale.ROOT, "    %-68s %8.2f %9.2f%n", "process CPU (the sum)",
+                perRecord(r, r.rawCpu().processCpuNanos()), perRecord(r, r.pipelineCpu().processCpuNanos()));
+        System.out.printf(Locale.ROOT, "    %-68s %8.2f %9.2f%n", "wall ms per record",
+                perRecord(r, r.rawCpu().wallNanos()), perRecord(r, r.pipelineCpu().wallNanos()));
+        System.out.printf(Locale.ROOT, "    %-68s %8.2f %9.2f  (of %d)%n", "cores busy (process CPU / wall)",
+                r.rawCpu().coresUsed(), r.pipelineCpu().coresUsed(), Runtime.getRuntime().availableProcessors());
+        long task = r.rawCpu().nanos(CpuByThread.Part.TASK);
+        System.out.printf(Locale.ROOT, "  pipeline - raw, CPU ms per record: %+.2f = task %+.2f, Kafka %+.2f (broker %+.2f), JVM %+.2f"
+                        + " (JIT %+.2f); Kafka's extra CPU is %.1f %% of the task's%n",
+                perRecord(r, r.pipelineCpu().processCpuNanos() - r.rawCpu().processCpuNanos()),
+                perRecord(r, r.pipelineCpu().nanos(CpuByThread.Part.TASK) - task),
+                perRecord(r, extra(r, CpuByThread.Part.KAFKA)), perRecord(r, extra(r, CpuByThread.Group.BROKER)),
+                perRecord(r, extra(r, CpuByThread.Part.JVM)), perRecord(r, extra(r, CpuByThread.Group.JIT)),
+                100.0 * extra(r, CpuByThread.Part.KAFKA) / Math.max(1, task));
+    }
+
+    private static long extra(PipelineBenchmark.Result r, CpuByThread.Part part) {
+        return r.pipelineCpu().nanos(part) - r.rawCpu().nanos(part);
+    }
+
+    private static long extra(PipelineBenchmark.Result r, CpuByThread.Group group) {
+        return r.pipelineCpu().cpuNanos().get(group) - r.rawCpu().cpuNanos().get(group);
+    }
+
+    private static double perRecord(PipelineBenchmark.Result r, long nanos) {
+        return nanos / 1e6 / r.records();
     }
 
     /** The benchmark's events as JSON (the default) or as Avro records of a two-field schema written for the run. */

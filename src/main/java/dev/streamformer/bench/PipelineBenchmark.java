@@ -11,14 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.broker.EmbeddedKafkaBroker;
 import dev.streamformer.task.Task;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -27,12 +24,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -42,9 +37,11 @@ import java.util.function.LongConsumer;
  * model, as it should be?
  *
  * <p>Steps: create fresh topics; produce one event {@code {"id":i,"text":...}} per text; run the task directly on
- * the texts in the batches the pipeline would form (one warm-up batch first); then run the pipeline and time it
+ * the texts in the batches the pipeline would form (one warm-up batch first); then run the pipeline on them, timed
  * from the moment Kafka Streams is {@code RUNNING} to the moment a {@code read_committed} consumer has seen every
- * output and dead-letter record.
+ * output and dead-letter record. Both timed parts also record this process's CPU by thread group
+ * ({@link CpuByThread}): what the broker, the Kafka clients and the stream thread cost next to the model, in terms
+ * that hold on a loaded machine.
  */
 public final class PipelineBenchmark {
 
@@ -56,9 +53,12 @@ public final class PipelineBenchmark {
      * @param threadTime  where the stream threads spent their time, from Kafka Streams' own {@code stream-thread-metrics}
      *                    ({@code poll-ratio}, {@code process-ratio}, {@code punctuate-ratio}, {@code commit-ratio}),
      *                    averaged over the threads
+     * @param rawCpu      this process's CPU by thread group while the raw task ran
+     * @param pipelineCpu the same while the pipeline ran (its timed part): next to {@code rawCpu}, what Kafka costs
      */
     public record Result(int records, long deadLetters, long tokens, Duration pipeline, Duration raw,
-                         PipelineMetrics.Counters counters, Map<String, Double> threadTime) {
+                         PipelineMetrics.Counters counters, Map<String, Double> threadTime,
+                         CpuByThread.Breakdown rawCpu, CpuByThread.Breakdown pipelineCpu) {
         public double pipelineRecordsPerSecond() { return records / seconds(pipeline); }
 
         public double rawRecordsPerSecond() { return records / seconds(raw); }
@@ -98,17 +98,37 @@ public final class PipelineBenchmark {
     public static Result run(EmbeddedKafkaBroker broker, Task task, List<String> texts, int partitions,
                              PipelineConfig.Batching batching, Map<String, Object> streamsConfig, Values values,
                              LongConsumer progress) throws InterruptedException {
-        String bootstrap = broker.bootstrapServers();
+        var cpu = new CpuByThread();
+        Task timedTask = cpu.timed(task);
         String prefix = "bench-" + System.currentTimeMillis();
+        long tokens = texts.stream().mapToLong(task::countTokens).sum();
+
+        BatchInference.run(task, List.of(task.prepare(texts.getFirst())));   // warm-up: first-call costs belong to neither side
+        var rawStart = cpu.snapshot();
+        Duration raw = timeRawTask(timedTask, texts, batching.budget());
+        CpuByThread.Breakdown rawCpu = cpu.snapshot().since(rawStart);
+
+        PipelineRun timed = runPipeline(broker, timedTask, texts, partitions, batching, streamsConfig, values, prefix, progress, cpu);
+        return new Result(texts.size(), timed.deadLetters, tokens, timed.time, raw, timed.counters, timed.threadTime, rawCpu, timed.cpu);
+    }
+
+    private record PipelineRun(Duration time, long deadLetters, PipelineMetrics.Counters counters,
+                               Map<String, Double> threadTime, CpuByThread.Breakdown cpu) {}
+
+    /**
+     * Produces the texts as events to fresh topics named after {@code prefix}, then runs the pipeline on them, timed
+     * from the moment Kafka Streams is {@code RUNNING} to the moment a {@code read_committed} consumer has seen every
+     * output and dead-letter record.
+     */
+    private static PipelineRun runPipeline(EmbeddedKafkaBroker broker, Task task, List<String> texts, int partitions,
+                                           PipelineConfig.Batching batching, Map<String, Object> streamsConfig, Values values,
+                                           String prefix, LongConsumer progress, CpuByThread cpu) throws InterruptedException {
+        String bootstrap = broker.bootstrapServers();
         String input = prefix + "-in";
         String output = prefix + "-out";
         String deadLetters = prefix + "-dlq";
         broker.createTopics(partitions, input, output, deadLetters);
         produce(bootstrap, input, texts, values.encode());
-
-        long tokens = texts.stream().mapToLong(task::countTokens).sum();
-        Duration raw = timeRawTask(task, texts, batching.budget());
-
         PipelineConfig config = PipelineConfig.builder()
                 .inputTopic(input).outputTopic(output).deadLetterTopic(deadLetters).batching(batching).valueFormat(values.format())
                 .streamsConfig(streamsConfig)
@@ -117,6 +137,7 @@ public final class PipelineBenchmark {
                 .build();
         try (var pipeline = new Pipeline(config, task); var reader = new Counter(bootstrap, output, deadLetters)) {
             BenchKafka.startAndWait(pipeline);
+            var cpuStart = cpu.snapshot();
             long start = System.nanoTime();
             long lastProgress = start;
             long seen = 0;
@@ -135,9 +156,9 @@ public final class PipelineBenchmark {
                             + seen + " of " + texts.size() + " records; see the log.");
                 }
             }
-            Duration pipelineTime = Duration.ofNanos(System.nanoTime() - start);
-            return new Result(texts.size(), reader.deadLetters, tokens,
-                    pipelineTime, raw, pipeline.counters(), threadTime(pipeline.kafkaStreams()));
+            Duration time = Duration.ofNanos(System.nanoTime() - start);
+            CpuByThread.Breakdown used = cpu.snapshot().since(cpuStart);
+            return new PipelineRun(time, reader.deadLetters, pipeline.counters(), threadTime(pipeline.kafkaStreams()), used);
         }
     }
 
@@ -160,7 +181,6 @@ public final class PipelineBenchmark {
      * prepared (tokenized) inside the timed part, as the pipeline does.
      */
     private static Duration timeRawTask(Task task, List<String> texts, TokenBudget budget) {
-        BatchInference.run(task, List.of(task.prepare(texts.getFirst())));   // warm-up: first-call costs belong to neither side
         long start = System.nanoTime();
         List<PreparedText> batch = new ArrayList<>();
         int longest = 0;
