@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Structure checks for docker/: no Docker engine runs here, so the files are read as data. */
 class DockerFilesTest {
-    static final List<String> ENTRYPOINT = List.of("java", "-XX:+UseG1GC", "--add-modules", "jdk.incubator.vector",
+    static final List<String> ENTRYPOINT = List.of("java", "-XX:+UseParallelGC", "-XX:+UseCountedLoopSafepoints", "-XX:LoopStripMiningIter=1000", "--add-modules", "jdk.incubator.vector",
             "--enable-native-access=ALL-UNNAMED", "-jar", "/app/streamformer.jar");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
