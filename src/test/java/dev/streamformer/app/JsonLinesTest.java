@@ -142,4 +142,42 @@ class JsonLinesTest {
         };
         assertEquals(List.of(1, 1, 1), modelCalls(interactive));
     }
+
+    @Test
+    void aTimedRunCountsEachStageOnItsOwn() throws Exception {
+        // each line takes 20 ms to arrive and 100 ms in the model; a pause after each line sends it alone
+        byte[] bytes = "one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8);
+        var slow = new ByteArrayInputStream(bytes) {
+            private boolean atLineStart() { return pos == 0 || buf[pos - 1] == '\n'; }
+            @Override public synchronized int read() {
+                if (atLineStart() && pos < count) sleep(20);
+                return super.read();
+            }
+            @Override public synchronized int available() { return atLineStart() ? 0 : super.available(); }
+        };
+        Function<List<String>, List<ObjectNode>> slowModel = texts -> {
+            sleep(100);
+            return LENGTH.apply(texts);
+        };
+        var times = new JsonLines.StageTimes();
+        ByteArrayOutputStream bytesOut = new ByteArrayOutputStream();
+        int exit = new JsonLines("text", 64 * 1024, false, new Progress(System.err, false), String::length, "m").timed(times)
+                .run(slow, new PrintStream(bytesOut, true, StandardCharsets.UTF_8), slowModel);
+        assertEquals(0, exit);
+        assertEquals(3, bytesOut.toString(StandardCharsets.UTF_8).split("\n").length);
+        long ms = 1_000_000;
+        assertTrue(times.read >= 60 * ms, "read " + times.read / ms + " ms, 3 lines of 20 ms");
+        assertTrue(times.model >= 300 * ms, "model " + times.model / ms + " ms, 3 calls of 100 ms");
+        assertTrue(times.read < 300 * ms, "read " + times.read / ms + " ms must not count the model's time");
+        assertTrue(times.write > 0, "write " + times.write);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
