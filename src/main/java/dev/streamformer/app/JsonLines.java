@@ -12,10 +12,12 @@ import dev.streamformer.task.EventInput;
 import dev.streamformer.task.PreparedText;
 import dev.streamformer.task.Task;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -125,6 +127,14 @@ final class JsonLines {
 
     /** A refused line: a reason as the dead-letter topic names it, and a sentence. */
     private record Failure(String reason, String message) {}
+
+    /**
+     * Standard output for {@link #run}, 64 KiB buffered: {@code System.out} flushes on every write, here two per line (the
+     * event, its newline). {@link #run} flushes it after every chunk and before a fail-fast stop.
+     */
+    static PrintStream bufferedStdout() {
+        return new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, StandardCharsets.UTF_8);
+    }
 
     /** Processes every line of {@code in} with a batch function; returns the exit code. */
     int run(InputStream in, PrintStream out, Function<List<String>, List<ObjectNode>> batch) throws IOException {

@@ -5,9 +5,7 @@ import dev.streamformer.task.factory.TaskSpec;
 import picocli.CommandLine.Mixin;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /** A command that runs one task over JSON Lines from stdin (embed, classify, rerank, entities, generate). */
@@ -25,8 +23,7 @@ abstract class LinesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Task task = spec().create()) {
-            // 64 KiB buffered: System.out flushes on every write, here two per line (the event, its newline)
-            PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false, StandardCharsets.UTF_8);
+            PrintStream out = JsonLines.bufferedStdout();
             try (Progress progress = new Progress(System.err, lines.progress)) {
                 JsonLines runner = new JsonLines(lines, progress, null, null, task.input());
                 return runner.run(new BufferedInputStream(System.in, 1 << 16), out, task);

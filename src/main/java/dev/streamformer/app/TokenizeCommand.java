@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.BufferedInputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +73,7 @@ final class TokenizeCommand implements Callable<Integer> {
         ChatPrompt prompt = new ChatPrompt(template,
                 new ChatPrompt.ChatSettings(chat, system, ChatPrompt.ChatSettings.parseVariables(chatTemplateKwargs)),
                 PromptTemplate.IDENTITY);
-        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        PrintStream out = JsonLines.bufferedStdout();
         try (Progress progress = new Progress(System.err, lines.progress)) {
             JsonLines runner = new JsonLines(lines, progress,
                     t -> tokenizer.encode(t, !chat).length(), null, prompt);
