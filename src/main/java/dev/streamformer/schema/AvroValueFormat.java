@@ -33,7 +33,7 @@ public final class AvroValueFormat implements ValueFormat {
             String file = SchemaSettings.schemaFile(settings, NAME, "Avro schema: give its .avsc file", "--schema-file");
             AvroFormat avro = AvroFormat.fromSchemaFile(Path.of(file));
             SchemaSettings.textField(settings).ifPresent(avro::requireTextField);
-            return SchemaSettings.withOutput(settings, NAME, new AvroValueFormat(avro));
+            return SchemaSettings.withOutput(settings, NAME, "record", new AvroValueFormat(avro));
         }
     }
 

@@ -35,7 +35,7 @@ public final class ProtobufValueFormat implements ValueFormat {
                     "--schema-file FILE.proto#package.Message");
             ProtobufFormat protobuf = ProtobufFormat.fromSchemaFile(file);
             SchemaSettings.textField(settings).ifPresent(protobuf::requireTextField);
-            return SchemaSettings.withOutput(settings, NAME, new ProtobufValueFormat(protobuf));
+            return SchemaSettings.withOutput(settings, NAME, "message", new ProtobufValueFormat(protobuf));
         }
     }
 

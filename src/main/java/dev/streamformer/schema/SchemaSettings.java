@@ -45,17 +45,17 @@ final class SchemaSettings {
     }
 
     /**
-     * The binary format {@code binary} (Avro, Protobuf) as the stage's settings ask it to write: by default a record of
-     * the evolved schema, or with {@code outputFormat json} / {@code --output-format json} the enriched event as JSON, for
-     * consumers that do not read the producer's schema; an output format other than the format's own name or json is
-     * refused in one sentence.
+     * The binary format {@code binary} (Avro, Protobuf) as the stage's settings ask it to write: by default a value of
+     * the evolved schema (its {@code unit}: an Avro record, a Protobuf message), or with {@code outputFormat json} /
+     * {@code --output-format json} the enriched event as JSON, for consumers that do not read the producer's schema; an
+     * output format other than the format's own name or json is refused in one sentence.
      */
-    static ValueFormat withOutput(Map<String, String> settings, String format, ValueFormat binary) {
+    static ValueFormat withOutput(Map<String, String> settings, String format, String unit, ValueFormat binary) {
         String output = settings.get(OUTPUT_FORMAT);
         if (output == null || output.equals(format)) return binary;
         if (output.equals("json")) return new JsonOutput(binary);
         throw new IllegalArgumentException("Output format '" + output + "' does not fit --value-format " + format
-                + ": leave it out (a record of the evolved " + format + " schema) or give json (--output-format json;"
+                + ": leave it out (a " + unit + " of the evolved " + format + " schema) or give json (--output-format json;"
                 + " topology file: " + OUTPUT_FORMAT + ").");
     }
 

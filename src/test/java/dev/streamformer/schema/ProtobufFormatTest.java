@@ -168,7 +168,7 @@ class ProtobufFormatTest {
         assertEquals(((ObjectNode) JSON.readTree(REVIEW_JSON)).put("label", "positive"), JSON.readTree(out));
         var wrong = assertThrows(IllegalArgumentException.class,
                 () -> ValueFormats.create("protobuf", Map.of("schemaFile", schemaFile, "outputFormat", "avro")));
-        assertEquals("Output format 'avro' does not fit --value-format protobuf: leave it out (a record of the evolved"
+        assertEquals("Output format 'avro' does not fit --value-format protobuf: leave it out (a message of the evolved"
                 + " protobuf schema) or give json (--output-format json; topology file: outputFormat).", wrong.getMessage());
     }
 

@@ -78,7 +78,8 @@ class SchemaValueFormatsTest {
         assertEquals("{\"text\":\"hello\",\"n\":7,\"label\":\"greeting\"}", new String(out, StandardCharsets.UTF_8));
         var wrong = assertThrows(IllegalArgumentException.class,
                 () -> ValueFormats.create("avro", Map.of("schemaFile", file.toString(), "outputFormat", "text")));
-        assertTrue(wrong.getMessage().contains("give json"), wrong.getMessage());
+        assertEquals("Output format 'text' does not fit --value-format avro: leave it out (a record of the evolved avro schema)"
+                + " or give json (--output-format json; topology file: outputFormat).", wrong.getMessage());
     }
 
     @Test
