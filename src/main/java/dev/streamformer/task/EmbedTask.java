@@ -1,6 +1,5 @@
 package dev.streamformer.task;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamformer.model.ModelRegistry;
@@ -126,8 +125,7 @@ public final class EmbedTask implements Task {
         List<ObjectNode> results = new ArrayList<>(vectors.length);
         for (int i = 0; i < vectors.length; i++) {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
-            ArrayNode arr = node.putArray("embedding");
-            for (float x : vectors[i]) arr.add(x);
+            node.set("embedding", new FloatArrayNode(vectors[i]));
             if (embedded.truncated()[i]) node.put("truncated", true); // only the first maxLength tokens were embedded
             results.add(node);
         }
