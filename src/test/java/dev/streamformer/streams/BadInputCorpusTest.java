@@ -6,9 +6,6 @@ import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.task.EmbedTask;
 import dev.streamformer.task.EngineOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,29 +95,21 @@ public class BadInputCorpusTest {
 
     @Test
     void everyBadEventHasItsDefinedOutcomeAndTheStreamGoesOn() throws Exception {
-        QuietKafkaLogs.apply();
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
-                .batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "corpus").build();
         EmbedTask task = EmbedTask.load("all-minilm-l6-v2", EngineOptions.DEFAULT);
-        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, new PipelineMetrics()),
-                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
-            var input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-            var output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            var dlq = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try (var run = TopologyRun.start(stage(PipelineConfig.builder()), task, new PipelineMetrics())) {
             Map<String, byte[]> corpus = corpus();
             assertEquals(EXPECTED.keySet(), corpus.keySet());
-            corpus.forEach((name, bytes) -> input.pipeInput(utf8(name), bytes));
-            input.pipeInput(utf8("after-all"), utf8("{\"text\": \"The stream still runs after all of that.\"}"));
-            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            corpus.forEach((name, bytes) -> run.input.pipeInput(utf8(name), bytes));
+            run.input.pipeInput(utf8("after-all"), utf8("{\"text\": \"The stream still runs after all of that.\"}"));
+            run.driver.advanceWallClockTime(Duration.ofSeconds(1));
 
             Map<String, String> outcome = new LinkedHashMap<>();
-            for (TestRecord<byte[], byte[]> r : output.readRecordsToList()) {
+            for (TestRecord<byte[], byte[]> r : run.output.readRecordsToList()) {
                 JsonNode event = JSON.readTree(r.value());
                 assertEquals(384, event.get("embedding").size());
                 outcome.put(new String(r.key(), StandardCharsets.UTF_8), event.path("truncated").asBoolean() ? TRUNCATED : ENRICHED);
             }
-            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
+            for (TestRecord<byte[], byte[]> r : run.deadLetters.readRecordsToList()) {
                 String name = new String(r.key(), StandardCharsets.UTF_8);
                 var reason = r.headers().lastHeader(DeadLetters.REASON);
                 assertNotNull(reason, name);
@@ -312,6 +300,11 @@ public class BadInputCorpusTest {
         assertTrue(noAvroText.getMessage().startsWith("The Avro schema Note has no string field 'body'"), noAvroText.getMessage());
     }
 
+    /** The corpus stage: events to enriched, in batches of up to 8 that wait at most 100 ms. */
+    private static PipelineConfig.Builder stage(PipelineConfig.Builder builder) {
+        return builder.inputTopic("events").outputTopic("enriched").batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)));
+    }
+
     /** Each corpus entry's outcome through the real topology, after which {@code good} must still be enriched. */
     private static Map<String, String> outcomes(EmbedTask task, PipelineConfig.Builder stage, Map<String, byte[]> corpus, byte[] good)
             throws Exception {
@@ -326,21 +319,14 @@ public class BadInputCorpusTest {
     /** As above, for output values that {@code embeddingSize} reads. */
     private static Map<String, String> outcomes(EmbedTask task, PipelineConfig.Builder stage, Map<String, byte[]> corpus, byte[] good,
                                                 EmbeddingSize embeddingSize) throws Exception {
-        PipelineConfig config = stage.inputTopic("events").outputTopic("enriched")
-                .batching(new PipelineConfig.Batching(4096, 8, Duration.ofMillis(100)))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "corpus").build();
-        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, task, new PipelineMetrics()),
-                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
-            var input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
-            var output = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            var dlq = driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            corpus.forEach((name, bytes) -> input.pipeInput(utf8(name), bytes));
-            input.pipeInput(utf8("after-all"), good);
-            driver.advanceWallClockTime(Duration.ofSeconds(1)); // a tick that sees the input pause ...
-            driver.advanceWallClockTime(Duration.ofSeconds(1)); // ... and one that flushes the part-full batch
+        try (var run = TopologyRun.start(stage(stage), task, new PipelineMetrics())) {
+            corpus.forEach((name, bytes) -> run.input.pipeInput(utf8(name), bytes));
+            run.input.pipeInput(utf8("after-all"), good);
+            run.driver.advanceWallClockTime(Duration.ofSeconds(1)); // a tick that sees the input pause ...
+            run.driver.advanceWallClockTime(Duration.ofSeconds(1)); // ... and one that flushes the part-full batch
 
             Map<String, String> outcome = new LinkedHashMap<>();
-            for (TestRecord<byte[], byte[]> r : output.readRecordsToList()) {
+            for (TestRecord<byte[], byte[]> r : run.output.readRecordsToList()) {
                 String name = new String(r.key(), StandardCharsets.UTF_8);
                 if (r.value() == null) {
                     outcome.put(name, PASSED);
@@ -349,7 +335,7 @@ public class BadInputCorpusTest {
                 assertEquals(384, embeddingSize.of(r.value()), name);
                 outcome.put(name, ENRICHED);
             }
-            for (TestRecord<byte[], byte[]> r : dlq.readRecordsToList()) {
+            for (TestRecord<byte[], byte[]> r : run.deadLetters.readRecordsToList()) {
                 String name = new String(r.key(), StandardCharsets.UTF_8);
                 assertTrue(java.util.Arrays.equals(corpus.get(name), r.value()), name + ": the original bytes go to the DLQ");
                 outcome.put(name, new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8));

@@ -1,19 +1,13 @@
 package dev.streamformer.streams;
 
-import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.metrics.EventFeed;
 import dev.streamformer.metrics.FeedEvent;
 import dev.streamformer.metrics.PrometheusText;
 import dev.streamformer.metrics.PrometheusTextParser;
 import dev.streamformer.metrics.StreamformerMetrics;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,23 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /** A pipeline reporting into the shared {@link StreamformerMetrics}: the Prometheus text after good and bad records. */
 class PipelineMetricsReportTest {
 
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
-
     @Test
     void prometheusTextCountsRecordsDeadLettersBatchesAndCacheHitsPerStage() {
         var shared = new StreamformerMetrics();
         var feed = new EventFeed(10);
         var metrics = new PipelineMetrics();
         metrics.reportTo(shared, "sentiment", feed);
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
-                .batching(new PipelineConfig.Batching(10_000, 1, Duration.ofMillis(200))).cache(new PipelineConfig.Cache(true, 100))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-metrics").build();
-        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), "text-stats", metrics),
-                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
-            TestInputTopic<byte[], byte[]> input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        var pipeline = PipelineConfig.builder().inputTopic("events").outputTopic("enriched")
+                .batching(new PipelineConfig.Batching(10_000, 1, Duration.ofMillis(200))).cache(new PipelineConfig.Cache(true, 100));
+        try (var run = TopologyRun.start(pipeline, config -> EnrichmentTopology.build(config, new TextStatsTask(), "text-stats", metrics))) {
             // TextStatsTask: tokens = words + 2; one record per batch (maxRecords 1)
             for (String value : List.of(
                     "{\"text\":\"good one\"}",                    // miss, 4 tokens, out
@@ -49,7 +35,7 @@ class PipelineMetricsReportTest {
                     "{\"text\":\"bad " + TextStatsTask.FAIL_MARKER + "\"}", // miss, 4 tokens, model-failure
                     "{\"text\":\"x " + TextStatsTask.NAN_MARKER + "\"}",    // miss, 4 tokens, non-finite-output
                     "{\"text\":")) {                              // malformed-json, never batched
-                input.pipeInput("k".getBytes(UTF_8), value.getBytes(UTF_8));
+                run.input.pipeInput("k".getBytes(UTF_8), value.getBytes(UTF_8));
             }
         }
         var families = PrometheusTextParser.parse(PrometheusText.write(shared.registry()));

@@ -2,14 +2,9 @@ package dev.streamformer.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.event.Enrichment;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,11 +22,6 @@ class RecordMappingTopologyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TopologyRun run;
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void close() {
@@ -96,32 +86,31 @@ class RecordMappingTopologyTest {
 
     @Test
     void aStageReadsSeveralTopicsOrAPatternKeepingKeysAndHeaders() throws Exception {
-        PipelineConfig listed = PipelineConfig.builder().inputTopic("a, b").outputTopic("enriched")
+        var listed = PipelineConfig.builder().inputTopic("a, b").outputTopic("enriched")
                 .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
-                .streamsConfig("bootstrap.servers", "unused:9092").build();
-        assertEquals(java.util.List.of("a", "b"), listed.inputTopics());
-        assertEquals("a-b.dlq", listed.deadLetterTopic());
-        assertEquals("streamformer-a-b", listed.applicationId());
+                .streamsConfig("bootstrap.servers", "unused:9092");
+        PipelineConfig listedConfig = listed.build();
+        assertEquals(java.util.List.of("a", "b"), listedConfig.inputTopics());
+        assertEquals("a-b.dlq", listedConfig.deadLetterTopic());
+        assertEquals("streamformer-a-b", listedConfig.applicationId());
         readsBoth(listed, "a", "b");
 
-        PipelineConfig pattern = PipelineConfig.builder().inputPattern("events\\.(eu|us)").outputTopic("enriched")
+        var pattern = PipelineConfig.builder().inputPattern("events\\.(eu|us)").outputTopic("enriched")
                 .batching(new PipelineConfig.Batching(1000, 1, Duration.ofMillis(50)))
-                .streamsConfig("bootstrap.servers", "unused:9092").build();
-        assertTrue(pattern.reads("events.eu") && !pattern.reads("events.eu2") && !pattern.reads("other"));
+                .streamsConfig("bootstrap.servers", "unused:9092");
+        PipelineConfig patternConfig = pattern.build();
+        assertTrue(patternConfig.reads("events.eu") && !patternConfig.reads("events.eu2") && !patternConfig.reads("other"));
         readsBoth(pattern, "events.eu", "events.us");
     }
 
-    private void readsBoth(PipelineConfig config, String first, String second) throws Exception {
-        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), new PipelineMetrics()),
-                config.streamsProperties(), T0)) {
-            var out = driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    private void readsBoth(PipelineConfig.Builder builder, String first, String second) throws Exception {
+        try (var stage = TopologyRun.start(builder, new TextStatsTask(), new PipelineMetrics())) {
             for (String topic : new String[] {first, second}) {
-                driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()).pipeInput(new TestRecord<>(
-                        topic.getBytes(UTF_8), "{\"text\":\"x\"}".getBytes(UTF_8),
+                stage.inputTopic(topic).pipeInput(new TestRecord<>(topic.getBytes(UTF_8), "{\"text\":\"x\"}".getBytes(UTF_8),
                         new org.apache.kafka.common.header.internals.RecordHeaders().add("from", topic.getBytes(UTF_8)), T0));
             }
             for (String topic : new String[] {first, second}) {
-                TestRecord<byte[], byte[]> record = out.readRecord();
+                TestRecord<byte[], byte[]> record = stage.output.readRecord();
                 assertEquals(topic, new String(record.key(), UTF_8));
                 assertEquals(topic, new String(record.headers().lastHeader("from").value(), UTF_8));
             }

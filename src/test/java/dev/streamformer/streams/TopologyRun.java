@@ -30,7 +30,7 @@ final class TopologyRun implements AutoCloseable {
 
     private TopologyRun(TopologyTestDriver driver) {
         this.driver = driver;
-        this.input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        this.input = inputTopic("events");
         this.output = outputTopic("enriched");
         this.deadLetters = outputTopic("events.dlq");
     }
@@ -48,6 +48,11 @@ final class TopologyRun implements AutoCloseable {
             config = builder.streamsConfig("application.id", "ttd-" + System.nanoTime()).build();
         }
         return new TopologyRun(new TopologyTestDriver(topology.apply(config), config.streamsProperties(), T0));
+    }
+
+    /** Another input topic of the stage (one of several it reads, or one its pattern matches). */
+    TestInputTopic<byte[], byte[]> inputTopic(String name) {
+        return driver.createInputTopic(name, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Another output topic of the stage (e.g. a route or a store's changelog). */

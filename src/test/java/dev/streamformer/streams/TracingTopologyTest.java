@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.streamformer.broker.QuietKafkaLogs;
 import dev.streamformer.tracing.BatchTrace;
 import dev.streamformer.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
@@ -18,19 +17,14 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,11 +34,6 @@ import org.junit.jupiter.api.Test;
  */
 class TracingTopologyTest {
     static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736", PARENT = "00f067aa0ba902b7";
-
-    @BeforeAll
-    static void quiet() {
-        QuietKafkaLogs.apply();
-    }
 
     @AfterEach
     void reset() {
@@ -59,12 +48,10 @@ class TracingTopologyTest {
     private record Run(List<TestRecord<byte[], byte[]>> out, List<TestRecord<byte[], byte[]>> dlq) {}
 
     private static Run run() {
-        PipelineConfig config = PipelineConfig.builder().inputTopic("events").outputTopic("enriched").deadLetterTopic("events.dlq")
-                .batching(new PipelineConfig.Batching(10_000, 3, Duration.ofSeconds(10)))
-                .streamsConfig("bootstrap.servers", "unused:9092").streamsConfig("application.id", "ttd-tracing").build();
-        try (var driver = new TopologyTestDriver(EnrichmentTopology.build(config, new TextStatsTask(), "text-stats", new PipelineMetrics()),
-                config.streamsProperties(), Instant.parse("2026-01-01T00:00:00Z"))) {
-            var input = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        var pipeline = PipelineConfig.builder().inputTopic("events").outputTopic("enriched").deadLetterTopic("events.dlq")
+                .batching(new PipelineConfig.Batching(10_000, 3, Duration.ofSeconds(10)));
+        try (var stage = TopologyRun.start(pipeline, config -> EnrichmentTopology.build(config, new TextStatsTask(), "text-stats", new PipelineMetrics()))) {
+            var input = stage.input;
             var traced = new RecordHeaders();
             traced.add("traceparent", ("00-" + TRACE + "-" + PARENT + "-01").getBytes(UTF_8));
             traced.add("tracestate", "vendor=1".getBytes(UTF_8));
@@ -74,8 +61,7 @@ class TracingTopologyTest {
             var failing = new RecordHeaders();
             failing.add("traceparent", ("00-" + TRACE.replace('4', '5') + "-" + PARENT + "-01").getBytes(UTF_8));
             input.pipeInput(new TestRecord<>("c".getBytes(UTF_8), ("{\"text\":\"bad " + TextStatsTask.FAIL_MARKER + "\"}").getBytes(UTF_8), failing));
-            return new Run(driver.createOutputTopic("enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList(),
-                    driver.createOutputTopic("events.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList());
+            return new Run(stage.output.readRecordsToList(), stage.deadLetters.readRecordsToList());
         }
     }
 
