@@ -93,6 +93,15 @@ public final class Kernels {
     /**
      * Vectors per column panel of a packed weight: 4 where the CPU has 32 vector registers (AVX-512: 6 rows × 4 = 24
      * accumulators), 2 where it has 16 (AVX2: 6 × 2 = 12), so the accumulators never spill.
+     *
+     * <p>Tried and measured slower on AVX2 (2026-12-01, one core, C2 of JDK 25, its machine code read with
+     * {@code -XX:CompileCommand=print}): x packed six rows interleaved, the k loop unrolled by two (by hand or with a
+     * higher {@code -XX:LoopUnrollLimit}), a five-row kernel, k-blocking by 128–384, weights in a MemorySegment: each
+     * ran about half as fast (26–51 against 60–85 GFLOP per CPU-second). In the code read (packed x, five rows) C2
+     * loads every broadcast of an iteration up front, which needs a 17th register: one accumulator then lives on the
+     * stack, stored and reloaded each iteration. The kernels below keep one input feature per iteration and the rows
+     * unpacked: computing six row addresses keeps C2 from hoisting more than two broadcasts. A k loop that starts at a
+     * variable index ran at the slow speed too, so every k loop here starts at 0.
      */
     private static final int NV = L >= 16 ? 4 : 2;
     /** Width of one column panel of a packed weight matrix (64 floats on AVX-512, 16 on AVX2). */
