@@ -18,6 +18,13 @@ public interface Engine extends AutoCloseable {
     /** Runs the model on one padded batch. */
     Output run(TokenBatch batch);
 
+    /**
+     * True when the engine computes the padding too (ONNX Runtime: every row runs at the longest row's length), so a
+     * batch of texts of very different lengths is worth splitting; false when it drops the padding and runs the real
+     * tokens only (the Java engine packs a batch's rows), where one call is best.
+     */
+    default boolean computesPadding() { return true; }
+
     @Override
     default void close() {}
 

@@ -86,6 +86,9 @@ public final class JavaEngine implements Engine {
     public String name() { return "java"; }
 
     @Override
+    public boolean computesPadding() { return false; }   // rows are packed: padding costs nothing
+
+    @Override
     public Output run(TokenBatch batch) {
         return forward(batch, null);
     }
