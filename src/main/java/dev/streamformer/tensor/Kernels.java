@@ -101,7 +101,10 @@ public final class Kernels {
      * loads every broadcast of an iteration up front, which needs a 17th register: one accumulator then lives on the
      * stack, stored and reloaded each iteration. The kernels below keep one input feature per iteration and the rows
      * unpacked: computing six row addresses keeps C2 from hoisting more than two broadcasts. A k loop that starts at a
-     * variable index ran at the slow speed too, so every k loop here starts at 0.
+     * variable index ran at the slow speed too, so every k loop here starts at 0. Also tried: each x value stored as a
+     * whole vector, so that C2 folds the x load into the multiply-add (12 rows × one vector, 25 instructions per 12
+     * multiply-adds, in blocks of 64 features): no faster on one core with the launcher's loop flags, and 0.5–0.7× in
+     * {@code bench engines} (each block of 12 rows re-reads the whole weight from L3).
      */
     private static final int NV = L >= 16 ? 4 : 2;
     /** Width of one column panel of a packed weight matrix (64 floats on AVX-512, 16 on AVX2). */

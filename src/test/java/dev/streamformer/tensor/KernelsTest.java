@@ -36,18 +36,23 @@ class KernelsTest {
 
     @Test
     void everyRowCountGivesEachRowTheSameBitsAsTheRowAlone() {
-        // rows run in blocks of 6, of 4, or one at a time depending on the row count: a row's result must not depend on it
-        int k = 96, m = 64;
-        float[] w = randoms(m * k), bias = randoms(m);
-        float[] packed = Kernels.pack(w, m, k);
-        for (int n = 1; n <= 60; n++) {
-            float[] x = randoms(n * k);
-            float[] together = new float[n * m];
-            Kernels.matmulPacked(x, n, k, packed, bias, m, together);
-            for (int i = 0; i < n; i++) {
-                float[] alone = new float[m];
-                Kernels.matmulPacked(java.util.Arrays.copyOfRange(x, i * k, (i + 1) * k), 1, k, packed, bias, m, alone);
-                assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, i * m, (i + 1) * m), "row " + i + " of " + n);
+        // rows run in blocks of 6, of 4, or one at a time depending on the row count: a row's result must not depend on
+        // it. Shapes: small; a narrow last panel and no bias; big enough to be split over the cores.
+        int[][] shapes = {{96, 64}, {200, 50}, {384, 200}};
+        for (int[] shape : shapes) {
+            int k = shape[0], m = shape[1];
+            float[] w = randoms(m * k), bias = m == 50 ? null : randoms(m);
+            float[] packed = Kernels.pack(w, m, k);
+            for (int n = 1; n <= 60; n++) {
+                float[] x = randoms(n * k);
+                float[] together = new float[n * m];
+                Kernels.matmulPacked(x, n, k, packed, bias, m, together);
+                for (int i = 0; i < n; i++) {
+                    float[] alone = new float[m];
+                    Kernels.matmulPacked(java.util.Arrays.copyOfRange(x, i * k, (i + 1) * k), 1, k, packed, bias, m, alone);
+                    assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, i * m, (i + 1) * m),
+                            "row " + i + " of " + n + " at " + k + "x" + m);
+                }
             }
         }
     }
