@@ -65,7 +65,7 @@ public final class Linear {
         boolean anyBias = false;
         for (Linear p : parts) {
             if (p.in != in) throw new IllegalArgumentException("cannot stack layers of " + in + " and " + p.in + " inputs");
-            if (p.form() != parts[0].form()) throw new IllegalArgumentException("cannot stack a " + parts[0].form() + " layer with a " + p.form() + " one");
+            if (p.form() != parts[0].form()) throw new IllegalArgumentException("cannot stack a " + parts[0].form().label + " layer with a " + p.form().label + " one");
             out += p.out;
             anyBias |= p.bias != null;
         }
@@ -74,9 +74,9 @@ public final class Linear {
             if (parts[i].bias != null) System.arraycopy(parts[i].bias, 0, bias, at, parts[i].out);
         }
         return switch (parts[0].form()) {
-            case "q8_0" -> new Linear(in, out, null, null, Q8Matrix.stack(Arrays.stream(parts).map(p -> p.q8).toArray(Q8Matrix[]::new)), bias);
-            case "bf16" -> new Linear(in, out, null, Bf16Matrix.stack(Arrays.stream(parts).map(p -> p.bf16).toArray(Bf16Matrix[]::new)), null, bias);
-            default -> {
+            case Q8_0 -> new Linear(in, out, null, null, Q8Matrix.stack(Arrays.stream(parts).map(p -> p.q8).toArray(Q8Matrix[]::new)), bias);
+            case BF16 -> new Linear(in, out, null, Bf16Matrix.stack(Arrays.stream(parts).map(p -> p.bf16).toArray(Bf16Matrix[]::new)), null, bias);
+            case FP32 -> {
                 float[] w = new float[out * in];
                 for (int i = 0, at = 0; i < parts.length; at += parts[i].out * in, i++) {
                     System.arraycopy(parts[i].weightAsFloats(), 0, w, at, parts[i].out * in);
@@ -86,9 +86,19 @@ public final class Linear {
         };
     }
 
-    /** How the weight is kept: {@code fp32}, {@code bf16} or {@code q8_0}. */
-    private String form() {
-        return q8 != null ? "q8_0" : bf16 != null ? "bf16" : "fp32";
+    /** How a layer keeps its weight. */
+    private enum Form {
+        FP32("fp32"), BF16("bf16"), Q8_0("q8_0");
+
+        final String label;
+
+        Form(String label) {
+            this.label = label;
+        }
+    }
+
+    private Form form() {
+        return q8 != null ? Form.Q8_0 : bf16 != null ? Form.BF16 : Form.FP32;
     }
 
     public int in() { return in; }
