@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,11 +23,17 @@ class LauncherIT {
     record Result(int exit, String out, String err) {}
 
     static Result launch(String stdin, String... args) throws IOException, InterruptedException {
+        return launch(Map.of(), stdin, args);
+    }
+
+    static Result launch(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
         var command = new java.util.ArrayList<>(List.of("./streamformer"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("launcher", ".out"), err = Files.createTempFile("launcher", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
             try (var in = p.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
@@ -67,6 +74,24 @@ class LauncherIT {
         assertFalse(r.err().contains("WARNING"), r.err());
         assertTrue(r.err().contains("\r3 records"), r.err());
         assertEquals(3, r.out().lines().count(), r.out());
+    }
+
+    @Test
+    void modelCommandsStartFromTheStartupCacheWithTheSameResults() throws Exception {
+        Result first = launch("Kafka topics carry events.\n", "embed");   // makes the cache if this build has none yet
+        assertEquals(0, first.exit(), first.err());
+        Path cache = Path.of("target/streamformer.aot");
+        assertTrue(Files.isRegularFile(cache), "no startup cache: " + first.err());
+        assertTrue(Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(Path.of("target/streamformer.jar"))) > 0,
+                "the startup cache is older than the jar");
+        Result cached = launch(Map.of("STREAMFORMER_JAVA_OPTS", "-Xlog:aot=info:stderr"), "Kafka topics carry events.\n", "embed");
+        assertEquals(0, cached.exit(), cached.err());
+        assertTrue(cached.err().contains("Opened AOT cache " + cache.toAbsolutePath()), cached.err());
+        assertFalse(cached.err().contains("preparing a startup cache"), "the cache was made twice for one build");
+        Result without = launch(Map.of("STREAMFORMER_AOT", "off"), "Kafka topics carry events.\n", "embed");
+        assertEquals(0, without.exit(), without.err());
+        assertEquals(without.out(), cached.out());
+        assertEquals(without.out(), first.out());
     }
 
     @Test
