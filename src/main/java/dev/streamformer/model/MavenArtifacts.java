@@ -64,8 +64,8 @@ final class MavenArtifacts {
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new ModelLoadException("Could not download " + uri + " (" + e.getMessage()
-                    + "): check the network, or set STREAMFORMER_MAVEN_REPO to a reachable Maven mirror.", e);
+            String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();   // ConnectException has none
+            throw new ModelLoadException("Could not download " + uri + " (" + why + "): check the network, or set STREAMFORMER_MAVEN_REPO to a reachable Maven mirror.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ModelLoadException("Interrupted while downloading " + uri + ".", e);
