@@ -246,17 +246,10 @@ class StatusServerTest {
     void requestsAndAttentionViewsOverTheirCapsGetA503ToRetry() throws Exception {
         var release = new java.util.concurrent.CountDownLatch(1);
         var inside = new java.util.concurrent.CountDownLatch(2);
-        AttentionSource blocking = text -> {
-            inside.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new DistanceAttention().attend(text);
-        };
-        try (var slow = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blocking).start();
-             var twoAtOnce = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blocking).maxConcurrentRequests(2).start()) {
+        var insideTheSecond = new java.util.concurrent.CountDownLatch(2);
+        try (var slow = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blockedUntil(release, inside)).start();
+             var twoAtOnce = StatusServer.builder().anyFreePort().state(() -> "RUNNING").attention(blockedUntil(release, insideTheSecond))
+                     .maxConcurrentRequests(2).start()) {
             // HTTP/1.1: each request on its own connection at once (with the default HTTP/2 preference the client may
             // hold a second request to an origin until the first one's h2c upgrade is answered, which here never comes)
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -275,12 +268,11 @@ class StatusServerTest {
             URI twoAttention = URI.create("http://127.0.0.1:" + twoAtOnce.port() + "/api/attention?text=hi");
             var held = client.sendAsync(HttpRequest.newBuilder(twoAttention).build(), HttpResponse.BodyHandlers.ofString());
             var heldToo = client.sendAsync(HttpRequest.newBuilder(twoAttention).build(), HttpResponse.BodyHandlers.ofString());
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            HttpResponse<String> refused;
-            do {   // until both held requests are inside (the attention cap answers one of them at once if it is the third)
-                refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + twoAtOnce.port() + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } while (refused.statusCode() != 503 && System.nanoTime() < deadline);
+            // wait until both are inside before asking anything else: a request sent earlier could take the second
+            // request's place, and then that one would be the refused one
+            assertTrue(insideTheSecond.await(30, java.util.concurrent.TimeUnit.SECONDS), "two attention views running on the second server");
+            var refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + twoAtOnce.port() + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(503, refused.statusCode());
             assertEquals("The status server is answering 2 requests at once already: retry in a second.", refused.body().strip());
             release.countDown();
@@ -289,6 +281,19 @@ class StatusServerTest {
             held.get();
             heldToo.get();
         }
+    }
+
+    /** An attention source that counts itself {@code inside}, then waits for {@code release}. */
+    private static AttentionSource blockedUntil(java.util.concurrent.CountDownLatch release, java.util.concurrent.CountDownLatch inside) {
+        return text -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new DistanceAttention().attend(text);
+        };
     }
 
     @Test
