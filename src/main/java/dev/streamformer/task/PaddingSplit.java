@@ -2,7 +2,6 @@ package dev.streamformer.task;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,14 +26,12 @@ final class PaddingSplit {
     private PaddingSplit() {}
 
     /**
-     * {@code group} (indexes into {@code lengths}) as one or more groups, each sorted by length; together they hold every
-     * index once.
+     * {@code sorted} (indexes into {@code lengths}, in length order, as {@link TokenBudget#plan} hands them over) as one
+     * or more runs of it; together they hold every index once.
      */
-    static List<int[]> split(int[] group, int[] lengths) {
-        int n = group.length;
-        if (n <= 1) return List.of(group);
-        int[] sorted = Arrays.stream(group).boxed().sorted(Comparator.comparingInt(i -> lengths[i]))
-                .mapToInt(Integer::intValue).toArray();
+    static List<int[]> split(int[] sorted, int[] lengths) {
+        int n = sorted.length;
+        if (n <= 1) return List.of(sorted);
         // cost[j]: the cheapest way to run the first j texts; cut[j]: where its last call starts
         long[] cost = new long[n + 1];
         int[] cut = new int[n + 1];

@@ -32,7 +32,7 @@ public record TokenBudget(int maxTokens, int maxBatchSize) {
         return count <= maxBatchSize && (long) longest * count <= maxTokens;
     }
 
-    /** Groups of indexes into {@code lengths}; every index appears in exactly one group. */
+    /** Groups of indexes into {@code lengths}, each in length order; every index appears in exactly one group. */
     public List<int[]> plan(int[] lengths) {
         Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));

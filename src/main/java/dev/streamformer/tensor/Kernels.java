@@ -104,7 +104,7 @@ public final class Kernels {
      * variable index ran at the slow speed too, so every k loop here starts at 0. Also tried: each x value stored as a
      * whole vector, so that C2 folds the x load into the multiply-add (12 rows × one vector, 25 instructions per 12
      * multiply-adds, in blocks of 64 features): no faster on one core with the launcher's loop flags, and 0.5–0.7× in
-     * {@code bench engines} (each block of 12 rows re-reads the whole weight from L3).
+     * {@code bench engines} (likely because each block of 12 rows re-reads the whole weight from L3; not profiled).
      */
     private static final int NV = L >= 16 ? 4 : 2;
     /** Width of one column panel of a packed weight matrix (64 floats on AVX-512, 16 on AVX2). */

@@ -3,6 +3,7 @@ package dev.streamformer.task;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -26,7 +27,9 @@ class PaddingSplitTest {
     void shortAndLongTextsRunApart() {
         int[] lengths = new int[32];
         for (int i = 0; i < 32; i++) lengths[i] = i % 2 == 0 ? 5 : 60;   // arrival order: short, long, short, ...
-        List<int[]> calls = PaddingSplit.split(IntStream.range(0, 32).toArray(), lengths);
+        List<int[]> plan = TokenBudget.DEFAULT.plan(lengths);   // one batch, in length order, as Batches hands it over
+        assertEquals(1, plan.size());
+        List<int[]> calls = PaddingSplit.split(plan.getFirst(), lengths);
         assertEquals(2, calls.size());
         for (int[] call : calls) {
             assertEquals(16, call.length);
@@ -41,12 +44,13 @@ class PaddingSplitTest {
             int n = 1 + random.nextInt(12);
             int[] lengths = new int[n + 3];
             for (int i = 0; i < lengths.length; i++) lengths[i] = 1 + random.nextInt(random.nextBoolean() ? 20 : 200);
-            int[] group = IntStream.range(3, n + 3).toArray();   // a group need not start at index 0
+            int[] group = IntStream.range(3, n + 3).boxed()   // a group need not start at index 0; it comes in length order
+                    .sorted(Comparator.comparingInt(i -> lengths[i])).mapToInt(Integer::intValue).toArray();
 
             List<int[]> calls = PaddingSplit.split(group, lengths);
 
             int[] seen = calls.stream().flatMapToInt(Arrays::stream).sorted().toArray();
-            assertArrayEquals(group, seen, "every text exactly once");
+            assertArrayEquals(IntStream.range(3, n + 3).toArray(), seen, "every text exactly once");
             for (int[] call : calls) {
                 for (int i = 1; i < call.length; i++) assertTrue(lengths[call[i - 1]] <= lengths[call[i]], "sorted by length");
             }

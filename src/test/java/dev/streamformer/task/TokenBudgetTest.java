@@ -36,6 +36,7 @@ class TokenBudgetTest {
         long padded = 0;
         for (int[] batch : new TokenBudget(8192, 64).plan(lengths)) {
             padded += (long) Arrays.stream(batch).map(i -> lengths[i]).max().orElseThrow() * batch.length;
+            for (int i = 1; i < batch.length; i++) assertTrue(lengths[batch[i - 1]] <= lengths[batch[i]], "a batch in length order");
         }
         assertTrue(padded < real * 1.05, "padding overhead " + (double) padded / real);
     }

@@ -65,7 +65,7 @@ public final class Linear {
         boolean anyBias = false;
         for (Linear p : parts) {
             if (p.in != in) throw new IllegalArgumentException("cannot stack layers of " + in + " and " + p.in + " inputs");
-            if (p.form() != parts[0].form()) throw new IllegalArgumentException("cannot stack a " + parts[0].form().label + " layer with a " + p.form().label + " one");
+            if (p.form() != parts[0].form()) throw new IllegalArgumentException("cannot stack a " + parts[0].form() + " layer with a " + p.form() + " one");
             out += p.out;
             anyBias |= p.bias != null;
         }
@@ -87,15 +87,7 @@ public final class Linear {
     }
 
     /** How a layer keeps its weight. */
-    private enum Form {
-        FP32("fp32"), BF16("bf16"), Q8_0("q8_0");
-
-        final String label;
-
-        Form(String label) {
-            this.label = label;
-        }
-    }
+    private enum Form { FP32, BF16, Q8_0 }
 
     private Form form() {
         return q8 != null ? Form.Q8_0 : bf16 != null ? Form.BF16 : Form.FP32;
